@@ -1,0 +1,37 @@
+# Everything runs from the project's own virtual environment, created on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install test lint demo bench clean system-deps
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(VENV)/bin/python pyproject.toml
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## System packages for the PDF renderer, the schema validator and page tests (needs root).
+system-deps:
+	@bash scripts/system-deps.sh
+
+test: install
+	$(BIN)/ruff check affiche tests
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check affiche tests
+
+demo: install
+	$(BIN)/affiche demo
+
+bench: install
+	$(BIN)/python -m benchmarks
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -1,0 +1,254 @@
+"""The `affiche` command: solve, check, publish, serve, demo.
+
+Exit codes: 0 done; 1 no programme (infeasible, or nothing found in the time limit, or a
+check that fails); 2 a spec or command-line problem, reported with file, line and field.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+
+from affiche.programmes.assemble import assemble_schedule
+from affiche.programmes.errors import SpecError
+from affiche.programmes.loader import LoadedSpec, load_specs
+from affiche.programmes.schedule import Schedule, load_schedule, save_schedule
+from affiche.scheduler.check import check_schedule
+from affiche.scheduler.problem import Problem, build_problem
+from affiche.scheduler.solve import SolveOptions, SolveResult, solve
+
+EXIT_OK, EXIT_NO_PROGRAMME, EXIT_BAD_INPUT = 0, 1, 2
+
+
+class CommandError(Exception):
+    """A problem with what the user asked for; printed, never a traceback."""
+
+    def __init__(self, message: str, code: int = EXIT_BAD_INPUT) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+def say(message: str = "") -> None:
+    print(message, flush=True)
+
+
+def warn(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def bundled_specs() -> list[Path]:
+    """The example festivals shipped inside the package."""
+    folder = resources.files("affiche") / "examples"
+    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".yaml"))
+
+
+def load(paths: Sequence[Path], keep_times: bool = False) -> LoadedSpec:
+    try:
+        loaded = load_specs(list(paths), keep_times=keep_times)
+    except SpecError as error:
+        raise CommandError(
+            "the spec has problems:\n" + "\n".join(f"  {issue}" for issue in error.issues)
+        ) from None
+    for message in loaded.warnings:
+        warn(f"warning: {message}")
+    return loaded
+
+
+def placeable_problem(loaded: LoadedSpec, allow_unplaced: bool) -> Problem:
+    """The problem, refusing (with located reasons) items that fit nowhere at all."""
+    problem = build_problem(loaded.spec)
+    if problem.unplaceable and not allow_unplaced:
+        lines = [f"  {loaded.issue(u.loc, u.reason)}" for u in problem.unplaceable]
+        raise CommandError(
+            "some items fit nowhere, whatever the rest of the programme:\n"
+            + "\n".join(lines)
+            + "\n(fix the spec, or use --allow-unplaced to programme the rest)"
+        )
+    return problem
+
+
+def print_result(result: SolveResult, problem: Problem) -> None:
+    say(f"status: {result.status}")
+    if result.objective is not None:
+        say(f"objective: {result.objective:g}")
+        say(f"bound: {result.bound:g}")
+        say(f"gap: {100 * (result.gap or 0):.2f}%")
+    total = len(problem.occurrences) + len(problem.unplaceable)
+    say(f"placed: {len(result.chosen)} of {total} occurrences")
+    say(f"time: {result.wall_seconds:.2f}s")
+    for family, cost in sorted(result.terms.items()):
+        say(f"  {family}: {cost:g}")
+
+
+def write_checked(loaded: LoadedSpec, result: SolveResult, problem: Problem, out: Path) -> Schedule:
+    unplaceable = {u.uid: u.reason for u in problem.unplaceable}
+    schedule = assemble_schedule(loaded.spec, result, unplaceable, loaded.warnings)
+    problems = check_schedule(loaded.spec, schedule)
+    if problems:
+        raise CommandError(
+            "internal error: the solved programme fails the independent check, not written:\n"
+            + "\n".join(f"  {p}" for p in problems[:30]),
+            EXIT_NO_PROGRAMME,
+        )
+    save_schedule(schedule, out)
+    return schedule
+
+
+def solve_to(paths: Sequence[Path], out: Path, args: argparse.Namespace) -> Schedule:
+    if out.exists() and not out.is_dir():
+        raise CommandError(f"{out} exists and is not a folder")
+    loaded = load(paths, keep_times=args.keep_times)
+    problem = placeable_problem(loaded, args.allow_unplaced)
+    options = SolveOptions(
+        time_limit=args.time_limit,
+        workers=args.workers,
+        allow_unplaced=args.allow_unplaced,
+        progress=warn,
+    )
+    result = solve(problem, options)
+    print_result(result, problem)
+    if not result.has_solution:
+        if result.status == "infeasible":
+            raise CommandError(
+                "no programme satisfies every hard constraint together", EXIT_NO_PROGRAMME
+            )
+        raise CommandError(
+            f"no programme found within {args.time_limit:g}s (try a longer --time-limit)",
+            EXIT_NO_PROGRAMME,
+        )
+    schedule = write_checked(loaded, result, problem, out)
+    for unplaced in schedule.unplaced:
+        warn(f"unplaced: {unplaced.uid}: {unplaced.reason}")
+    say(f"wrote {out / 'schedule.json'} ({len(schedule.placements)} placements)")
+    return schedule
+
+
+def publish(out: Path, base_url: str | None = None) -> None:
+    from affiche.programmes.publish import publish_directory
+
+    if not (out / "schedule.json").is_file():
+        raise CommandError(f"{out} holds no schedule.json: run 'affiche solve' first")
+    result = publish_directory(out, base_url=base_url)
+    say(f"published version {result.version} in {out}")
+
+
+def cmd_solve(args: argparse.Namespace) -> int:
+    solve_to(args.specs, args.out, args)
+    if args.publish:
+        publish(args.out, args.base_url)
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    loaded = load(args.specs)
+    try:
+        schedule = load_schedule(args.dir)
+    except FileNotFoundError:
+        raise CommandError(f"{args.dir} holds no schedule.json") from None
+    except ValueError as error:
+        raise CommandError(f"{args.dir / 'schedule.json'} is not a valid schedule: {error}") from None
+    problems = check_schedule(loaded.spec, schedule)
+    if problems:
+        say(f"{len(problems)} problems:")
+        for problem in problems:
+            say(f"  {problem}")
+        return EXIT_NO_PROGRAMME
+    say(f"ok: {len(schedule.placements)} placements satisfy every hard constraint")
+    return EXIT_OK
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    publish(args.dir, args.base_url)
+    return EXIT_OK
+
+
+def serve(directory: Path, host: str, port: int) -> None:
+    from affiche.web.app import run
+
+    run(directory, host=host, port=port)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    if not (args.dir / "schedule.json").is_file():
+        raise CommandError(f"{args.dir} holds no schedule.json: run 'affiche solve' first")
+    serve(args.dir, args.host, args.port)
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    args.keep_times, args.allow_unplaced = False, False
+    say(f"solving the bundled festivals: {', '.join(p.name for p in bundled_specs())}")
+    solve_to(bundled_specs(), args.out, args)
+    publish(args.out, f"http://{args.host}:{args.port}")
+    if not args.no_serve:
+        say(f"serving the programme on http://{args.host}:{args.port} (Ctrl-C stops)")
+        serve(args.out, args.host, args.port)
+    return EXIT_OK
+
+
+def _solver_flags(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--time-limit", type=float, default=30.0, metavar="S",
+                        help="seconds the solver may take (default 30)")
+    parser.add_argument("--workers", type=int, default=0, metavar="N",
+                        help="solver threads (default: one per core)")
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="affiche", description=__doc__.splitlines()[0])
+    commands = main.add_subparsers(dest="command", required=True)
+
+    p = commands.add_parser("solve", help="solve spec(s) into DIR/schedule.json")
+    p.add_argument("specs", nargs="+", type=Path, metavar="SPEC")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR")
+    _solver_flags(p)
+    p.add_argument("--keep-times", action="store_true",
+                   help="frab imports: pin events at their published times")
+    p.add_argument("--allow-unplaced", action="store_true",
+                   help="programme what fits and list the rest")
+    p.add_argument("--publish", action="store_true", help="publish after solving")
+    p.add_argument("--base-url", default=None, help="public URL of the programme pages")
+    p.set_defaults(run=cmd_solve)
+
+    p = commands.add_parser("check", help="re-verify DIR/schedule.json against the spec")
+    p.add_argument("specs", nargs="+", type=Path, metavar="SPEC")
+    p.add_argument("dir", type=Path, metavar="DIR")
+    p.set_defaults(run=cmd_check)
+
+    p = commands.add_parser("publish", help="write iCal feeds, PDF, frab exports into DIR")
+    p.add_argument("dir", type=Path, metavar="DIR")
+    p.add_argument("--base-url", default=None)
+    p.set_defaults(run=cmd_publish)
+
+    p = commands.add_parser("serve", help="serve the programme in DIR on the web")
+    p.add_argument("dir", type=Path, metavar="DIR")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(run=cmd_serve)
+
+    p = commands.add_parser("demo", help="solve, publish and serve the bundled festivals")
+    p.add_argument("--out", type=Path, default=Path("demo-out"), metavar="DIR")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--no-serve", action="store_true", help="stop after publishing")
+    _solver_flags(p)
+    p.set_defaults(run=cmd_demo)
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except CommandError as error:
+        warn(f"affiche: {error}")
+        return error.code
+    except KeyboardInterrupt:
+        warn("affiche: stopped")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

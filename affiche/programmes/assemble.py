@@ -1,0 +1,136 @@
+"""Turn a spec and the solver's choices into the self-contained `Schedule`."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from affiche.programmes.model import Festival, Item, Spec
+from affiche.programmes.schedule import (
+    ArtistInfo,
+    FestivalInfo,
+    ItemInfo,
+    Placement,
+    Schedule,
+    SolveInfo,
+    Unplaced,
+    VenueInfo,
+    occurrence_uid,
+)
+from affiche.scheduler.solve import SolveResult
+from affiche.timeutil import programme_day, zone
+
+
+def festival_info(festival: Festival) -> FestivalInfo:
+    return FestivalInfo(
+        id=festival.id,
+        name=festival.name,
+        city=festival.city,
+        country=festival.country,
+        timezone=festival.timezone,
+        start=festival.start,
+        end=festival.end,
+        day_start_hour=festival.day_start_hour,
+        base_url=festival.base_url,
+        description=festival.description,
+    )
+
+
+def venue_infos(festival: Festival) -> list[VenueInfo]:
+    return [
+        VenueInfo(
+            id=venue.id,
+            name=venue.name,
+            festival=festival.id,
+            timezone=festival.timezone,
+            outdoor=venue.outdoor,
+            capacity=venue.capacity,
+            address=venue.address,
+            latitude=venue.latitude,
+            longitude=venue.longitude,
+        )
+        for venue in festival.venues
+    ]
+
+
+def item_info(festival: Festival, item: Item) -> ItemInfo:
+    return ItemInfo(
+        id=item.id,
+        festival=festival.id,
+        kind=item.kind.value,
+        title=item.title,
+        description=item.description,
+        artists=list(item.artists),
+        tags=list(item.tags),
+        duration_minutes=item.duration or 0,
+        track=item.track,
+        language=item.language,
+    )
+
+
+def _placements(festival: Festival, item: Item, result: SolveResult) -> list[Placement]:
+    tz = zone(festival.timezone)
+    placements = []
+    for number in range(1, item.occurrences + 1):
+        uid = occurrence_uid(festival.id, item.id, number)
+        chosen = result.chosen.get(uid)
+        if chosen is None:
+            continue
+        start = tz.normalize(chosen.start.astimezone(tz))
+        placements.append(
+            Placement(
+                uid=uid,
+                festival=festival.id,
+                item=item.id,
+                occurrence=number,
+                venue=chosen.venue,
+                start=start,
+                end=tz.normalize(chosen.end.astimezone(tz)),
+                day=programme_day(start, festival.timezone, festival.day_start_hour),
+                artists=list(item.artists),
+                pinned=any(pin.occurrence == number for pin in item.pins),
+            )
+        )
+    return placements
+
+
+def assemble_schedule(
+    spec: Spec,
+    result: SolveResult,
+    unplaceable: dict[str, str] | None = None,
+    warnings: list[str] | None = None,
+) -> Schedule:
+    """The published form of a solve: every placed occurrence, every one left out."""
+    reasons = {**(unplaceable or {}), **result.unplaced}
+    placements: list[Placement] = []
+    unplaced: list[Unplaced] = []
+    for festival in spec.festivals:
+        for item in festival.items:
+            placements += _placements(festival, item, result)
+            for number in range(1, item.occurrences + 1):
+                uid = occurrence_uid(festival.id, item.id, number)
+                if uid not in result.chosen and result.has_solution:
+                    reason = reasons.get(uid, "not placed")
+                    unplaced.append(Unplaced(uid=uid, festival=festival.id, item=item.id,
+                                             occurrence=number, reason=reason))
+    placements.sort(key=lambda p: (p.start, p.venue, p.uid))
+    return Schedule(
+        generated=datetime.now(UTC),
+        solve=SolveInfo(
+            status=result.status,
+            objective=result.objective,
+            bound=result.bound,
+            gap=result.gap,
+            wall_seconds=round(result.wall_seconds, 3),
+            terms=result.terms,
+        ),
+        festivals=[festival_info(f) for f in spec.festivals],
+        venues=[v for f in spec.festivals for v in venue_infos(f)],
+        artists=[
+            ArtistInfo(id=a.id, name=a.name, home_city=a.home_city, timezone=a.timezone)
+            for a in spec.artists
+        ],
+        items=[item_info(f, item) for f in spec.festivals for item in f.items],
+        placements=placements,
+        unplaced=unplaced,
+        warnings=list(warnings or []),
+    )

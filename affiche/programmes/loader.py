@@ -1,0 +1,228 @@
+"""Load specs (YAML, or frab XML/JSON) into one validated `Spec`, every problem located.
+
+A spec may be split over several files; they are merged (festivals concatenated, artists
+declared once or identically). Every problem is reported with its file, line and field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from affiche.programmes.errors import SpecError, SpecIssue, field_path
+from affiche.programmes.model import Spec
+from affiche.programmes.validate import check_references
+
+Loc = tuple[int | str, ...]
+
+
+class _SpecYamlLoader(yaml.SafeLoader):
+    """YAML 1.2-like reading: `10:00` stays a string (not 600), dates stay strings for
+    pydantic to parse, so that times mean what producers wrote."""
+
+
+_SpecYamlLoader.yaml_implicit_resolvers = {
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int")
+    ]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_SpecYamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?0|[-+]?[1-9][0-9_]*|0x[0-9a-fA-F_]+)$"),
+    list("-+0123456789"),
+)
+
+
+@dataclass
+class SourceMap:
+    """Where each value of one file stands: field path -> line number (1-based)."""
+
+    file: str
+    lines: dict[Loc, int] = field(default_factory=dict)
+
+    def line_of(self, loc: Loc) -> int | None:
+        for end in range(len(loc), -1, -1):
+            if loc[:end] in self.lines:
+                return self.lines[loc[:end]]
+        return None
+
+    def issue(self, loc: Loc, message: str) -> SpecIssue:
+        return SpecIssue(self.file, field_path(loc), message, self.line_of(loc))
+
+
+@dataclass
+class LoadedSpec:
+    """A merged, validated spec, with what is needed to point back into its files."""
+
+    spec: Spec
+    warnings: list[str]
+    festival_sources: list[tuple[SourceMap, int]]
+    artist_sources: list[tuple[SourceMap, int]]
+
+    def locate(self, loc: Loc) -> SpecIssue:
+        """A located issue stub for a path in the merged spec (message filled by caller)."""
+        source, local = self._source_of(loc)
+        return source.issue(local, "")
+
+    def issue(self, loc: Loc, message: str) -> SpecIssue:
+        source, local = self._source_of(loc)
+        return source.issue(local, message)
+
+    def _source_of(self, loc: Loc) -> tuple[SourceMap, Loc]:
+        if len(loc) >= 2 and loc[0] == "festivals" and isinstance(loc[1], int):
+            source, index = self.festival_sources[loc[1]]
+            return source, ("festivals", index, *loc[2:])
+        if len(loc) >= 2 and loc[0] == "artists" and isinstance(loc[1], int):
+            source, index = self.artist_sources[loc[1]]
+            return source, ("artists", index, *loc[2:])
+        first = self.festival_sources[0][0] if self.festival_sources else SourceMap("spec")
+        return first, loc
+
+
+def _walk(node: yaml.Node, loc: Loc, source: SourceMap, issues: list[SpecIssue]) -> None:
+    source.lines[loc] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key, value in node.value:
+            name = key.value
+            if name in seen:
+                source.lines[(*loc, name)] = key.start_mark.line + 1
+                issues.append(source.issue((*loc, name), "this key is given twice"))
+            seen.add(name)
+            _walk(value, (*loc, name), source, issues)
+            source.lines[(*loc, name)] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for index, value in enumerate(node.value):
+            _walk(value, (*loc, index), source, issues)
+
+
+def _describe(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown field (check its spelling in docs/spec-format.md)"
+    if kind == "missing":
+        return "required field is missing"
+    message = str(error["msg"])
+    message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    given = error.get("input")
+    if kind not in ("value_error", "assertion_error") and not isinstance(given, dict | list):
+        message += f" (got {given!r})"
+    return message
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> Loc:
+    """Drop pydantic's union/function markers, keep the user's field path."""
+    return tuple(part for part in loc if isinstance(part, int) or "[" not in str(part))
+
+
+def read_yaml(path: Path) -> tuple[Any, SourceMap, list[SpecIssue]]:
+    source = SourceMap(str(path))
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SpecError([SpecIssue(str(path), "", f"cannot read the file: {error}")]) from None
+    try:
+        node = yaml.compose(text, Loader=_SpecYamlLoader)
+        data = yaml.load(text, Loader=_SpecYamlLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 1 if mark else None
+        problem = getattr(error, "problem", None) or str(error)
+        raise SpecError([SpecIssue(str(path), "", f"not valid YAML: {problem}", line)]) from None
+    issues: list[SpecIssue] = []
+    if node is not None:
+        _walk(node, (), source, issues)
+    if not isinstance(data, dict):
+        issues.append(SpecIssue(str(path), "", "a spec is a mapping with a 'festivals' list", 1))
+    return data, source, issues
+
+
+def parse_yaml_spec(path: Path) -> tuple[Spec, SourceMap]:
+    data, source, issues = read_yaml(path)
+    if issues:
+        raise SpecError(issues)
+    try:
+        spec = Spec.model_validate(data)
+    except ValidationError as error:
+        raise SpecError(
+            [source.issue(_clean_loc(e["loc"]), _describe(e)) for e in error.errors()]
+        ) from None
+    return spec, source
+
+
+def _parse_one(path: Path, keep_times: bool) -> tuple[Spec, SourceMap, list[str]]:
+    if not path.is_file():
+        raise SpecError([SpecIssue(str(path), "", "no such file")])
+    if path.suffix.lower() not in (".yaml", ".yml"):
+        from affiche.programmes.frab_import import load_frab, looks_like_frab
+
+        if not looks_like_frab(path):
+            message = "not a spec: expected YAML (.yaml) or a frab schedule (XML or JSON)"
+            raise SpecError([SpecIssue(str(path), "", message)])
+        spec, warnings = load_frab(path, keep_times=keep_times)
+        return spec, SourceMap(str(path)), warnings
+    spec, source = parse_yaml_spec(path)
+    return spec, source, []
+
+
+def _merge(parsed: list[tuple[Spec, SourceMap, list[str]]]) -> LoadedSpec:
+    festivals, festival_sources, artists, artist_sources = [], [], [], []
+    warnings: list[str] = []
+    issues: list[SpecIssue] = []
+    by_id: dict[str, int] = {}
+    for spec, source, file_warnings in parsed:
+        warnings.extend(file_warnings)
+        for index, festival in enumerate(spec.festivals):
+            festivals.append(festival)
+            festival_sources.append((source, index))
+        for index, artist in enumerate(spec.artists):
+            if artist.id in by_id:
+                if artists[by_id[artist.id]] != artist:
+                    issues.append(
+                        source.issue(
+                            ("artists", index, "id"),
+                            f"artist {artist.id!r} is declared differently in another file",
+                        )
+                    )
+                continue
+            by_id[artist.id] = len(artists)
+            artists.append(artist)
+            artist_sources.append((source, index))
+    if issues:
+        raise SpecError(issues)
+    solver = parsed[0][0].solver
+    merged = Spec.model_construct(festivals=festivals, artists=artists, solver=solver)
+    return LoadedSpec(merged, warnings, festival_sources, artist_sources)
+
+
+def load_specs(paths: list[Path], *, keep_times: bool = False) -> LoadedSpec:
+    """Read, validate and merge spec files; raise SpecError listing every problem."""
+    parsed, issues = [], []
+    for path in paths:
+        try:
+            parsed.append(_parse_one(Path(path), keep_times))
+        except SpecError as error:
+            issues.extend(error.issues)
+    if issues:
+        raise SpecError(issues)
+    loaded = _merge(parsed)
+    problems = [loaded.issue(loc, message) for loc, message in check_references(loaded.spec)]
+    if problems:
+        raise SpecError(problems)
+    return loaded
+
+
+def iter_items(spec: Spec) -> Iterator[tuple[Loc, Any]]:
+    """Every item with its path in the spec."""
+    for f_index, festival in enumerate(spec.festivals):
+        for i_index, item in enumerate(festival.items):
+            yield ("festivals", f_index, "items", i_index), item

@@ -1,0 +1,172 @@
+"""The solved programme as plain data: what `schedule.json` holds.
+
+A `Schedule` is self-contained: it carries the festivals, venues, artists and items it
+places (names, titles in French and English, time zones), so publishers need nothing else.
+Times are aware datetimes; the JSON form is ISO 8601 with the UTC offset.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+SCHEDULE_FORMAT = "affiche-schedule/1"
+Status = Literal["optimal", "feasible", "unknown", "infeasible", "invalid"]
+
+
+class Text(BaseModel):
+    """A text in both languages of the programme; either may be empty."""
+
+    model_config = ConfigDict(extra="forbid")
+    en: str = ""
+    fr: str = ""
+
+    def in_language(self, lang: str) -> str:
+        """The text in `lang`, falling back to the other language."""
+        primary, other = (self.fr, self.en) if lang == "fr" else (self.en, self.fr)
+        return primary or other
+
+
+class FestivalInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    name: str
+    city: str = ""
+    country: str = ""
+    timezone: str
+    start: date
+    end: date
+    day_start_hour: int = 4
+    base_url: str | None = None
+    description: Text = Field(default_factory=Text)
+
+
+class VenueInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    name: str
+    festival: str
+    timezone: str
+    outdoor: bool = False
+    capacity: int | None = None
+    address: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+
+
+class ArtistInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    name: str
+    home_city: str = ""
+    timezone: str | None = None
+
+
+class ItemInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    festival: str
+    kind: str
+    title: Text
+    description: Text = Field(default_factory=Text)
+    artists: list[str] = Field(default_factory=list)
+    tags: list[str] = Field(default_factory=list)
+    duration_minutes: int
+    track: str | None = None
+    language: str | None = None
+
+
+class Placement(BaseModel):
+    """One occurrence of an item, placed in a venue at a time."""
+
+    model_config = ConfigDict(extra="forbid")
+    uid: str
+    festival: str
+    item: str
+    occurrence: int
+    venue: str
+    start: AwareDatetime
+    end: AwareDatetime
+    day: date = Field(description="programme day (a 01:00 show belongs to the evening before)")
+    artists: list[str] = Field(default_factory=list)
+    pinned: bool = False
+
+
+class Unplaced(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    uid: str
+    festival: str
+    item: str
+    occurrence: int
+    reason: str
+
+
+class SolveInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    status: Status
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    wall_seconds: float = 0.0
+    terms: dict[str, float] = Field(default_factory=dict)
+
+
+class Schedule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    format: str = SCHEDULE_FORMAT
+    generated: AwareDatetime
+    solve: SolveInfo
+    festivals: list[FestivalInfo]
+    venues: list[VenueInfo]
+    artists: list[ArtistInfo]
+    items: list[ItemInfo]
+    placements: list[Placement]
+    unplaced: list[Unplaced] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)
+
+    def festival(self, festival_id: str) -> FestivalInfo:
+        return next(f for f in self.festivals if f.id == festival_id)
+
+    def venue(self, venue_id: str) -> VenueInfo:
+        return next(v for v in self.venues if v.id == venue_id)
+
+    def item(self, item_id: str) -> ItemInfo:
+        return next(i for i in self.items if i.id == item_id)
+
+    def artist(self, artist_id: str) -> ArtistInfo:
+        return next(a for a in self.artists if a.id == artist_id)
+
+
+def occurrence_uid(festival_id: str, item_id: str, occurrence: int) -> str:
+    """The stable id of one occurrence: iCal UID, frab guid and web anchor derive from it."""
+    return f"{festival_id}.{item_id}.{occurrence}"
+
+
+def write_json_atomically(path: Path, payload: str) -> None:
+    """Write `payload` to `path` so that readers see the old file or the new, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(payload)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def save_schedule(schedule: Schedule, directory: Path) -> Path:
+    path = Path(directory) / "schedule.json"
+    write_json_atomically(path, schedule.model_dump_json(indent=2) + "\n")
+    return path
+
+
+def load_schedule(directory: Path) -> Schedule:
+    path = Path(directory) / "schedule.json"
+    return Schedule.model_validate(json.loads(path.read_text(encoding="utf-8")))

@@ -1,0 +1,198 @@
+"""Cross-reference checks on a spec: ids that exist, windows that make sense, no cycles.
+
+Each problem is `(field path, message)`, so the loader can point at its line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+
+from affiche.programmes.model import Festival, Item, Spec
+from affiche.programmes.window import Window
+from affiche.timeutil import localize
+
+Loc = tuple[int | str, ...]
+Problem = tuple[Loc, str]
+
+
+def _duplicates(ids: Iterable[tuple[Loc, str]], what: str) -> list[Problem]:
+    seen: set[str] = set()
+    problems = []
+    for loc, ident in ids:
+        if ident in seen:
+            problems.append(((*loc, "id"), f"{what} id {ident!r} is used twice"))
+        seen.add(ident)
+    return problems
+
+
+def _unknown(loc: Loc, values: list[str], known: set[str], what: str) -> list[Problem]:
+    return [
+        ((*loc, index), f"unknown {what} {value!r}")
+        for index, value in enumerate(values)
+        if value not in known
+    ]
+
+
+def _festival_span(festival: Festival) -> tuple[datetime, datetime]:
+    start = localize(datetime.combine(festival.start, datetime.min.time()), festival.timezone)
+    end_day = festival.end + timedelta(days=2)
+    return start, localize(datetime.combine(end_day, datetime.min.time()), festival.timezone)
+
+
+def _window_problems(loc: Loc, windows: list[Window], festival: Festival) -> list[Problem]:
+    """Windows outside the festival, ending before they start, or overlapping each other."""
+    problems: list[Problem] = []
+    first, last = _festival_span(festival)
+    aware = []
+    for index, window in enumerate(windows):
+        here = window.localized(festival.timezone)
+        if here.end <= here.start:
+            problems.append(((*loc, index), "the window ends before it starts"))
+        elif here.end <= first or here.start >= last:
+            problems.append(
+                ((*loc, index), f"the window is outside the festival ({festival.start} to "
+                 f"{festival.end})")
+            )
+        aware.append((here.start, here.end, index))
+    aware.sort()
+    for (_, end_a, index_a), (start_b, _, index_b) in zip(aware, aware[1:], strict=False):
+        if start_b < end_a:
+            problems.append(
+                ((*loc, index_b), f"overlaps window {index_a}: merge them into one window")
+            )
+    return problems
+
+
+def _day_problems(loc: Loc, days: list[date], festival: Festival) -> list[Problem]:
+    return [
+        ((*loc, index), f"{day} is not a day of the festival ({festival.start} to {festival.end})")
+        for index, day in enumerate(days)
+        if not festival.start <= day <= festival.end
+    ]
+
+
+def _item_problems(
+    loc: Loc, item: Item, festival: Festival, artists: set[str], items: set[str]
+) -> list[Problem]:
+    venues = {venue.id for venue in festival.venues}
+    problems = _unknown((*loc, "artists"), item.artists, artists, "artist")
+    problems += _unknown((*loc, "venues"), item.venues, venues, "venue of this festival")
+    problems += _unknown(
+        (*loc, "preferred_venues"), item.preferred_venues, venues, "venue of this festival"
+    )
+    for relation in ("after", "same_day_as", "not_same_day_as"):
+        values = getattr(item, relation)
+        problems += _unknown((*loc, relation), values, items, "item")
+        problems += [
+            ((*loc, relation, index), "an item cannot be related to itself")
+            for index, value in enumerate(values)
+            if value == item.id
+        ]
+    problems += _window_problems((*loc, "windows"), item.windows, festival)
+    problems += _day_problems((*loc, "days"), item.days, festival)
+    for index, pin in enumerate(item.pins):
+        if pin.venue is not None and pin.venue not in venues:
+            problems.append(((*loc, "pins", index, "venue"), f"unknown venue {pin.venue!r}"))
+        elif pin.venue is not None and item.venues and pin.venue not in item.venues:
+            problems.append(
+                ((*loc, "pins", index, "venue"), f"{pin.venue!r} is not among the item's venues")
+            )
+        if pin.day is not None:
+            problems += _day_problems((*loc, "pins", index, "day"), [pin.day], festival)
+    if item.after_dark and not _has_coordinates(festival, item):
+        problems.append(
+            ((*loc, "after_dark"), "after dark needs latitude/longitude on the festival or venues")
+        )
+    return problems
+
+
+def _has_coordinates(festival: Festival, item: Item) -> bool:
+    if festival.latitude is not None:
+        return True
+    allowed = [v for v in festival.venues if not item.venues or v.id in item.venues]
+    return bool(allowed) and all(v.latitude is not None for v in allowed)
+
+
+def _venue_problems(festival_loc: Loc, festival: Festival) -> list[Problem]:
+    problems: list[Problem] = []
+    venues = {venue.id for venue in festival.venues}
+    for index, venue in enumerate(festival.venues):
+        loc = (*festival_loc, "venues", index)
+        problems += [
+            ((*loc, "walking_minutes", other), f"unknown venue {other!r} in this festival")
+            for other in venue.walking_minutes
+            if other not in venues
+        ]
+        problems += _window_problems((*loc, "open"), venue.open, festival)
+        problems += _window_problems((*loc, "closures"), venue.closures, festival)
+    return problems
+
+
+def _after_cycles(spec: Spec) -> list[Problem]:
+    """`after` relations that loop back (A after B after A) can never be satisfied."""
+    edges = {
+        item.id: (loc, item.after)
+        for f_index, festival in enumerate(spec.festivals)
+        for i_index, item in enumerate(festival.items)
+        for loc in [("festivals", f_index, "items", i_index, "after")]
+    }
+    state: dict[str, int] = {}
+    problems: list[Problem] = []
+
+    def visit(node: str, path: list[str]) -> None:
+        state[node] = 1
+        for target in edges.get(node, ((), []))[1]:
+            if state.get(target) == 1:
+                cycle = " after ".join([*path[path.index(target):], target])
+                problems.append((edges[node][0], f"'after' relations form a cycle: {cycle}"))
+            elif target not in state:
+                visit(target, [*path, target])
+        state[node] = 2
+
+    for node in edges:
+        if node not in state:
+            visit(node, [node])
+    return problems
+
+
+def check_references(spec: Spec) -> list[Problem]:
+    """Every cross-reference and window problem in the merged spec."""
+    problems = _duplicates(
+        ((("festivals", i), f.id) for i, f in enumerate(spec.festivals)), "festival"
+    )
+    problems += _duplicates(((("artists", i), a.id) for i, a in enumerate(spec.artists)), "artist")
+    problems += _duplicates(
+        (
+            (("festivals", f, "venues", v), venue.id)
+            for f, festival in enumerate(spec.festivals)
+            for v, venue in enumerate(festival.venues)
+        ),
+        "venue",
+    )
+    problems += _duplicates(
+        (
+            (("festivals", f, "items", i), item.id)
+            for f, festival in enumerate(spec.festivals)
+            for i, item in enumerate(festival.items)
+        ),
+        "item",
+    )
+    artists = {artist.id for artist in spec.artists}
+    items = {item.id for festival in spec.festivals for item in festival.items}
+    for f_index, festival in enumerate(spec.festivals):
+        problems += _venue_problems(("festivals", f_index), festival)
+        for i_index, item in enumerate(festival.items):
+            loc = ("festivals", f_index, "items", i_index)
+            problems += _item_problems(loc, item, festival, artists, items)
+    for a_index, artist in enumerate(spec.artists):
+        zone_name = artist.timezone or spec.festivals[0].timezone
+        for w_index, window in enumerate(artist.availability):
+            here = window.localized(zone_name)
+            if here.end <= here.start:
+                problems.append(
+                    (("artists", a_index, "availability", w_index), "ends before it starts")
+                )
+    if not problems:
+        problems += _after_cycles(spec)
+    return problems

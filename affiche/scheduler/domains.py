@@ -1,0 +1,274 @@
+"""Unary hard constraint families, applied as filters on where and when an item may go.
+
+Each family is one function: it takes the spans (grains) an occurrence may still use at a
+venue and returns what is left, or excludes the venue with a reason. When no venue is left
+the occurrence is unplaceable before any solving, and the reason names the family.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from affiche.programmes.model import Artist, Festival, Item
+from affiche.programmes.schedule import occurrence_uid
+from affiche.programmes.window import Window
+from affiche.scheduler.grains import Clock
+from affiche.scheduler.problem import Day, Loc, Occurrence, Option, Unplaceable
+from affiche.scheduler.spans import Spans, intersect, long_enough, normalise, subtract
+from affiche.timeutil import local_at, localize
+from affiche.venues.model import Hours, Venue
+from affiche.venues.sun import sunset
+
+Family = Callable[["Frame", Item, Venue, Spans], Spans]
+
+
+@dataclass
+class Frame:
+    """One festival's time frame in grains, with per-venue spans computed once."""
+
+    festival: Festival
+    clock: Clock
+    days: list[Day]
+    artists: dict[str, Artist]
+    _cache: dict[tuple[str, str], Spans] = field(default_factory=dict)
+
+    def cached(self, key: tuple[str, str], compute: Callable[[], Spans]) -> Spans:
+        if key not in self._cache:
+            self._cache[key] = compute()
+        return self._cache[key]
+
+    def window_spans(self, windows: list[Window], zone_name: str | None = None) -> Spans:
+        tz = zone_name or self.festival.timezone
+        spans = []
+        for window in windows:
+            here = window.localized(tz)
+            spans.append((self.clock.ceil(here.start), self.clock.floor(here.end)))
+        return normalise(spans)
+
+    def hours_spans(self, day: date, hours: Hours) -> tuple[int, int]:
+        tz, dsh = self.festival.timezone, self.festival.day_start_hour
+        opens = local_at(day, hours.opens, tz, dsh)
+        closes = local_at(day, hours.closes, tz, dsh)
+        if closes <= opens:
+            closes = localize(datetime.combine(day + timedelta(days=1), hours.closes), tz)
+        return self.clock.ceil(opens), self.clock.floor(closes)
+
+    def day_spans(self, days: list[date]) -> Spans:
+        wanted = set(days)
+        return normalise((d.start, d.end) for d in self.days if d.date in wanted)
+
+    def per_day(self, bound: Callable[[Day], tuple[int, int]]) -> Spans:
+        return normalise(bound(day) for day in self.days)
+
+
+# --- venue families -------------------------------------------------------------------
+
+
+def allowed_venues(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
+    return spans if not item.venues or venue.id in item.venues else ()
+
+
+def features(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
+    return spans if all(venue.has_feature(f) for f in item.requires) else ()
+
+
+def capacity(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
+    fits = item.audience is None or venue.capacity is None or venue.capacity >= item.audience
+    return spans if fits else ()
+
+
+def pinned_venue(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
+    venues = {pin.venue for pin in item.pins if pin.venue}
+    return spans if not venues or venue.id in venues else ()
+
+
+def installation_slots(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
+    return spans if not item.is_installation or venue.installation_slots > 0 else ()
+
+
+# --- time families ----------------------------------------------------------------------
+
+
+def venue_open_spans(frame: Frame, venue: Venue) -> Spans:
+    def compute() -> Spans:
+        if venue.open:
+            opened = frame.window_spans(venue.open)
+        else:
+            festival = frame.festival
+            opened = normalise(
+                frame.hours_spans(
+                    day.date, venue.hours or festival.hours_by_day.get(day.date) or festival.hours
+                )
+                for day in frame.days
+            )
+        return subtract(opened, frame.window_spans(venue.closures))
+
+    return frame.cached(("open", venue.id), compute)
+
+
+def opening_hours(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
+    """Venue opening hours (or explicit open windows) minus its closures."""
+    return intersect(spans, venue_open_spans(frame, venue))
+
+
+def item_windows(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
+    return intersect(spans, frame.window_spans(item.windows)) if item.windows else spans
+
+
+def item_days(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
+    days = list(item.days) + [pin.day for pin in item.pins if pin.day]
+    return intersect(spans, frame.day_spans(days)) if days else spans
+
+
+def artist_availability(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
+    for artist_id in item.artists:
+        artist = frame.artists[artist_id]
+        if artist.availability:
+            spans = intersect(spans, frame.window_spans(artist.availability, artist.timezone))
+    return spans
+
+
+def sound_curfew(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
+    """Loud items end by an outdoor venue's sound curfew."""
+    if not item.is_loud or venue.sound_curfew is None:
+        return spans
+    curfew: time = venue.sound_curfew
+    tz, dsh = frame.festival.timezone, frame.festival.day_start_hour
+    limit = frame.cached(
+        ("curfew", venue.id),
+        lambda: frame.per_day(
+            lambda d: (d.start, min(d.end, frame.clock.floor(local_at(d.date, curfew, tz, dsh))))
+        ),
+    )
+    return intersect(spans, limit)
+
+
+def after_dark(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
+    """Items marked after dark start after sunset at the venue on their programme day."""
+    if not item.after_dark:
+        return spans
+    latitude = venue.latitude if venue.latitude is not None else frame.festival.latitude
+    longitude = venue.longitude if venue.longitude is not None else frame.festival.longitude
+    tz = frame.festival.timezone
+    dark = frame.cached(
+        ("dark", venue.id),
+        lambda: frame.per_day(
+            lambda d: (frame.clock.ceil(sunset(latitude, longitude, d.date, tz)), d.end)
+        ),
+    )
+    return intersect(spans, dark)
+
+
+VENUE_FAMILIES: list[tuple[str, Family]] = [
+    ("allowed venues", allowed_venues),
+    ("required features", features),
+    ("capacity", capacity),
+    ("pinned venue", pinned_venue),
+    ("installation slots", installation_slots),
+]
+TIME_FAMILIES: list[tuple[str, Family]] = [
+    ("opening hours and closures", opening_hours),
+    ("the item's windows", item_windows),
+    ("the item's days", item_days),
+    ("artist availability", artist_availability),
+    ("the sound curfew", sound_curfew),
+    ("after dark", after_dark),
+]
+
+
+def _longest(spans: Spans) -> int:
+    return max((end - start for start, end in spans), default=0)
+
+
+def _pinned_start(frame: Frame, item: Item, number: int, duration: int) -> Spans | None:
+    for pin in item.pins:
+        if pin.occurrence == number and pin.start is not None:
+            start = frame.clock.ceil(localize(pin.start, frame.festival.timezone))
+            return ((start, start + duration),)
+    return None
+
+
+def venue_option(
+    frame: Frame, item: Item, venue: Venue, duration: int, pinned: Spans | None
+) -> tuple[Spans, str]:
+    """What is left at `venue` for the item, and (if nothing) which family emptied it."""
+    everything: Spans = ((min(d.start for d in frame.days), max(d.end for d in frame.days)),)
+    spans = everything
+    for name, family in VENUE_FAMILIES:
+        if not family(frame, item, venue, spans):
+            return (), f"{venue.name}: {name}"
+    families = list(TIME_FAMILIES)
+    if pinned is not None:
+        families.append(("the pinned start", lambda f, i, v, s: intersect(s, pinned)))
+    for name, family in families:
+        before = spans
+        spans = family(frame, item, venue, spans)
+        if not item.is_installation and not long_enough(spans, duration):
+            minutes = _longest(spans) * frame.clock.minutes
+            had = _longest(before) * frame.clock.minutes
+            return (), (
+                f"{venue.name}: after {name} the longest window is {minutes} min "
+                f"(was {had}), the item needs {duration * frame.clock.minutes}"
+            )
+    if item.is_installation and not spans:
+        return (), f"{venue.name}: never open during the festival"
+    return long_enough(spans, duration) if not item.is_installation else spans, ""
+
+
+def _preferred_spans(frame: Frame, item: Item) -> Spans:
+    return normalise(
+        frame.hours_spans(day.date, hours) for day in frame.days for hours in item.preferred_hours
+    )
+
+
+def item_occurrences(
+    frame: Frame, item: Item, loc: Loc
+) -> tuple[list[Occurrence], list[Unplaceable]]:
+    """The occurrences of `item` with their options, or why each fits nowhere."""
+    duration = 0 if item.is_installation else frame.clock.grains(item.duration or 0)
+    bound = tuple(a for a in item.artists if not frame.artists[a].may_double_book)
+    preferred = _preferred_spans(frame, item)
+    placed, unplaceable = [], []
+    for number in range(1, item.occurrences + 1):
+        uid = occurrence_uid(frame.festival.id, item.id, number)
+        pinned = _pinned_start(frame, item, number, duration)
+        options, reasons = [], []
+        for venue in frame.festival.venues:
+            spans, reason = venue_option(frame, item, venue, duration, pinned)
+            if spans:
+                options.append(Option(venue.id, spans))
+            elif reason:
+                reasons.append(reason)
+        if not options:
+            unplaceable.append(Unplaceable(uid, item.id, loc, _explain(item, reasons)))
+            continue
+        placed.append(
+            Occurrence(
+                uid=uid,
+                festival=frame.festival.id,
+                item=item.id,
+                number=number,
+                duration=duration,
+                installation=item.is_installation,
+                artists=tuple(item.artists),
+                bound_artists=() if item.is_installation else bound,
+                options=tuple(options),
+                preferred_venues=frozenset(item.preferred_venues),
+                preferred_spans=preferred,
+                tags=tuple(item.tags),
+                priority=item.priority,
+                headliner=item.headliner,
+                pinned=bool(item.pins),
+            )
+        )
+    return placed, unplaceable
+
+
+def _explain(item: Item, reasons: list[str]) -> str:
+    title = item.title.en or item.title.fr
+    chosen = [r for r in reasons if not r.endswith((": allowed venues", ": pinned venue"))]
+    reasons = chosen or reasons
+    shown = "; ".join(reasons[:4]) + (f"; and {len(reasons) - 4} more" if len(reasons) > 4 else "")
+    return f"{title!r} fits in no venue: {shown or 'the festival has no venue'}"

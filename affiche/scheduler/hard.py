@@ -1,0 +1,159 @@
+"""Hard constraint families that link occurrences (the unary ones are in `domains.py`).
+
+One function per family; each adds its constraints and returns nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import combinations
+
+from ortools.sat.python import cp_model
+
+from affiche.scheduler.problem import Occurrence, Problem
+from affiche.scheduler.spans import start_ranges
+from affiche.scheduler.variables import Variables
+
+
+def _literals(*values: int | cp_model.IntVar) -> list[cp_model.IntVar]:
+    """The real literals among `values` (constant trues are left out)."""
+    return [v for v in values if not isinstance(v, int)]
+
+
+def add_placement(problem: Problem, v: Variables) -> None:
+    """Each occurrence is placed in exactly one venue (or, if allowed, reported unplaced)."""
+    for occ in problem.occurrences:
+        presences = [v.is_at(occ.uid, o.venue) for o in occ.options]
+        if len(presences) == 1 and isinstance(presences[0], int):
+            continue
+        v.model.add(sum(presences) == v.is_placed(occ.uid))
+
+
+def add_venue_no_overlap(problem: Problem, v: Variables) -> None:
+    """Timed items in one venue never overlap, with the venue's changeover after each."""
+    by_venue = defaultdict(list)
+    for occ in problem.occurrences:
+        for option in occ.options:
+            interval = v.venue_interval(occ.uid, option.venue)
+            if interval is not None:
+                by_venue[option.venue].append(interval)
+    for intervals in by_venue.values():
+        if len(intervals) > 1:
+            v.model.add_no_overlap(intervals)
+
+
+def add_installation_slots(problem: Problem, v: Variables) -> None:
+    """A site hosts at most as many installations as it has slots."""
+    by_venue = defaultdict(list)
+    for occ in problem.occurrences:
+        if occ.installation:
+            for option in occ.options:
+                by_venue[option.venue].append(v.is_at(occ.uid, option.venue))
+    for venue, presences in by_venue.items():
+        if len(presences) > problem.venues[venue].installation_slots:
+            v.model.add(sum(presences) <= problem.venues[venue].installation_slots)
+
+
+def artist_occurrences(problem: Problem) -> dict[str, list[Occurrence]]:
+    """The timed occurrences each (non-exempt) artist is bound to."""
+    by_artist = defaultdict(list)
+    for occ in problem.occurrences:
+        for artist in occ.bound_artists:
+            by_artist[artist].append(occ)
+    return by_artist
+
+
+def _reach(occ: Occurrence) -> tuple[int, int]:
+    """The earliest start and latest end an occurrence can have."""
+    ranges = [r for o in occ.options for r in start_ranges(o.spans, occ.duration)]
+    return min(a for a, _ in ranges), max(b for _, b in ranges) + occ.duration
+
+
+def _max_travel(problem: Problem, first: Occurrence, second: Occurrence) -> int:
+    return max(
+        problem.travel_between(a.venue, b.venue) for a in first.options for b in second.options
+    )
+
+
+def _add_travel_pair(problem: Problem, v: Variables, first: Occurrence, second: Occurrence) -> None:
+    """Between two items of one artist, the travel time between their venues."""
+    first_before = v.model.new_bool_var(f"order[{first.uid},{second.uid}]")
+    for a in first.options:
+        for b in second.options:
+            travel = problem.travel_between(a.venue, b.venue)
+            if travel == 0:
+                continue
+            both = _literals(v.is_at(first.uid, a.venue), v.is_at(second.uid, b.venue))
+            v.model.add(v.start_of(second.uid) >= v.end_of(first.uid) + travel).only_enforce_if(
+                [first_before, *both]
+            )
+            v.model.add(v.start_of(first.uid) >= v.end_of(second.uid) + travel).only_enforce_if(
+                [~first_before, *both]
+            )
+
+
+def add_artist_no_overlap(problem: Problem, v: Variables) -> None:
+    """An artist is in one place at a time, with walking or travel time between venues."""
+    for occurrences in artist_occurrences(problem).values():
+        if len(occurrences) < 2:
+            continue
+        v.model.add_no_overlap([v.busy_interval(occ.uid) for occ in occurrences])
+        for first, second in combinations(occurrences, 2):
+            travel = _max_travel(problem, first, second)
+            if travel == 0:
+                continue
+            (start_a, end_a), (start_b, end_b) = _reach(first), _reach(second)
+            if end_a + travel <= start_b or end_b + travel <= start_a:
+                continue
+            _add_travel_pair(problem, v, first, second)
+
+
+def _by_item(problem: Problem) -> dict[str, list[Occurrence]]:
+    grouped = defaultdict(list)
+    for occ in problem.occurrences:
+        if not occ.installation:
+            grouped[occ.item].append(occ)
+    return grouped
+
+
+def add_order_relations(problem: Problem, v: Variables) -> None:
+    """'after': every occurrence starts after every occurrence of the other item ends.
+    'same_day': occurrence k of each on the same day. 'not_same_day': never on one day."""
+    items = _by_item(problem)
+    for relation in problem.relations:
+        mine, theirs = items.get(relation.item, []), items.get(relation.other, [])
+        if relation.kind == "after":
+            for a in mine:
+                for b in theirs:
+                    both = _literals(v.is_placed(a.uid), v.is_placed(b.uid))
+                    v.model.add(v.start_of(a.uid) >= v.end_of(b.uid)).only_enforce_if(both)
+        elif relation.kind == "same_day":
+            for a, b in zip(mine, theirs, strict=False):
+                both = _literals(v.is_placed(a.uid), v.is_placed(b.uid))
+                v.model.add(v.day_of(a.uid) == v.day_of(b.uid)).only_enforce_if(both)
+        else:
+            for a in mine:
+                for b in theirs:
+                    both = _literals(v.is_placed(a.uid), v.is_placed(b.uid))
+                    v.model.add(v.day_of(a.uid) != v.day_of(b.uid)).only_enforce_if(both)
+
+
+def add_repeat_order(problem: Problem, v: Variables) -> None:
+    """Occurrences of one item are interchangeable: number them in time order
+    (symmetry breaking; skipped for pinned items, whose numbers mean something)."""
+    for occurrences in _by_item(problem).values():
+        if any(o.pinned or o.uid in problem.previous for o in occurrences):
+            continue
+        for earlier, later in zip(occurrences, occurrences[1:], strict=False):
+            both = _literals(v.is_placed(earlier.uid), v.is_placed(later.uid))
+            v.model.add(v.start_of(later.uid) >= v.start_of(earlier.uid)).only_enforce_if(both)
+
+
+HARD_FAMILIES = [
+    add_placement,
+    add_venue_no_overlap,
+    add_installation_slots,
+    add_artist_no_overlap,
+    add_order_relations,
+    add_repeat_order,
+]

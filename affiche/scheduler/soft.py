@@ -1,0 +1,177 @@
+"""Soft constraint families: each returns named, weighted terms of the objective.
+
+A term's expression counts violations (0 when satisfied), so the report can say, family by
+family, what the programme gave up and where.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import combinations
+
+from ortools.sat.python import cp_model
+
+from affiche.scheduler.hard import _by_item, _reach, artist_occurrences
+from affiche.scheduler.problem import Occurrence, Problem
+from affiche.scheduler.spans import start_ranges
+from affiche.scheduler.variables import Variables, domain_of
+
+MAX_CLASH_PAIRS = 20_000
+
+
+@dataclass(frozen=True)
+class Term:
+    family: str
+    label: str
+    weight: int
+    expr: cp_model.LinearExprT
+
+
+def preferred_venues(problem: Problem, v: Variables) -> list[Term]:
+    """An occurrence away from its preferred venues costs its weight."""
+    terms = []
+    for occ in problem.occurrences:
+        preferred = [v.is_at(occ.uid, venue) for venue in occ.preferred_venues]
+        if occ.preferred_venues and problem.weights.preferred_venue:
+            terms.append(
+                Term(
+                    "preferred venue",
+                    occ.uid,
+                    problem.weights.preferred_venue,
+                    v.is_placed(occ.uid) - sum(preferred),
+                )
+            )
+    return terms
+
+
+def preferred_hours(problem: Problem, v: Variables) -> list[Term]:
+    """An occurrence starting outside its preferred hours costs its weight."""
+    terms = []
+    weight = problem.weights.preferred_hours
+    for occ in problem.occurrences:
+        if not occ.preferred_spans or occ.installation or not weight:
+            continue
+        inside = v.model.new_bool_var(f"in_preferred_hours[{occ.uid}]")
+        ranges = start_ranges(occ.preferred_spans, 0)
+        v.model.add_linear_expression_in_domain(
+            v.start_of(occ.uid), domain_of(tuple((a, b - 1) for a, b in ranges))
+        ).only_enforce_if(inside)
+        if not isinstance(v.is_placed(occ.uid), int):
+            v.model.add_implication(inside, v.is_placed(occ.uid))
+        terms.append(Term("preferred hours", occ.uid, weight, v.is_placed(occ.uid) - inside))
+    return terms
+
+
+def audience_clashes(problem: Problem, v: Variables) -> list[Term]:
+    """Two items for one audience (a shared tag) at overlapping times cost the weight."""
+    weight = problem.weights.audience_clash
+    by_tag = defaultdict(list)
+    for occ in problem.occurrences:
+        if not occ.installation:
+            for tag in occ.tags:
+                by_tag[tag].append(occ)
+    pairs = {
+        (a.uid, b.uid)
+        for occs in by_tag.values()
+        for a, b in combinations(occs, 2)
+        if a.item != b.item and _may_overlap(a, b)
+    }
+    terms = []
+    for first, second in sorted(pairs)[:MAX_CLASH_PAIRS] if weight else []:
+        before = v.model.new_bool_var(f"before[{first},{second}]")
+        after = v.model.new_bool_var(f"after[{first},{second}]")
+        v.model.add(v.start_of(second) >= v.end_of(first)).only_enforce_if(before)
+        v.model.add(v.start_of(first) >= v.end_of(second)).only_enforce_if(after)
+        v.model.add_at_most_one(before, after)
+        clash = 1 - before - after
+        terms.append(Term("audience clash", f"{first} / {second}", weight, clash))
+    return terms
+
+
+def _may_overlap(first: Occurrence, second: Occurrence) -> bool:
+    (a_start, a_end), (b_start, b_end) = _reach(first), _reach(second)
+    return a_start < b_end and b_start < a_end
+
+
+def hotel_nights(problem: Problem, v: Variables) -> list[Term]:
+    """An artist's stay runs from their first to their last programme day of a festival;
+    each night in between costs the weight."""
+    weight = problem.weights.hotel_nights
+    terms = []
+    for artist, occurrences in artist_occurrences(problem).items() if weight else []:
+        by_festival = defaultdict(list)
+        for occ in occurrences:
+            by_festival[occ.festival].append(occ)
+        for festival, occs in by_festival.items():
+            days = [v.day_of(o.uid) for o in occs]
+            if len(occs) < 2 or all(isinstance(d, int) for d in days):
+                continue
+            last_index = len(problem.days[festival]) - 1
+            first = v.model.new_int_var(0, last_index, f"first_day[{artist},{festival}]")
+            last = v.model.new_int_var(0, last_index, f"last_day[{artist},{festival}]")
+            v.model.add_min_equality(first, days)
+            v.model.add_max_equality(last, days)
+            terms.append(Term("hotel nights", f"{artist}@{festival}", weight, last - first))
+    return terms
+
+
+def repeats_on_one_day(problem: Problem, v: Variables) -> list[Term]:
+    """Two performances of one item on the same day cost the weight: spread them out."""
+    weight = problem.weights.repeat_same_day
+    terms = []
+    for item, occurrences in _by_item(problem).items() if weight else []:
+        for a, b in combinations(occurrences, 2):
+            day_a, day_b = v.day_of(a.uid), v.day_of(b.uid)
+            if isinstance(day_a, int) and isinstance(day_b, int):
+                continue
+            same = v.model.new_bool_var(f"same_day[{a.uid},{b.uid}]")
+            v.model.add(day_a != day_b).only_enforce_if(~same)
+            terms.append(Term("repeat on one day", f"{a.uid} / {b.uid}", weight, same))
+    return terms
+
+
+def stability(problem: Problem, v: Variables) -> list[Term]:
+    """Moving a published occurrence costs the weight, more for headliners and for items
+    with many artists (more calendars to update)."""
+    terms = []
+    for occ in problem.occurrences:
+        if occ.uid not in problem.previous or not problem.weights.moved:
+            continue
+        venue, start = problem.previous[occ.uid]
+        kept = v.model.new_bool_var(f"kept[{occ.uid}]")
+        at = v.is_at(occ.uid, venue)
+        if isinstance(at, int) and at == 0:
+            v.model.add(kept == 0)
+        else:
+            if not isinstance(at, int):
+                v.model.add_implication(kept, at)
+            if not occ.installation:
+                v.model.add(v.start_of(occ.uid) == start).only_enforce_if(kept)
+        v.hint(occ.uid, venue, start)
+        factor = 1 + 2 * occ.headliner + len(occ.artists)
+        terms.append(Term("moved", occ.uid, problem.weights.moved * factor, 1 - kept))
+    return terms
+
+
+def unplaced(problem: Problem, v: Variables) -> list[Term]:
+    """With unplaced items allowed, each one left out costs the weight times its priority."""
+    terms = []
+    for occ in problem.occurrences:
+        placed = v.is_placed(occ.uid)
+        if not isinstance(placed, int):
+            weight = problem.weights.unplaced * occ.priority
+            terms.append(Term("unplaced", occ.uid, weight, 1 - placed))
+    return terms
+
+
+SOFT_FAMILIES = [
+    preferred_venues,
+    preferred_hours,
+    audience_clashes,
+    hotel_nights,
+    repeats_on_one_day,
+    stability,
+    unplaced,
+]
+

@@ -1,0 +1,167 @@
+"""Build the CP-SAT model, solve it, and hand back plain data: where and when each
+occurrence goes, the status in words, and the objective term by term."""
+
+from __future__ import annotations
+
+import os
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ortools.sat.python import cp_model
+
+from affiche.scheduler.hard import HARD_FAMILIES
+from affiche.scheduler.problem import Occurrence, Problem
+from affiche.scheduler.soft import SOFT_FAMILIES, Term
+from affiche.scheduler.variables import Variables
+
+STATUS_NAMES = {
+    cp_model.OPTIMAL: "optimal",
+    cp_model.FEASIBLE: "feasible",
+    cp_model.INFEASIBLE: "infeasible",
+    cp_model.UNKNOWN: "unknown",
+    cp_model.MODEL_INVALID: "invalid",
+}
+
+
+@dataclass
+class SolveOptions:
+    time_limit: float = 30.0
+    workers: int = 0
+    allow_unplaced: bool = False
+    seed: int = 0
+    progress: Callable[[str], None] | None = None
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """Where and when one occurrence was placed (aware UTC instants)."""
+
+    venue: str
+    start: datetime
+    end: datetime
+
+
+@dataclass
+class SolveResult:
+    status: str
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    wall_seconds: float = 0.0
+    first_solution_seconds: float | None = None
+    chosen: dict[str, Chosen] = field(default_factory=dict)
+    terms: dict[str, float] = field(default_factory=dict)
+    violations: list[str] = field(default_factory=list)
+    unplaced: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def has_solution(self) -> bool:
+        return self.status in ("optimal", "feasible")
+
+
+class _Progress(cp_model.CpSolverSolutionCallback):
+    """Reports the best objective and bound as they improve, once the run passes 1 s."""
+
+    def __init__(self, report: Callable[[str], None] | None) -> None:
+        super().__init__()
+        self.report = report
+        self.started = time.perf_counter()
+        self.first_solution: float | None = None
+        self.bound: float | None = None
+        self._last_line = 0.0
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def on_solution_callback(self) -> None:
+        if self.first_solution is None:
+            self.first_solution = self.elapsed()
+        self._say(self.objective_value)
+
+    def on_bound(self, bound: float) -> None:
+        self.bound = bound
+        self._say(None)
+
+    def _say(self, objective: float | None) -> None:
+        now = self.elapsed()
+        if self.report is None or now < 1.0 or now - self._last_line < 0.5:
+            return
+        self._last_line = now
+        best = f"{objective:g}" if objective is not None else "…"
+        bound = f"{self.bound:g}" if self.bound is not None else "…"
+        self.report(f"  {now:6.1f}s  best objective {best}  bound {bound}")
+
+
+def build_model(problem: Problem, allow_unplaced: bool) -> tuple[Variables, list[Term]]:
+    """The model with every hard family and the weighted sum of every soft family."""
+    variables = Variables(cp_model.CpModel(), problem, allow_unplaced)
+    for family in HARD_FAMILIES:
+        family(problem, variables)
+    terms = [term for family in SOFT_FAMILIES for term in family(problem, variables)]
+    if terms:
+        variables.model.minimize(sum(term.weight * term.expr for term in terms))
+    return variables, terms
+
+
+def _gap(objective: float, bound: float) -> float:
+    return 0.0 if objective == bound else abs(objective - bound) / max(abs(objective), 1.0)
+
+
+def _truth(s: cp_model.CpSolver, literal: int | cp_model.IntVar) -> bool:
+    return bool(literal) if isinstance(literal, int) else s.boolean_value(literal)
+
+
+def _placement(problem: Problem, v: Variables, s: cp_model.CpSolver, occ: Occurrence) -> Chosen:
+    option = next(o for o in occ.options if _truth(s, v.is_at(occ.uid, o.venue)))
+    if occ.installation:
+        first, last = option.spans[0][0], option.spans[-1][1]
+    else:
+        first = s.value(v.start_of(occ.uid))
+        last = first + occ.duration
+    return Chosen(option.venue, problem.clock.instant(first), problem.clock.instant(last))
+
+
+def _read_terms(s: cp_model.CpSolver, terms: list[Term]) -> tuple[dict[str, float], list[str]]:
+    totals: dict[str, float] = defaultdict(float)
+    violations = []
+    for term in terms:
+        value = s.value(term.expr)
+        totals[term.family] += term.weight * value
+        if value:
+            violations.append(f"{term.family}: {term.label} (cost {term.weight * value:g})")
+    return dict(totals), violations
+
+
+def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
+    """Solve `problem`; the status is always one of STATUS_NAMES' values."""
+    options = options or SolveOptions()
+    variables, terms = build_model(problem, options.allow_unplaced)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = options.time_limit
+    solver.parameters.num_workers = options.workers or max(os.cpu_count() or 1, 1)
+    solver.parameters.random_seed = options.seed
+    progress = _Progress(options.progress)
+    solver.best_bound_callback = progress.on_bound
+    code = solver.solve(variables.model, progress)
+    result = SolveResult(
+        status=STATUS_NAMES[code],
+        wall_seconds=solver.wall_time,
+        first_solution_seconds=progress.first_solution,
+    )
+    if code == cp_model.MODEL_INVALID:
+        raise RuntimeError(f"internal error, invalid model: {variables.model.validate()}")
+    if not result.has_solution:
+        return result
+    result.objective = solver.objective_value if terms else 0.0
+    result.bound = solver.best_objective_bound if terms else 0.0
+    result.gap = _gap(result.objective, result.bound)
+    result.terms, result.violations = _read_terms(solver, terms)
+    for occ in problem.occurrences:
+        if _truth(solver, variables.is_placed(occ.uid)):
+            result.chosen[occ.uid] = _placement(problem, variables, solver, occ)
+        else:
+            result.unplaced[occ.uid] = "left out to make room for higher-priority items"
+    return result

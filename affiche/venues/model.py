@@ -1,0 +1,74 @@
+"""What a venue is: capacity, features, opening hours, changeover, location, walking times."""
+
+from __future__ import annotations
+
+from datetime import time
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from affiche.programmes.window import Window
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=120)]
+
+
+class Feature(StrEnum):
+    projection = "projection"
+    sound = "sound"
+    dark_room = "dark_room"
+    water = "water"
+    outdoor = "outdoor"
+    stage = "stage"
+    seating = "seating"
+    vr = "vr"
+    power = "power"
+    wifi = "wifi"
+
+
+class Hours(BaseModel):
+    """Daily opening hours. `closes` earlier than `opens` means the venue closes after
+    midnight (that night still belongs to the same programme day)."""
+
+    model_config = ConfigDict(extra="forbid")
+    opens: time
+    closes: time
+
+    @model_validator(mode="after")
+    def _not_empty(self) -> Hours:
+        if self.opens == self.closes:
+            raise ValueError("opens and closes are the same time: the window is empty")
+        return self
+
+
+class Venue(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: Slug
+    name: str
+    name_fr: str | None = None
+    capacity: int | None = Field(default=None, ge=1)
+    features: list[Feature] = Field(default_factory=list)
+    outdoor: bool = False
+    hours: Hours | None = Field(default=None, description="daily hours; default: the festival's")
+    open: list[Window] = Field(
+        default_factory=list, description="explicit opening windows; replace the daily hours"
+    )
+    closures: list[Window] = Field(default_factory=list)
+    changeover_minutes: int = Field(default=0, ge=0)
+    sound_curfew: time | None = Field(
+        default=None, description="loud items must end by this local time (outdoor venues)"
+    )
+    installation_slots: int = Field(default=0, ge=0)
+    address: str = ""
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    walking_minutes: dict[str, int] = Field(default_factory=dict)
+
+    def has_feature(self, feature: Feature) -> bool:
+        return feature in self.features or (feature is Feature.outdoor and self.outdoor)
+
+    @model_validator(mode="after")
+    def _coordinates_in_pairs(self) -> Venue:
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("give both latitude and longitude, or neither")
+        return self
