@@ -17,6 +17,7 @@ from affiche.programmes.errors import SpecError
 from affiche.programmes.loader import LoadedSpec, load_specs
 from affiche.programmes.schedule import Schedule, load_schedule, save_schedule
 from affiche.scheduler.check import check_schedule
+from affiche.scheduler.explain import explain_infeasible
 from affiche.scheduler.problem import Problem, build_problem
 from affiche.scheduler.solve import SolveOptions, SolveResult, solve
 
@@ -97,6 +98,14 @@ def write_checked(loaded: LoadedSpec, result: SolveResult, problem: Problem, out
     return schedule
 
 
+def infeasible_message(problem: Problem) -> str:
+    reasons = explain_infeasible(problem)
+    lines = [f"  - {conflict.message}" for conflict in reasons]
+    return "no programme satisfies every hard constraint together" + (
+        ":\n" + "\n".join(lines) if lines else " (no smaller reason found)"
+    )
+
+
 def solve_to(paths: Sequence[Path], out: Path, args: argparse.Namespace) -> Schedule:
     if out.exists() and not out.is_dir():
         raise CommandError(f"{out} exists and is not a folder")
@@ -112,9 +121,7 @@ def solve_to(paths: Sequence[Path], out: Path, args: argparse.Namespace) -> Sche
     print_result(result, problem)
     if not result.has_solution:
         if result.status == "infeasible":
-            raise CommandError(
-                "no programme satisfies every hard constraint together", EXIT_NO_PROGRAMME
-            )
+            raise CommandError(infeasible_message(problem), EXIT_NO_PROGRAMME)
         raise CommandError(
             f"no programme found within {args.time_limit:g}s (try a longer --time-limit)",
             EXIT_NO_PROGRAMME,
@@ -149,7 +156,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     except FileNotFoundError:
         raise CommandError(f"{args.dir} holds no schedule.json") from None
     except ValueError as error:
-        raise CommandError(f"{args.dir / 'schedule.json'} is not a valid schedule: {error}") from None
+        path = args.dir / "schedule.json"
+        raise CommandError(f"{path} is not a valid schedule: {error}") from None
     problems = check_schedule(loaded.spec, schedule)
     if problems:
         say(f"{len(problems)} problems:")

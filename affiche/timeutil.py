@@ -19,7 +19,7 @@ def zone(name: str) -> BaseTzInfo:
     try:
         return pytz.timezone(name)
     except pytz.UnknownTimeZoneError:
-        raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Europe/Paris)")
+        raise ValueError(f"unknown time zone {name!r} (use an IANA name: Europe/Paris)") from None
 
 
 def localize(naive: datetime, zone_name: str) -> datetime:

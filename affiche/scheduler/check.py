@@ -191,7 +191,7 @@ class Checker:
         by_item = defaultdict(list)
         for p in placements:
             by_item[p.item].append(p)
-        for festival, item in self.items.values():
+        for _festival, item in self.items.values():
             mine = sorted(by_item[item.id], key=lambda p: p.occurrence)
             for other in item.after:
                 for a in mine:

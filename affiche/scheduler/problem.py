@@ -99,6 +99,7 @@ class Problem:
     weights: Weights
     unplaceable: list[Unplaceable] = field(default_factory=list)
     previous: dict[str, tuple[str, int]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
 
     def travel_between(self, first: str, second: str) -> int:
         return 0 if first == second else self.travel.get((first, second), 0)
@@ -231,6 +232,7 @@ def build_problem(spec: Spec) -> Problem:
         relations=[r for f in spec.festivals for r in _relations(f)],
         travel=travel_grains(spec, clock),
         weights=spec.solver.weights,
+        labels=_labels(spec),
     )
     artists = {artist.id: artist for artist in spec.artists}
     for f_index, festival in enumerate(spec.festivals):
@@ -241,6 +243,15 @@ def build_problem(spec: Spec) -> Problem:
             problem.occurrences += placed
             problem.unplaceable += unplaceable
     return problem
+
+
+def _labels(spec: Spec) -> dict[str, str]:
+    """Names producers know things by: item titles, venue and artist names."""
+    labels = {artist.id: artist.name for artist in spec.artists}
+    for festival in spec.festivals:
+        labels.update({venue.id: venue.name for venue in festival.venues})
+        labels.update({item.id: item.title.en or item.title.fr for item in festival.items})
+    return labels
 
 
 def item_uids(festival: Festival, item: Item) -> list[str]:

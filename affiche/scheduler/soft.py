@@ -120,7 +120,7 @@ def repeats_on_one_day(problem: Problem, v: Variables) -> list[Term]:
     """Two performances of one item on the same day cost the weight: spread them out."""
     weight = problem.weights.repeat_same_day
     terms = []
-    for item, occurrences in _by_item(problem).items() if weight else []:
+    for occurrences in _by_item(problem).values() if weight else []:
         for a, b in combinations(occurrences, 2):
             day_a, day_b = v.day_of(a.uid), v.day_of(b.uid)
             if isinstance(day_a, int) and isinstance(day_b, int):

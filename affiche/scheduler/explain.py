@@ -1,0 +1,173 @@
+"""Why no programme exists, in the producer's words, smallest reason first.
+
+Cheap counting checks come first (a venue-day or an artist asked for more minutes than it
+has). Otherwise every occurrence's placement becomes an assumption literal; CP-SAT's
+infeasible core (one worker) names a set of occurrences that cannot all be placed, which is
+shrunk by deletion and described by what they share: venues, artists, days.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import reduce
+
+from ortools.sat.python import cp_model
+
+from affiche.scheduler.hard import HARD_FAMILIES, artist_occurrences
+from affiche.scheduler.problem import Occurrence, Problem
+from affiche.scheduler.spans import intersect, normalise, total
+from affiche.scheduler.variables import Variables
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A set of occurrences that cannot all be placed, and a sentence saying why."""
+
+    uids: tuple[str, ...]
+    message: str
+
+
+def _label(problem: Problem, key: str) -> str:
+    return problem.labels.get(key, key)
+
+
+def _titles(problem: Problem, occurrences: list[Occurrence]) -> str:
+    names = sorted({_label(problem, o.item) for o in occurrences})
+    return ", ".join(names[:-1]) + (" and " if len(names) > 1 else "") + names[-1]
+
+
+def _minutes(problem: Problem, grains: int) -> int:
+    return grains * problem.clock.minutes
+
+
+def overloaded_venue_days(problem: Problem) -> list[Conflict]:
+    """Occurrences that can only go to one venue on one day, needing more than it is open."""
+    bound: dict[tuple[str, int], list[Occurrence]] = defaultdict(list)
+    for occ in problem.occurrences:
+        if occ.installation or len(occ.options) != 1:
+            continue
+        option = occ.options[0]
+        days = {problem.day_of(occ.festival, a) for a, _ in option.spans}
+        if len(days) == 1 and None not in days:
+            bound[(option.venue, days.pop())].append(occ)
+    conflicts = []
+    for (venue, day_index), occs in bound.items():
+        changeover = problem.venues[venue].changeover
+        need = sum(o.duration for o in occs) + changeover * (len(occs) - 1)
+        window = normalise(s for o in occs for s in o.options[0].spans)
+        if need > total(window):
+            day = problem.days[occs[0].festival][day_index].date
+            conflicts.append(
+                Conflict(
+                    tuple(o.uid for o in occs),
+                    f"{_label(problem, venue)} is open {_minutes(problem, total(window))} minutes "
+                    f"on {day:%d %B} for them; {_titles(problem, occs)} need "
+                    f"{_minutes(problem, need)} (changeovers included)",
+                )
+            )
+    return conflicts
+
+
+def overbooked_artists(problem: Problem) -> list[Conflict]:
+    """An artist whose items add up to more time than all the windows they may use."""
+    conflicts = []
+    for artist, occs in artist_occurrences(problem).items():
+        reach = normalise(s for o in occs for opt in o.options for s in opt.spans)
+        need = sum(o.duration for o in occs)
+        if need > total(reach):
+            conflicts.append(
+                Conflict(
+                    tuple(o.uid for o in occs),
+                    f"{_label(problem, artist)} has {_minutes(problem, total(reach))} minutes "
+                    f"in which their items can go; {_titles(problem, occs)} need "
+                    f"{_minutes(problem, need)}",
+                )
+            )
+    return conflicts
+
+
+def _is_feasible(problem: Problem, uids: set[str], time_limit: float) -> bool | None:
+    sub = Problem(
+        clock=problem.clock,
+        occurrences=[o for o in problem.occurrences if o.uid in uids],
+        venues=problem.venues,
+        days=problem.days,
+        relations=problem.relations,
+        travel=problem.travel,
+        weights=problem.weights,
+        labels=problem.labels,
+    )
+    variables = Variables(cp_model.CpModel(), sub, allow_unplaced=False)
+    for family in HARD_FAMILIES:
+        family(sub, variables)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = 1
+    status = solver.solve(variables.model)
+    if status == cp_model.INFEASIBLE:
+        return False
+    return True if status in (cp_model.OPTIMAL, cp_model.FEASIBLE) else None
+
+
+def infeasible_core(problem: Problem, time_limit: float = 20.0) -> list[str] | None:
+    """Occurrences that cannot all be placed together (None if the solver cannot tell)."""
+    variables = Variables(cp_model.CpModel(), problem, allow_unplaced=True)
+    for family in HARD_FAMILIES:
+        family(problem, variables)
+    placed = {occ.uid: variables.is_placed(occ.uid) for occ in problem.occurrences}
+    variables.model.add_assumptions(list(placed.values()))
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = 1
+    if solver.solve(variables.model) != cp_model.INFEASIBLE:
+        return None
+    indices = set(solver.sufficient_assumptions_for_infeasibility())
+    core = [uid for uid, lit in placed.items() if lit.index in indices]
+    return _shrink(problem, core, time_limit / 4)
+
+
+def _shrink(problem: Problem, core: list[str], time_limit: float) -> list[str]:
+    """Drop occurrences from the core while what is left stays infeasible."""
+    if len(core) > 40:
+        return core
+    kept = list(core)
+    for uid in core:
+        trial = set(kept) - {uid}
+        if trial and _is_feasible(problem, trial, time_limit) is False:
+            kept.remove(uid)
+    return kept
+
+
+def describe_core(problem: Problem, uids: list[str]) -> Conflict:
+    occs = [o for o in problem.occurrences if o.uid in set(uids)]
+    venues = sorted({opt.venue for o in occs for opt in o.options})
+    shared_artists = set.intersection(*(set(o.bound_artists) for o in occs)) if occs else set()
+    reach = [normalise(s for opt in o.options for s in opt.spans) for o in occs]
+    common = reduce(intersect, reach) if reach else ()
+    parts = [f"{_titles(problem, occs)} cannot all be placed"]
+    items = {o.item for o in occs}
+    wording = {"after": "must come after", "same_day": "must be on the same day as",
+               "not_same_day": "must not be on the same day as"}
+    parts += [
+        f"{_label(problem, r.item)} {wording[r.kind]} {_label(problem, r.other)}"
+        for r in problem.relations
+        if r.item in items and r.other in items
+    ]
+    if shared_artists:
+        parts.append("they share " + ", ".join(_label(problem, a) for a in sorted(shared_artists)))
+    parts.append("they may only use " + ", ".join(_label(problem, v) for v in venues))
+    if common:
+        parts.append(f"within {_minutes(problem, total(common))} minutes they have in common")
+    return Conflict(tuple(o.uid for o in occs), "; ".join(parts))
+
+
+def explain_infeasible(problem: Problem, time_limit: float = 20.0) -> list[Conflict]:
+    """The reasons no programme exists, smallest first."""
+    cheap = overloaded_venue_days(problem) + overbooked_artists(problem)
+    if cheap:
+        return sorted(cheap, key=lambda c: len(c.uids))
+    core = infeasible_core(problem, time_limit)
+    if not core:
+        return []
+    return [describe_core(problem, core)]
