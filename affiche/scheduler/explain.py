@@ -87,6 +87,41 @@ def overbooked_artists(problem: Problem) -> list[Conflict]:
     return conflicts
 
 
+def _assign_installations(installations: list[Occurrence], slots: dict[str, int]) -> int:
+    """How many installations can get a slot at once (bipartite matching, augmenting paths)."""
+    holder: dict[tuple[str, int], str] = {}
+    options = {o.uid: [(opt.venue, n) for opt in o.options for n in range(slots[opt.venue])]
+               for o in installations}
+
+    def place(uid: str, seen: set[tuple[str, int]]) -> bool:
+        for slot in options[uid]:
+            if slot not in seen:
+                seen.add(slot)
+                if slot not in holder or place(holder[slot], seen):
+                    holder[slot] = uid
+                    return True
+        return False
+
+    return sum(place(o.uid, set()) for o in installations)
+
+
+def overfull_installation_sites(problem: Problem) -> list[Conflict]:
+    """More installations than the sites they may use have slots for."""
+    installations = [o for o in problem.occurrences if o.installation]
+    slots = {v: facts.installation_slots for v, facts in problem.venues.items()}
+    placed = _assign_installations(installations, slots)
+    if placed == len(installations):
+        return []
+    sites = sorted({opt.venue for o in installations for opt in o.options})
+    return [
+        Conflict(
+            tuple(o.uid for o in installations),
+            f"{len(installations)} installations, but at most {placed} can have a slot at "
+            f"the sites they may use ({', '.join(_label(problem, v) for v in sites)})",
+        )
+    ]
+
+
 def _is_feasible(problem: Problem, uids: set[str], time_limit: float) -> bool | None:
     sub = Problem(
         clock=problem.clock,
@@ -164,7 +199,11 @@ def describe_core(problem: Problem, uids: list[str]) -> Conflict:
 
 def explain_infeasible(problem: Problem, time_limit: float = 20.0) -> list[Conflict]:
     """The reasons no programme exists, smallest first."""
-    cheap = overloaded_venue_days(problem) + overbooked_artists(problem)
+    cheap = (
+        overloaded_venue_days(problem)
+        + overbooked_artists(problem)
+        + overfull_installation_sites(problem)
+    )
     if cheap:
         return sorted(cheap, key=lambda c: len(c.uids))
     core = infeasible_core(problem, time_limit)

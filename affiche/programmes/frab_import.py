@@ -1,0 +1,911 @@
+"""Import a published frab schedule (`schedule.xml` or `schedule.json`) as a spec.
+
+frab, pretalx and c3voc export the same shape: a conference, its days, the rooms of each
+day, the events of each room, the persons of each event. Events become items, rooms
+venues, persons artists. The published times are forgotten (each item keeps its day, its
+duration and the rooms of its track), or kept as pins with `keep_times=True`.
+
+A file that cannot be imported raises `SpecError` with one located issue per problem;
+dirt that can be lived with (persons double-booked by the source, a time zone inferred
+from the city or the UTC offsets, ...) becomes a warning and the import carries on.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytz
+from lxml import etree
+from pydantic import ValidationError
+
+from affiche.programmes.errors import SpecError, SpecIssue, field_path
+from affiche.programmes.model import Artist, Festival, Item, Kind, Pin, Spec
+from affiche.programmes.schedule import Text
+from affiche.programmes.window import Window
+from affiche.timeutil import localize, zone
+from affiche.venues.model import Venue
+
+_INVALID_SLUG_CHARS = re.compile(r"[^A-Za-z0-9_-]")
+_VALID_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_DURATION = re.compile(r"^\s*(\d{1,3}):([0-5]?\d)(?::([0-5]?\d))?\s*$")
+_CLOCK = re.compile(r"^\s*(\d{1,2}):([0-5]\d)(?::([0-5]\d))?\s*$")
+_JSON_FRAB_HINT = re.compile(r'"schedule"\s*:\s*\{')
+_KIND_WORDS: list[tuple[Kind, frozenset[str]]] = [
+    (Kind.workshop, frozenset({"workshop", "workshops"})),
+    (Kind.concert, frozenset({"concert", "concerts", "music", "dj", "djs"})),
+    (Kind.performance, frozenset({"performance", "performances"})),
+    (Kind.screening, frozenset({"screening", "screenings", "film", "films", "movie", "movies"})),
+    (Kind.meeting, frozenset({"meeting", "meetings"})),
+]
+DAY_START_HOURS = [4, *(hour for hour in range(13) if hour != 4)]
+
+
+# ----------------------------------------------------------------------------------------
+# Public API
+
+
+def looks_like_frab(path: Path) -> bool:
+    """Whether `path` holds a frab schedule: XML with root `<schedule>`, or a JSON object with
+    a "schedule" key. A broken file that starts like one counts, so that `load_frab` can say
+    where it breaks."""
+    try:
+        head = Path(path).read_bytes()
+    except OSError:
+        return False
+    first = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if first == b"<":
+        return _xml_root_name(head) == "schedule"
+    if first == b"{":
+        try:
+            data = json.loads(head)
+        except (ValueError, UnicodeDecodeError):
+            return bool(_JSON_FRAB_HINT.search(head[:4096].decode("utf-8", "replace")))
+        return isinstance(data, dict) and "schedule" in data
+    return False
+
+
+def load_frab(path: Path, *, keep_times: bool = False) -> tuple[Spec, list[str]]:
+    """The spec of one frab schedule file, and the warnings about its dirt.
+
+    Raises `SpecError` (every problem, located) if the file cannot be imported.
+    """
+    path = Path(path)
+    report = _Report(str(path))
+    conference = _read(path, report)
+    report.raise_if_any()
+    zone_name = _resolve_zone(conference, report)
+    report.raise_if_any()
+    events = _localized_events(conference, zone_name, report)
+    report.raise_if_any()
+    spec = _build_spec(conference, events, zone_name, keep_times, report)
+    return spec, report.warnings
+
+
+# ----------------------------------------------------------------------------------------
+# Problems and warnings
+
+
+@dataclass
+class _Report:
+    """The issues (fatal) and warnings (not) found in one file."""
+
+    file: str
+    issues: list[SpecIssue] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def issue(self, field_name: str, message: str, line: int | None = None) -> None:
+        self.issues.append(SpecIssue(self.file, field_name, message, line))
+
+    def warn(self, message: str) -> None:
+        self.warnings.append(f"{self.file}: {message}")
+
+    def raise_if_any(self) -> None:
+        if self.issues:
+            raise SpecError(self.issues)
+
+
+# ----------------------------------------------------------------------------------------
+# Format-neutral intermediate form
+
+
+@dataclass
+class _RawPerson:
+    id: str | None
+    guid: str | None
+    name: str
+
+
+@dataclass
+class _RawEvent:
+    """One event as published: strings, with the line of each field when known."""
+
+    id: str | None
+    line: int | None
+    day: date
+    day_starts: time | None
+    room: str
+    values: dict[str, str | None]
+    lines: dict[str, int | None]
+    persons: list[_RawPerson]
+
+
+@dataclass
+class _Conference:
+    acronym: str | None = None
+    title: str | None = None
+    time_zone_name: str | None = None
+    city: str | None = None
+    start: date | None = None
+    end: date | None = None
+    day_change: time | None = None
+    line: int | None = None
+    lines: dict[str, int | None] = field(default_factory=dict)
+    days: list[date] = field(default_factory=list)
+    events: list[_RawEvent] = field(default_factory=list)
+
+
+@dataclass
+class _Event:
+    """One event, checked, with its aware published start in the festival's zone."""
+
+    id: str
+    line: int | None
+    day: date
+    room: str
+    start: datetime
+    duration: int
+    title: str
+    abstract: str
+    track: str | None
+    language: str | None
+    kind: Kind
+    persons: list[_RawPerson]
+
+    @property
+    def end(self) -> datetime:
+        return self.start + timedelta(minutes=self.duration)
+
+
+# ----------------------------------------------------------------------------------------
+# Reading XML and JSON
+
+
+def _read(path: Path, report: _Report) -> _Conference:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        report.issue("", f"cannot read the file: {error}")
+        return _Conference()
+    first = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if first == b"<":
+        return _read_xml(data, report)
+    if first in (b"{", b"["):
+        return _read_json(data, report)
+    report.issue("", "not a frab schedule: the file is neither XML nor JSON", 1)
+    return _Conference()
+
+
+def _xml_parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+
+
+def _xml_root_name(data: bytes) -> str | None:
+    """The local name of the root element, read without parsing the rest."""
+    parser = etree.XMLPullParser(
+        events=("start",), resolve_entities=False, no_network=True, load_dtd=False
+    )
+    try:
+        for start in range(0, len(data), 8192):
+            parser.feed(data[start : start + 8192])
+            for _, element in parser.read_events():
+                return etree.QName(element).localname
+    except etree.XMLSyntaxError:
+        return None
+    return None
+
+
+def _child_text(element: etree._Element, tag: str) -> str | None:
+    """Text of the direct child `tag` (descendant text included), None if there is none."""
+    child = element.find(tag)
+    return None if child is None else "".join(child.itertext())
+
+
+def _child_line(element: etree._Element, tag: str) -> int | None:
+    child = element.find(tag)
+    return element.sourceline if child is None else child.sourceline
+
+
+def _read_xml(data: bytes, report: _Report) -> _Conference:
+    try:
+        root = etree.fromstring(data, _xml_parser())
+    except etree.XMLSyntaxError as error:
+        report.issue("", f"not valid XML: {error.msg}", error.lineno)
+        return _Conference()
+    if etree.QName(root).localname != "schedule":
+        report.issue(
+            "", f"the root element is <{root.tag}>, a frab schedule has <schedule>",
+            root.sourceline,
+        )
+        return _Conference()
+    element = root.find("conference")
+    if element is None:
+        report.issue("conference", "the schedule has no <conference>", root.sourceline)
+        return _Conference()
+    conference = _xml_conference(element)
+    names = _xml_person_names(root)
+    for day_element in root.iterfind("day"):
+        _xml_day(day_element, conference, names, report)
+    return conference
+
+
+def _xml_conference(element: etree._Element) -> _Conference:
+    tags = ("acronym", "title", "time_zone_name", "city", "start", "end", "day_change")
+    values = {tag: _child_text(element, tag) for tag in tags}
+    lines = {tag: _child_line(element, tag) for tag in tags}
+    return _conference_from(values, lines, element.sourceline)
+
+
+def _xml_person_names(root: etree._Element) -> dict[str, str]:
+    """Names from the top-level `<persons>` list (FOSDEM), by person id."""
+    names = {}
+    for person in root.iterfind("persons/person"):
+        name = _child_text(person, "name") or _child_text(person, "public_name")
+        if person.get("id") and name and name.strip():
+            names[person.get("id")] = name.strip()
+    return names
+
+
+def _xml_day(
+    element: etree._Element, conference: _Conference, names: dict[str, str], report: _Report
+) -> None:
+    day = _parse_date(element.get("date"))
+    if day is None:
+        report.issue("day.date", f"a <day> needs a date, got {element.get('date')!r}",
+                     element.sourceline)
+        return
+    conference.days.append(day)
+    day_starts = _clock_of(element.get("start"))
+    for room in element.iterfind("room"):
+        room_name = (room.get("name") or "").strip()
+        if not room_name:
+            report.issue(f"day[{day}].room", "a <room> needs a name", room.sourceline)
+            continue
+        for event in room.iterfind("event"):
+            conference.events.append(
+                _xml_event(event, day, day_starts, room_name, names)
+            )
+
+
+_EVENT_TAGS = (
+    "date", "start", "duration", "title", "abstract", "track", "language", "type", "room",
+)
+
+
+def _xml_event(
+    element: etree._Element, day: date, day_starts: time | None, room: str,
+    names: dict[str, str],
+) -> _RawEvent:
+    persons = []
+    for person in element.iterfind("persons/person"):
+        person_id = person.get("id")
+        name = (person.text or "").strip() or (
+            _child_text(person, "public_name") or _child_text(person, "name") or ""
+        ).strip()
+        persons.append(_RawPerson(person_id, person.get("guid"), name or names.get(person_id, "")))
+    return _RawEvent(
+        id=element.get("id"),
+        line=element.sourceline,
+        day=day,
+        day_starts=day_starts,
+        room=room,
+        values={tag: _child_text(element, tag) for tag in _EVENT_TAGS},
+        lines={tag: _child_line(element, tag) for tag in _EVENT_TAGS},
+        persons=persons,
+    )
+
+
+def _read_json(data: bytes, report: _Report) -> _Conference:
+    try:
+        document = json.loads(data)
+    except UnicodeDecodeError as error:
+        report.issue("", f"not valid JSON: {error}")
+        return _Conference()
+    except json.JSONDecodeError as error:
+        report.issue("", f"not valid JSON: {error.msg}", error.lineno)
+        return _Conference()
+    schedule = document.get("schedule") if isinstance(document, dict) else None
+    if not isinstance(schedule, dict):
+        report.issue("schedule", 'a frab JSON schedule is an object with a "schedule" object', 1)
+        return _Conference()
+    element = schedule.get("conference")
+    if not isinstance(element, dict):
+        report.issue("schedule.conference", "the schedule has no conference")
+        return _Conference()
+    tags = ("acronym", "title", "time_zone_name", "city", "start", "end", "day_change")
+    values = {tag: _json_str(element.get(tag)) for tag in tags}
+    conference = _conference_from(values, {}, None)
+    days = element.get("days")
+    if not isinstance(days, list):
+        report.issue("schedule.conference.days", "the conference has no list of days")
+        return conference
+    for index, day in enumerate(days):
+        _json_day(day, index, conference, report)
+    return conference
+
+
+def _json_str(value: Any) -> str | None:
+    if value is None or isinstance(value, dict | list):
+        return None
+    return str(value)
+
+
+def _json_day(day: Any, index: int, conference: _Conference, report: _Report) -> None:
+    where = f"schedule.conference.days[{index}]"
+    parsed = _parse_date(_json_str(day.get("date"))) if isinstance(day, dict) else None
+    if parsed is None:
+        report.issue(f"{where}.date", "a day needs a date (YYYY-MM-DD)")
+        return
+    conference.days.append(parsed)
+    rooms = day.get("rooms") or {}
+    if not isinstance(rooms, dict):
+        report.issue(f"{where}.rooms", "rooms should map each room name to its events")
+        return
+    day_starts = _clock_of(_json_str(day.get("day_start")))
+    for room_name, events in rooms.items():
+        for event in events if isinstance(events, list) else []:
+            if isinstance(event, dict):
+                conference.events.append(
+                    _json_event(event, parsed, day_starts, str(room_name).strip())
+                )
+
+
+def _json_event(event: dict[str, Any], day: date, day_starts: time | None, room: str) -> _RawEvent:
+    persons = []
+    for person in event.get("persons") or []:
+        if not isinstance(person, dict):
+            continue
+        name = person.get("public_name") or person.get("name") or person.get("full_public_name")
+        person_id = person.get("id")
+        persons.append(
+            _RawPerson(
+                None if person_id is None else str(person_id),
+                _json_str(person.get("guid")),
+                str(name or "").strip(),
+            )
+        )
+    event_id = event.get("id")
+    return _RawEvent(
+        id=None if event_id is None else str(event_id),
+        line=None,
+        day=day,
+        day_starts=day_starts,
+        room=room,
+        values={tag: _json_str(event.get(tag)) for tag in _EVENT_TAGS},
+        lines={},
+        persons=persons,
+    )
+
+
+def _conference_from(
+    values: dict[str, str | None], lines: dict[str, int | None], line: int | None
+) -> _Conference:
+    def clean(tag: str) -> str | None:
+        text = values.get(tag)
+        return text.strip() if text and text.strip() else None
+
+    return _Conference(
+        acronym=clean("acronym"),
+        title=clean("title"),
+        time_zone_name=clean("time_zone_name"),
+        city=clean("city"),
+        start=_parse_date(clean("start")),
+        end=_parse_date(clean("end")),
+        day_change=_clock_of(clean("day_change")),
+        line=line,
+        lines=lines,
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# Values
+
+
+def _parse_date(text: str | None) -> date | None:
+    """`2026-01-31`, or the date part of `2025-12-27T09:00:00+00:00`."""
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text.strip()[:10])
+    except ValueError:
+        return None
+
+
+def _clock_of(text: str | None) -> time | None:
+    """The wall-clock time of `09:00`, `09:00:00` or `2026-01-31T09:00:00+01:00`."""
+    if not text:
+        return None
+    text = text.strip()
+    if "T" in text:
+        try:
+            return datetime.fromisoformat(text).time()
+        except ValueError:
+            return None
+    match = _CLOCK.match(text)
+    if not match or int(match.group(1)) > 23:
+        return None
+    return time(int(match.group(1)), int(match.group(2)))
+
+
+def parse_duration(text: str | None) -> tuple[int, bool] | None:
+    """Minutes of `HH:MM` or `H:MM:SS` (rounded up to a whole minute, flagged), None if
+    the text is not a duration."""
+    match = _DURATION.match(text or "")
+    if not match:
+        return None
+    hours, minutes, seconds = (int(part or 0) for part in match.groups())
+    return hours * 60 + minutes + (1 if seconds else 0), bool(seconds)
+
+
+def slugify(text: str) -> str:
+    """`text` as an id: each character outside A-Z, a-z, 0-9, '_' and '-' becomes '-'."""
+    slug = _INVALID_SLUG_CHARS.sub("-", text.strip())[:120].lstrip("-_")
+    return slug or "x"
+
+
+def _unique(base: str, taken: set[str]) -> str:
+    candidate, number = base, 2
+    while candidate in taken:
+        suffix = f"-{number}"
+        candidate, number = base[: 120 - len(suffix)] + suffix, number + 1
+    taken.add(candidate)
+    return candidate
+
+
+def kind_of(frab_type: str | None) -> Kind:
+    """The item kind of a frab event type (words, case-insensitive); talk by default."""
+    words = set(re.findall(r"[a-z0-9]+", (frab_type or "").lower()))
+    for kind, keywords in _KIND_WORDS:
+        if words & keywords:
+            return kind
+    return Kind.talk
+
+
+# ----------------------------------------------------------------------------------------
+# Time zone
+
+
+def _resolve_zone(conference: _Conference, report: _Report) -> str:
+    """The conference's time zone: as published, else inferred honestly, else an issue."""
+    line = conference.lines.get("time_zone_name", conference.line)
+    if conference.time_zone_name:
+        try:
+            zone(conference.time_zone_name)
+        except ValueError as error:
+            report.issue("conference.time_zone_name", str(error), line)
+        return conference.time_zone_name
+    by_city = _zone_of_city(conference.city)
+    if by_city:
+        report.warn(
+            f"no time_zone_name: using {by_city}, the IANA zone of the conference city "
+            f"{conference.city!r}"
+        )
+        return by_city
+    by_offset = _zone_of_offsets(conference.events)
+    if by_offset:
+        report.warn(
+            f"no time_zone_name: every event is published at the same UTC offset, read as "
+            f"the fixed zone {by_offset} (no daylight-saving rules)"
+        )
+        return by_offset
+    report.issue(
+        "conference.time_zone_name",
+        "no time_zone_name, and neither the city nor one common UTC offset of the events "
+        "gives the time zone: add <time_zone_name> (an IANA name such as Europe/Brussels)",
+        line,
+    )
+    return "UTC"
+
+
+def _zone_of_city(city: str | None) -> str | None:
+    """The one IANA zone named after `city` (Brussels -> Europe/Brussels), if any."""
+    if not city:
+        return None
+    wanted = city.strip().lower().replace(" ", "_")
+    matches = [name for name in pytz.common_timezones if name.rsplit("/", 1)[-1].lower() == wanted]
+    return matches[0] if len(matches) == 1 else None
+
+
+def _zone_of_offsets(events: list[_RawEvent]) -> str | None:
+    """A fixed-offset zone if every event is published with the same whole-hour offset."""
+    offsets = set()
+    for event in events:
+        start = _published_datetime(event.values.get("date"))
+        if start is None or start.utcoffset() is None:
+            return None
+        offsets.add(start.utcoffset())
+    if len(offsets) != 1:
+        return None
+    seconds = int(offsets.pop().total_seconds())
+    if seconds % 3600:
+        return None
+    hours = seconds // 3600
+    return "UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"
+
+
+def _published_datetime(text: str | None) -> datetime | None:
+    if not text or not text.strip():
+        return None
+    try:
+        return datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+# ----------------------------------------------------------------------------------------
+# Events
+
+
+def _localized_events(conference: _Conference, zone_name: str, report: _Report) -> list[_Event]:
+    """Every event checked and placed at its aware published start; issues for the rest."""
+    events: list[_Event] = []
+    first_line: dict[str, int | None] = {}
+    mismatched: list[str] = []
+    for raw in conference.events:
+        event = _checked_event(raw, conference, zone_name, report)
+        if event is None:
+            continue
+        if event.id in first_line:
+            seen = first_line[event.id]
+            where = f" (first on line {seen})" if seen else ""
+            report.issue(f"events[{event.id}].id", f"event id {event.id} is used twice{where}",
+                         event.line)
+            continue
+        first_line[event.id] = event.line
+        if _offset_disagrees(raw, zone_name):
+            mismatched.append(event.id)
+        events.append(event)
+    if mismatched:
+        report.warn(
+            f"{len(mismatched)} events (first: {mismatched[0]}) are published with a UTC offset "
+            f"that differs from time_zone_name {zone_name}; their instants are kept as published"
+        )
+    if not events and not report.issues:
+        report.issue("events", "the schedule has no events", conference.line)
+    return events
+
+
+def _offset_disagrees(raw: _RawEvent, zone_name: str) -> bool:
+    published = _published_datetime(raw.values.get("date"))
+    if published is None or published.utcoffset() is None:
+        return False
+    return published.utcoffset() != published.astimezone(zone(zone_name)).utcoffset()
+
+
+def _checked_event(
+    raw: _RawEvent, conference: _Conference, zone_name: str, report: _Report
+) -> _Event | None:
+    if not raw.id or not raw.id.strip():
+        report.issue(f"day[{raw.day}].room[{raw.room}].event", "an event needs an id", raw.line)
+        return None
+    event_id = raw.id.strip()
+    where = f"events[{event_id}]"
+    ok = True
+    if not _VALID_SLUG.match(event_id) or len(event_id) > 120:
+        report.issue(f"{where}.id", f"event id {event_id!r} cannot be used as an id", raw.line)
+        ok = False
+    duration = _event_duration(raw, where, report)
+    start = _event_start(raw, conference, where, report)
+    if duration is None or start is None or not ok:
+        return None
+    published_room = (raw.values.get("room") or "").strip()
+    if published_room and published_room != raw.room:
+        report.warn(f"event {event_id} is listed in room {raw.room!r} but names room "
+                    f"{published_room!r}; using {raw.room!r}")
+    title = raw.values.get("title") or ""
+    if not title.strip():
+        report.warn(f"event {event_id} has no title")
+    return _Event(
+        id=event_id,
+        line=raw.line,
+        day=raw.day,
+        room=raw.room,
+        start=localize(start, zone_name),
+        duration=duration,
+        title=title,
+        abstract=raw.values.get("abstract") or "",
+        track=(raw.values.get("track") or "").strip() or None,
+        language=(raw.values.get("language") or "").strip() or None,
+        kind=kind_of(raw.values.get("type")),
+        persons=raw.persons,
+    )
+
+
+def _event_duration(raw: _RawEvent, where: str, report: _Report) -> int | None:
+    text = raw.values.get("duration")
+    line = raw.lines.get("duration", raw.line)
+    if text is None or not text.strip():
+        report.issue(f"{where}.duration", f"event {raw.id} has no duration", line)
+        return None
+    parsed = parse_duration(text)
+    if parsed is None:
+        report.issue(f"{where}.duration",
+                     f"duration {text.strip()!r} is not HH:MM or H:MM:SS", line)
+        return None
+    minutes, rounded = parsed
+    if minutes < 1:
+        report.issue(f"{where}.duration", f"duration {text.strip()!r} is empty", line)
+        return None
+    if rounded:
+        report.warn(f"event {raw.id}: duration {text.strip()} rounded up to {minutes} minutes")
+    return minutes
+
+
+def _event_start(
+    raw: _RawEvent, conference: _Conference, where: str, report: _Report
+) -> datetime | None:
+    """The published start: `<date>` (aware, or naive festival wall clock), else the day's
+    date and `<start>`, on the next calendar day when before the day's start."""
+    text = raw.values.get("date")
+    if text and text.strip():
+        published = _published_datetime(text)
+        if published is None:
+            report.issue(f"{where}.date", f"{text.strip()!r} is not an ISO 8601 date and time",
+                         raw.lines.get("date", raw.line))
+        return published
+    clock_text = raw.values.get("start")
+    clock = _clock_of(clock_text) if clock_text and "T" not in clock_text else None
+    if clock is None:
+        report.issue(f"{where}.start", f"event {raw.id} has no start time (HH:MM), got "
+                     f"{clock_text!r}", raw.lines.get("start", raw.line))
+        return None
+    boundary = raw.day_starts or conference.day_change
+    calendar_day = raw.day + timedelta(days=1) if boundary and clock < boundary else raw.day
+    return datetime.combine(calendar_day, clock)
+
+
+# ----------------------------------------------------------------------------------------
+# Building the spec
+
+
+def _build_spec(
+    conference: _Conference, events: list[_Event], zone_name: str, keep_times: bool,
+    report: _Report,
+) -> Spec:
+    festival_id = _festival_id(conference, report)
+    room_ids = _room_ids(events)
+    artists, artists_of = _artists(events, report)
+    day_start_hour = _day_start_hour(events, zone_name, report)
+    items = _items(events, room_ids, artists_of, keep_times)
+    start, end = _festival_dates(conference, events, report)
+    try:
+        festival = Festival(
+            id=festival_id,
+            name=conference.title or conference.acronym or festival_id,
+            city=conference.city or "",
+            timezone=zone_name,
+            start=start,
+            end=end,
+            day_start_hour=day_start_hour,
+            default_walking_minutes=0,
+            venues=_venues(events, room_ids, zone_name, report),
+            items=items,
+        )
+        return Spec(festivals=[festival], artists=artists)
+    except ValidationError as error:
+        for problem in error.errors():
+            loc = tuple(part for part in problem["loc"] if isinstance(part, int | str))
+            report.issue(field_path(loc), str(problem["msg"]), conference.line)
+        report.raise_if_any()
+        raise  # unreachable: raise_if_any raised
+
+
+def _festival_id(conference: _Conference, report: _Report) -> str:
+    if conference.acronym:
+        return slugify(conference.acronym)
+    if conference.title:
+        report.warn(f"no conference acronym: the festival id comes from the title "
+                    f"{conference.title!r}")
+        return slugify(conference.title)
+    report.issue("conference.acronym", "the conference has neither acronym nor title",
+                 conference.line)
+    report.raise_if_any()
+    return ""
+
+
+def _festival_dates(
+    conference: _Conference, events: list[_Event], report: _Report
+) -> tuple[date, date]:
+    """The conference's start and end, widened to cover every published day."""
+    days = [event.day for event in events] + conference.days
+    start = min([conference.start] if conference.start else days)
+    end = max([conference.end] if conference.end else days)
+    if min(days) < start or max(days) > end:
+        report.warn(f"published days {min(days)} to {max(days)} run outside the conference "
+                    f"dates {start} to {end}; the festival covers them all")
+    return min(start, *days), max(end, *days)
+
+
+def _room_ids(events: list[_Event]) -> dict[str, str]:
+    """Each room name's venue id: its slug, made unique, in order of first publication."""
+    ids: dict[str, str] = {}
+    taken: set[str] = set()
+    for event in events:
+        if event.room not in ids:
+            ids[event.room] = _unique(slugify(event.room), taken)
+    return ids
+
+
+def _venues(
+    events: list[_Event], room_ids: dict[str, str], zone_name: str, report: _Report
+) -> list[Venue]:
+    """One venue per room, open on each day from its first published start to its last end."""
+    spans: dict[str, dict[date, tuple[datetime, datetime]]] = defaultdict(dict)
+    for event in events:
+        days = spans[event.room]
+        first, last = days.get(event.day, (event.start, event.end))
+        days[event.day] = (min(first, event.start), max(last, event.end))
+    tz = zone(zone_name)
+    venues = []
+    for room, venue_id in room_ids.items():
+        windows = _merged(sorted(spans[room].values()), room, report)
+        venues.append(
+            Venue(
+                id=venue_id,
+                name=room,
+                changeover_minutes=0,
+                open=[Window(start=s.astimezone(tz), end=e.astimezone(tz)) for s, e in windows],
+            )
+        )
+    return venues
+
+
+def _merged(
+    windows: list[tuple[datetime, datetime]], room: str, report: _Report
+) -> list[tuple[datetime, datetime]]:
+    """Windows in order; two days of one room that overlap are merged, with a warning."""
+    merged: list[tuple[datetime, datetime]] = []
+    for start, end in windows:
+        if merged and start < merged[-1][1]:
+            report.warn(f"room {room!r}: the published days overlap at {start.isoformat()}; "
+                        f"their opening windows are merged")
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _day_start_hour(events: list[_Event], zone_name: str, report: _Report) -> int:
+    """The first hour (4, then 0..12) at which every event's programme day is its frab day."""
+    tz = zone(zone_name)
+    local = [(event.start.astimezone(tz).replace(tzinfo=None), event.day) for event in events]
+
+    def misfits(hour: int) -> int:
+        shift = timedelta(hours=hour)
+        return sum((wall - shift).date() != day for wall, day in local)
+
+    best = min(DAY_START_HOURS, key=misfits)  # stable: 4 wins ties, then 0..12
+    count = misfits(best)
+    if count:
+        report.warn(f"no day start hour in 0..12 puts every event on its published day: "
+                    f"using {best}, {count} events fall on another programme day")
+    return best
+
+
+def _items(
+    events: list[_Event], room_ids: dict[str, str], artists_of: dict[str, list[str]],
+    keep_times: bool,
+) -> list[Item]:
+    rooms_of_track: dict[str, dict[str, None]] = defaultdict(dict)
+    for event in events:
+        if event.track:
+            rooms_of_track[event.track][room_ids[event.room]] = None
+    return [_item(event, room_ids, rooms_of_track, artists_of, keep_times) for event in events]
+
+
+def _item(
+    event: _Event, room_ids: dict[str, str], rooms_of_track: dict[str, dict[str, None]],
+    artists_of: dict[str, list[str]], keep_times: bool,
+) -> Item:
+    room = room_ids[event.room]
+    venues = list(rooms_of_track[event.track]) if event.track else [room]
+    pins = [Pin(occurrence=1, venue=room, start=event.start)] if keep_times else []
+    return Item(
+        id=event.id,
+        kind=event.kind,
+        title=Text(en=event.title, fr=event.title),
+        description=Text(en=event.abstract, fr=event.abstract),
+        duration=event.duration,
+        artists=artists_of.get(event.id, []),
+        venues=venues,
+        days=[event.day],
+        pins=pins,
+        track=event.track,
+        language=event.language,
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# Persons
+
+
+def _person_key(person: _RawPerson) -> str | None:
+    if person.id:
+        return f"id:{person.id}"
+    if person.guid:
+        return f"guid:{person.guid}"
+    return f"name:{person.name}" if person.name else None
+
+
+def _artists(
+    events: list[_Event], report: _Report
+) -> tuple[list[Artist], dict[str, list[str]]]:
+    """One artist per person, the artist ids of each event, double bookings exempted."""
+    ids: dict[str, str] = {}
+    names: dict[str, str] = {}
+    taken: set[str] = set()
+    artists_of: dict[str, list[str]] = {}
+    bookings: dict[str, list[_Event]] = defaultdict(list)
+    for event in events:
+        listed: list[str] = []
+        for person in event.persons:
+            key = _person_key(person)
+            if key is None:
+                report.warn(f"event {event.id}: a person without id or name is left out")
+                continue
+            if key not in ids:
+                ids[key] = _artist_id(person, taken)
+                names[key] = person.name or ids[key]
+            elif person.name and person.name != names[key]:
+                report.warn(f"person {ids[key]} is named {names[key]!r} and {person.name!r}; "
+                            f"keeping {names[key]!r}")
+            if ids[key] in listed:
+                report.warn(f"event {event.id}: person {names[key]} ({ids[key]}) is listed "
+                            f"twice")
+                continue
+            listed.append(ids[key])
+            bookings[key].append(event)
+        artists_of[event.id] = listed
+    double = _double_booked(bookings, ids, names, report)
+    artists = [
+        Artist(id=ids[key], name=names[key], may_double_book=key in double) for key in ids
+    ]
+    return artists, artists_of
+
+
+def _artist_id(person: _RawPerson, taken: set[str]) -> str:
+    base = f"p{person.id}" if person.id else person.name
+    return _unique(slugify(base), taken)
+
+
+def _double_booked(
+    bookings: dict[str, list[_Event]], ids: dict[str, str], names: dict[str, str],
+    report: _Report,
+) -> set[str]:
+    """Persons whose own published events overlap in time, each warned about once."""
+    double = set()
+    for key, events in bookings.items():
+        clashes = list(_overlaps(events))
+        if clashes:
+            double.add(key)
+            pairs = ", ".join(f"{a.id} and {b.id}" for a, b in clashes)
+            report.warn(f"person {names[key]} ({ids[key]}) is double-booked in the published "
+                        f"schedule (events {pairs}); exempted from no-overlap")
+    return double
+
+
+def _overlaps(events: Iterable[_Event]) -> Iterable[tuple[_Event, _Event]]:
+    """Pairs of events that overlap in time, each later event paired with the one it hits."""
+    ordered = sorted(events, key=lambda event: (event.start, event.end))
+    latest: _Event | None = None
+    for event in ordered:
+        if latest is not None and event.start < latest.end:
+            yield latest, event
+        if latest is None or event.end > latest.end:
+            latest = event
