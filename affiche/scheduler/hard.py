@@ -76,20 +76,30 @@ def _max_travel(problem: Problem, first: Occurrence, second: Occurrence) -> int:
 
 
 def _add_travel_pair(problem: Problem, v: Variables, first: Occurrence, second: Occurrence) -> None:
-    """Between two items of one artist, the travel time between their venues."""
+    """Between two items of one artist, the travel time between their venues.
+
+    The travel is a variable: 0 in the same venue, else the walking or travel time, read
+    from a table indexed by the two venue choices (one element constraint per pair, not
+    one constraint per pair of venues).
+    """
+    table = [problem.travel_between(a.venue, b.venue) for a in first.options for b in second.options]
     first_before = v.model.new_bool_var(f"order[{first.uid},{second.uid}]")
-    for a in first.options:
-        for b in second.options:
-            travel = problem.travel_between(a.venue, b.venue)
-            if travel == 0:
-                continue
-            both = _literals(v.is_at(first.uid, a.venue), v.is_at(second.uid, b.venue))
-            v.model.add(v.start_of(second.uid) >= v.end_of(first.uid) + travel).only_enforce_if(
-                [first_before, *both]
-            )
-            v.model.add(v.start_of(first.uid) >= v.end_of(second.uid) + travel).only_enforce_if(
-                [~first_before, *both]
-            )
+    if min(table) == max(table):
+        travel: cp_model.LinearExprT = table[0]
+    else:
+        choice = v.model.new_int_var(0, len(table) - 1, f"venues[{first.uid},{second.uid}]")
+        v.model.add(
+            choice == v.venue_index(first.uid) * len(second.options) + v.venue_index(second.uid)
+        )
+        travel = v.model.new_int_var(min(table), max(table), f"travel[{first.uid},{second.uid}]")
+        v.model.add_element(choice, table, travel)
+    both = _literals(v.is_placed(first.uid), v.is_placed(second.uid))
+    v.model.add(v.start_of(second.uid) >= v.end_of(first.uid) + travel).only_enforce_if(
+        [first_before, *both]
+    )
+    v.model.add(v.start_of(first.uid) >= v.end_of(second.uid) + travel).only_enforce_if(
+        [~first_before, *both]
+    )
 
 
 def add_artist_no_overlap(problem: Problem, v: Variables) -> None:

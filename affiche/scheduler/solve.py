@@ -12,6 +12,7 @@ from datetime import datetime
 
 from ortools.sat.python import cp_model
 
+from affiche.scheduler.greedy import greedy_placement
 from affiche.scheduler.hard import HARD_FAMILIES
 from affiche.scheduler.problem import Occurrence, Problem
 from affiche.scheduler.soft import SOFT_FAMILIES, Term
@@ -95,11 +96,45 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.report(f"  {now:6.1f}s  best objective {best}  bound {bound}")
 
 
+def add_hints(problem: Problem, variables: Variables) -> None:
+    """The greedy programme as a hint (previous placements are hinted by `stability`)."""
+    for uid, (venue, start) in greedy_placement(problem).items():
+        if uid not in problem.previous:
+            variables.hint(uid, venue, start)
+
+
+def complete_hint(model: cp_model.CpModel, time_limit: float) -> bool:
+    """Extend a hint on the decisions to every variable of the model.
+
+    CP-SAT takes a complete, feasible hint as its first solution at once; a partial one
+    it must repair, which on large festivals can take longer than the whole time limit.
+    The hinted values are fixed in a copy of the model, solved by propagation.
+    """
+    proto = model.proto
+    if not proto.solution_hint.vars:
+        return False
+    fixed = model.clone()
+    for index, value in zip(proto.solution_hint.vars, proto.solution_hint.values, strict=True):
+        fixed.add(fixed.get_int_var_from_proto_index(index) == value)
+    fixed.clear_objective()
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = time_limit
+    solver.parameters.num_workers = 1
+    if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return False
+    values = solver.response_proto.solution
+    model.clear_hints()
+    for index in range(len(proto.variables)):
+        model.add_hint(model.get_int_var_from_proto_index(index), values[index])
+    return True
+
+
 def build_model(problem: Problem, allow_unplaced: bool) -> tuple[Variables, list[Term]]:
     """The model with every hard family and the weighted sum of every soft family."""
     variables = Variables(cp_model.CpModel(), problem, allow_unplaced)
     for family in HARD_FAMILIES:
         family(problem, variables)
+    add_hints(problem, variables)
     terms = [term for family in SOFT_FAMILIES for term in family(problem, variables)]
     if terms:
         variables.model.minimize(sum(term.weight * term.expr for term in terms))
@@ -143,6 +178,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     solver.parameters.max_time_in_seconds = options.time_limit
     solver.parameters.num_workers = options.workers or max(os.cpu_count() or 1, 1)
     solver.parameters.random_seed = options.seed
+    complete_hint(variables.model, min(10.0, options.time_limit / 3))
     progress = _Progress(options.progress)
     solver.best_bound_callback = progress.on_bound
     code = solver.solve(variables.model, progress)

@@ -28,6 +28,7 @@ class Variables:
         self._venue_interval: dict[tuple[str, str], cp_model.IntervalVar] = {}
         self._busy_interval: dict[str, cp_model.IntervalVar] = {}
         self._day: dict[str, cp_model.IntVar | int] = {}
+        self._venue_index: dict[str, cp_model.IntVar | int] = {}
         for occ in problem.occurrences:
             self._create(occ, allow_unplaced)
 
@@ -83,6 +84,20 @@ class Variables:
 
     def end_of(self, uid: str) -> cp_model.LinearExpr:
         return self._start[uid] + self.occurrences[uid].duration
+
+    def venue_index(self, uid: str) -> cp_model.IntVar | int:
+        """The position of the chosen venue among the occurrence's options."""
+        if uid not in self._venue_index:
+            options = self.occurrences[uid].options
+            if len(options) == 1:
+                self._venue_index[uid] = 0
+            else:
+                index = self.model.new_int_var(0, len(options) - 1, f"venue_index[{uid}]")
+                self.model.add(
+                    index == sum(n * self.is_at(uid, o.venue) for n, o in enumerate(options))
+                )
+                self._venue_index[uid] = index
+        return self._venue_index[uid]
 
     def venue_interval(self, uid: str, venue: str) -> cp_model.IntervalVar | None:
         return self._venue_interval.get((uid, venue))

@@ -1,0 +1,16 @@
+"""Publishers of a solved programme: iCal feeds, printable programme, frab exports.
+
+`publish_directory(DIR)` reads `DIR/schedule.json` and writes one new published version:
+
+- `DIR/ical/festival-<id>.ics`, `artist-<id>.ics`, `venue-<id>.ics` (English) and the
+  same names with `.fr.ics` (French);
+- `DIR/programme.pdf` (English) and `DIR/programme.fr.pdf` (French);
+- `DIR/schedule-<festival>.xml` and `DIR/schedule-<festival>.frab.json` per festival,
+  with `DIR/schedule.xml` and `DIR/schedule.frab.json` for the first festival;
+- `DIR/versions/NNNN.json`, the record later versions compare against.
+"""
+
+from affiche.programmes.publish.engine import PublishResult, publish_directory
+from affiche.programmes.publish.versions import PublishError
+
+__all__ = ["PublishError", "PublishResult", "publish_directory"]

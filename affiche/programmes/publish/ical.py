@@ -1,0 +1,176 @@
+"""iCal feeds (RFC 5545), built with the `icalendar` library in small pure functions.
+
+Feeds, in `DIR/ical/`, one file per language: `<kind>-<id>.ics` in English and
+`<kind>-<id>.fr.ics` in French (same events, same UIDs, titles and descriptions in that
+language), for `kind` in festival, artist and venue. Keeping the language as a second
+suffix leaves `.ics` last, so every client and web server knows the type.
+
+Each event's UID is `<occurrence uid>@affiche` (one per occurrence, never per item), its
+SEQUENCE and STATUS come from the published version (see `versions`), DTSTART/DTEND carry
+the festival's TZID and every TZID used has its VTIMEZONE. One DTSTAMP per export.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from icalendar import Calendar, Event
+
+from affiche.programmes.publish.clock import ZoneLookup, in_zone
+from affiche.programmes.publish.versions import PublishedOccurrence
+from affiche.timeutil import zone
+
+PRODID = "-//affiche//festival programme//EN"
+LANGUAGES = ("en", "fr")
+REFRESH = timedelta(hours=1)  # REFRESH-INTERVAL and X-PUBLISHED-TTL (PT1H)
+
+WITH = {"en": "With: ", "fr": "Avec : "}
+CALNAME = {
+    "festival": {"en": "{name}", "fr": "{name}"},
+    "artist": {"en": "{name}: performances", "fr": "{name} : représentations"},
+    "venue": {"en": "{name}: programme", "fr": "{name} : programme"},
+}
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One calendar: a kind (festival, artist, venue), an id, a display name, its events."""
+
+    kind: str
+    id: str
+    name: str
+    occurrences: tuple[PublishedOccurrence, ...]
+
+    def filename(self, lang: str) -> str:
+        suffix = ".ics" if lang == "en" else f".{lang}.ics"
+        return f"{self.kind}-{safe_id(self.id)}{suffix}"
+
+    def calname(self, lang: str) -> str:
+        return CALNAME[self.kind][lang].format(name=self.name)
+
+
+def safe_id(identifier: str) -> str:
+    """`identifier` usable as part of a file name (ids are slugs; this only guards)."""
+    return re.sub(r"[^A-Za-z0-9_.-]", "-", identifier).strip(".") or "-"
+
+
+def event_uid(occ: PublishedOccurrence) -> str:
+    return f"{occ.uid}@affiche"
+
+
+def event_url(base_url: str, occ: PublishedOccurrence) -> str:
+    return f"{base_url.rstrip('/')}/item/{occ.item}#{occ.uid}"
+
+
+def collect_feeds(
+    occurrences: Iterable[PublishedOccurrence], festival_names: dict[str, str]
+) -> list[Feed]:
+    """Every feed: one per festival, per artist and per venue that has occurrences."""
+    groups: dict[tuple[str, str], list[PublishedOccurrence]] = {}
+    names: dict[tuple[str, str], str] = {}
+    for occ in occurrences:
+        keys = [("festival", occ.festival, festival_names.get(occ.festival, occ.festival))]
+        keys.append(("venue", occ.venue, occ.venue_name))
+        keys.extend(("artist", a, n) for a, n in zip(occ.artists, occ.artist_names, strict=True))
+        for kind, ident, name in keys:
+            groups.setdefault((kind, ident), []).append(occ)
+            names.setdefault((kind, ident), name)
+    return [
+        Feed(kind, ident, names[(kind, ident)], tuple(sorted(occs, key=_event_order)))
+        for (kind, ident), occs in sorted(groups.items())
+    ]
+
+
+def _event_order(occ: PublishedOccurrence) -> tuple[datetime, str]:
+    return occ.start, occ.uid
+
+
+def get_calendar(name: str) -> Calendar:
+    """An empty VCALENDAR with the feed-level properties."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("name", name)
+    cal.add("x-wr-calname", name)
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", "PT1H")
+    return cal
+
+
+def build_vevent(
+    occ: PublishedOccurrence,
+    lang: str,
+    stamp: datetime,
+    base_url: str | None = None,
+    zones: ZoneLookup = zone,
+) -> Event:
+    """The VEVENT of one occurrence, times in the festival's zone."""
+    event = Event()
+    event.add("uid", event_uid(occ))
+    event.add("dtstamp", stamp)
+    event.add("dtstart", in_zone(occ.start, occ.timezone, zones))
+    event.add("dtend", in_zone(occ.end, occ.timezone, zones))
+    event.add("sequence", occ.sequence)
+    event.add("status", occ.status)
+    event.add("summary", occ.title.in_language(lang))
+    event.add("location", location(occ))
+    event.add("description", description(occ, lang))
+    event.add("categories", [occ.kind])
+    if occ.kind == "installation":
+        event.add("transp", "TRANSPARENT")
+    if base_url:
+        event.add("url", event_url(base_url, occ))
+    return event
+
+
+def location(occ: PublishedOccurrence) -> str:
+    return ", ".join(part for part in (occ.venue_name, occ.venue_address) if part)
+
+
+def description(occ: PublishedOccurrence, lang: str) -> str:
+    lines = []
+    if occ.artist_names:
+        lines.append(WITH[lang] + ", ".join(occ.artist_names))
+    text = occ.description.in_language(lang)
+    if text:
+        lines.append(text)
+    return "\n\n".join(lines)
+
+
+def build_calendar(
+    feed: Feed,
+    lang: str,
+    stamp: datetime,
+    base_url: str | None = None,
+    zones: ZoneLookup = zone,
+) -> Calendar:
+    """The feed as a VCALENDAR with its events and the VTIMEZONE of every TZID used."""
+    cal = get_calendar(feed.calname(lang))
+    for occ in feed.occurrences:
+        cal.add_component(build_vevent(occ, lang, stamp, base_url, zones))
+    first, last = _span(feed.occurrences)
+    cal.add_missing_timezones(first_date=first, last_date=last)
+    return cal
+
+
+def _span(occurrences: Iterable[PublishedOccurrence]) -> tuple[date, date]:
+    """Dates safely around every event, to keep VTIMEZONE transitions few but sufficient."""
+    occs = list(occurrences)
+    first = min(occ.start for occ in occs).date() - timedelta(days=366)
+    last = max(occ.end for occ in occs).date() + timedelta(days=366)
+    return first, last
+
+
+def missing_timezones(cal: Calendar) -> set[str]:
+    """TZIDs used in `cal` without a VTIMEZONE (empty when all is well)."""
+    return set(cal.get_missing_tzids())
+
+
+def serialize_calendar(cal: Calendar) -> bytes:
+    """RFC 5545 text: CRLF line ends, lines folded at 75 octets, UTF-8."""
+    return cal.to_ical()

@@ -1,0 +1,342 @@
+"""The printable programme: Jinja2 HTML + CSS rendered by WeasyPrint, one PDF per language.
+
+`programme.pdf` is English and `programme.fr.pdf` French. One booklet per language
+rather than one bilingual booklet: a reader reads one language, two columns of every
+title and description would double the pages and halve the type size on A5, and it
+matches the iCal naming (`.fr` before the extension).
+
+Per festival: a cover (name, city, dates), then day by day (programme days, so a 01:00
+show sits in the evening before, marked with a moon) and venue by venue, then a venue
+index and an artist index whose page numbers come from CSS `target-counter`. Times are
+24-hour wall-clock times in the festival's zone. Cancelled occurrences are left out.
+Everything from the schedule goes through Jinja2 autoescaping.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from affiche.programmes.publish.clock import in_zone
+from affiche.programmes.publish.frab import day_bounds
+from affiche.programmes.publish.versions import PublishedOccurrence
+from affiche.programmes.schedule import FestivalInfo, Schedule
+
+TEMPLATE = "programme.html"
+STYLESHEET = "programme.css"
+
+WEEKDAYS = {
+    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+    "fr": ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
+}
+MONTHS = {
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "fr": [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+}
+KINDS = {
+    "fr": {
+        "concert": "concert",
+        "performance": "performance",
+        "talk": "conférence",
+        "screening": "projection",
+        "workshop": "atelier",
+        "installation": "installation",
+        "stand": "stand",
+        "meeting": "rencontre",
+    },
+}
+LABELS = {
+    "en": {
+        "programme": "Programme",
+        "venues": "Venues",
+        "continued": "continued",
+        "artists": "Artists",
+        "night": "after midnight, in the night that follows",
+        "forward": "Summer time begins tonight: clocks go forward one hour.",
+        "back": "Summer time ends tonight: clocks go back one hour.",
+        "times": "All times are local ({zone}), 24-hour clock.",
+    },
+    "fr": {
+        "programme": "Programme",
+        "venues": "Lieux",
+        "continued": "suite",
+        "artists": "Artistes",
+        "night": "après minuit, dans la nuit qui suit",
+        "forward": "Passage à l’heure d’été cette nuit : on avance d’une heure.",
+        "back": "Retour à l’heure d’hiver cette nuit : on recule d’une heure.",
+        "times": "Horaires locaux ({zone}), sur 24 heures.",
+    },
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of the day pages."""
+
+    uid: str
+    start: str
+    end: str
+    night: bool
+    title: str
+    artists: str
+    kind: str
+
+
+@dataclass
+class VenueBlock:
+    name: str
+    address: str
+    entries: list[Entry] = field(default_factory=list)
+
+
+@dataclass
+class DayBlock:
+    anchor: str
+    label: str
+    note: str
+    has_night: bool
+    venues: list[VenueBlock]
+
+
+@dataclass(frozen=True)
+class IndexLine:
+    uid: str
+    when: str
+    night: bool
+    title: str
+
+
+@dataclass
+class IndexEntry:
+    name: str
+    detail: str
+    lines: list[IndexLine] = field(default_factory=list)
+
+
+@dataclass
+class Booklet:
+    """One festival's part of the programme, ready for the template."""
+
+    id: str
+    name: str
+    city: str
+    dates: str
+    description: str
+    times_note: str
+    days: list[DayBlock]
+    venue_index: list[IndexEntry]
+    artist_index: list[IndexEntry]
+
+
+def date_label(day: date, lang: str, weekday: bool = True) -> str:
+    """`Saturday 28 March` / `samedi 28 mars`."""
+    text = f"{day.day} {MONTHS[lang][day.month - 1]}"
+    return f"{WEEKDAYS[lang][day.weekday()]} {text}" if weekday else text
+
+
+def dates_label(first: date, last: date, lang: str) -> str:
+    """`28–30 March 2026`, or `30 March – 2 April 2026` across months."""
+    if first == last:
+        return f"{date_label(first, lang, weekday=False)} {first.year}"
+    if (first.year, first.month) == (last.year, last.month):
+        return f"{first.day}–{date_label(last, lang, weekday=False)} {last.year}"
+    return (
+        f"{date_label(first, lang, weekday=False)} – "
+        f"{date_label(last, lang, weekday=False)} {last.year}"
+    )
+
+
+def kind_label(kind: str, lang: str) -> str:
+    return KINDS.get(lang, {}).get(kind, kind)
+
+
+def clock_change(day: date, festival: FestivalInfo, lang: str) -> str:
+    """A warning when the programme day contains a daylight-saving change, else ''."""
+    start, end = day_bounds(day, festival)
+    before, after = start.utcoffset(), end.utcoffset()
+    if before is None or after is None or before == after:
+        return ""
+    return LABELS[lang]["forward" if after > before else "back"]
+
+
+def sort_key(name: str) -> tuple[str | int, ...]:
+    """Alphabetical order that puts É with E and "DJ 2" before "DJ 10"."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", plain))
+
+
+def build_booklet(
+    festival: FestivalInfo,
+    occurrences: Iterable[PublishedOccurrence],
+    venue_order: list[str],
+    lang: str,
+) -> Booklet:
+    """The view of one festival in `lang`."""
+    occs = sorted(
+        (o for o in occurrences if o.festival == festival.id and not o.cancelled),
+        key=lambda o: (o.start, o.uid),
+    )
+    rank = {venue: n for n, venue in enumerate(venue_order)}
+    return Booklet(
+        id=festival.id,
+        name=festival.name,
+        city=", ".join(p for p in (festival.city, festival.country) if p),
+        dates=dates_label(festival.start, festival.end, lang),
+        description=festival.description.in_language(lang),
+        times_note=LABELS[lang]["times"].format(zone=festival.timezone),
+        days=_days(festival, occs, rank, lang),
+        venue_index=_venue_index(festival, occs, rank, lang),
+        artist_index=_artist_index(festival, occs, lang),
+    )
+
+
+def _days(
+    festival: FestivalInfo, occs: list[PublishedOccurrence], rank: dict[str, int], lang: str
+) -> list[DayBlock]:
+    days = []
+    for day in sorted({o.day for o in occs}):
+        venues: dict[str, VenueBlock] = {}
+        todays = [o for o in occs if o.day == day]
+        for occ in sorted(todays, key=lambda o: (rank.get(o.venue, len(rank)), o.venue)):
+            block = venues.setdefault(occ.venue, VenueBlock(occ.venue_name, occ.venue_address))
+            block.entries.append(_entry(festival, occ, lang))
+        has_night = any(e.night for v in venues.values() for e in v.entries)
+        label = date_label(day, lang)
+        days.append(
+            DayBlock(
+                f"{festival.id}-{day.isoformat()}",
+                label,
+                clock_change(day, festival, lang),
+                has_night,
+                list(venues.values()),
+            )
+        )
+    return days
+
+
+def _local(instant: datetime, festival: FestivalInfo) -> datetime:
+    return in_zone(instant, festival.timezone)
+
+
+def _entry(festival: FestivalInfo, occ: PublishedOccurrence, lang: str) -> Entry:
+    start, end = _local(occ.start, festival), _local(occ.end, festival)
+    return Entry(
+        uid=occ.uid,
+        start=f"{start:%H:%M}",
+        end=f"{end:%H:%M}",
+        night=start.date() > occ.day,
+        title=occ.title.in_language(lang),
+        artists=", ".join(occ.artist_names),
+        kind=kind_label(occ.kind, lang),
+    )
+
+
+def _when(festival: FestivalInfo, occ: PublishedOccurrence, lang: str) -> str:
+    start = _local(occ.start, festival)
+    weekday = WEEKDAYS[lang][occ.day.weekday()][:3]
+    weekday = weekday.capitalize() if lang == "en" else weekday + "."
+    return f"{weekday} {occ.day.day} · {start:%H:%M}"
+
+
+def _index_line(festival: FestivalInfo, occ: PublishedOccurrence, lang: str) -> IndexLine:
+    night = _local(occ.start, festival).date() > occ.day
+    return IndexLine(occ.uid, _when(festival, occ, lang), night, occ.title.in_language(lang))
+
+
+def _venue_index(
+    festival: FestivalInfo, occs: list[PublishedOccurrence], rank: dict[str, int], lang: str
+) -> list[IndexEntry]:
+    entries: dict[str, IndexEntry] = {}
+    for occ in sorted(occs, key=lambda o: (rank.get(o.venue, len(rank)), o.venue)):
+        entry = entries.setdefault(occ.venue, IndexEntry(occ.venue_name, occ.venue_address))
+        entry.lines.append(_index_line(festival, occ, lang))
+    return list(entries.values())
+
+
+def _artist_index(
+    festival: FestivalInfo, occs: list[PublishedOccurrence], lang: str
+) -> list[IndexEntry]:
+    entries: dict[str, IndexEntry] = {}
+    for occ in occs:
+        for artist, name in zip(occ.artists, occ.artist_names, strict=True):
+            entry = entries.setdefault(artist, IndexEntry(name, ""))
+            entry.lines.append(_index_line(festival, occ, lang))
+    return sorted(entries.values(), key=lambda e: sort_key(e.name))
+
+
+def booklets(
+    schedule: Schedule, occurrences: list[PublishedOccurrence], lang: str
+) -> list[Booklet]:
+    """One booklet part per festival that has something on the programme."""
+    venue_order = [v.id for v in schedule.venues]
+    parts = [build_booklet(f, occurrences, venue_order, lang) for f in schedule.festivals]
+    return [part for part in parts if part.days]
+
+
+def environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("affiche.programmes", "templates"),
+        autoescape=select_autoescape(["html"], default=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_html(parts: list[Booklet], lang: str, title: str) -> str:
+    """The booklet's HTML (escaped by Jinja2's autoescape)."""
+    template = environment().get_template(TEMPLATE)
+    return template.render(lang=lang, title=title, parts=parts, labels=LABELS[lang])
+
+
+def stylesheet_path() -> Path:
+    return Path(str(resources.files("affiche.programmes") / "templates" / STYLESHEET))
+
+
+def write_pdf(html: str, path: Path) -> None:
+    """Render `html` with the programme stylesheet to a PDF at `path`."""
+    from weasyprint import CSS, HTML  # slow to import; only publishing needs it
+
+    css = CSS(filename=str(stylesheet_path()))
+    HTML(string=html, base_url=str(stylesheet_path().parent)).write_pdf(path, stylesheets=[css])
+
+
+def render_programme(
+    schedule: Schedule, occurrences: list[PublishedOccurrence], lang: str, path: Path
+) -> None:
+    """Write the programme in `lang` to `path`."""
+    title = " · ".join(f.name for f in schedule.festivals)
+    write_pdf(render_html(booklets(schedule, occurrences, lang), lang, title), path)

@@ -1,0 +1,166 @@
+"""A greedy first programme, given to CP-SAT as a hint.
+
+Most constrained occurrences first, each at the earliest start where its venue (with
+changeover) and its artists (with walking or travel time) are free, honouring `after`,
+day relations and the order of repeats. It respects every hard rule it knows, so a complete
+greedy programme is a first feasible solution that the solver then improves; an occurrence
+it cannot place is simply left without a hint.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from affiche.scheduler.problem import Occurrence, Option, Problem
+
+
+@dataclass
+class _Board:
+    """What is taken so far: venue time, artist time, installation slots."""
+
+    venue_busy: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    artist_busy: dict[str, list[tuple[int, int, str]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    slots_used: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def _order(problem: Problem) -> list[Occurrence]:
+    """Items others must follow come first; then pinned, then the least flexible."""
+    level: dict[str, int] = defaultdict(int)
+    for _ in range(len(problem.relations)):
+        changed = False
+        for relation in problem.relations:
+            if relation.kind == "after" and level[relation.item] <= level[relation.other]:
+                level[relation.item] = level[relation.other] + 1
+                changed = True
+        if not changed:
+            break
+
+    def slack(occ: Occurrence) -> int:
+        return sum(b - a - occ.duration for o in occ.options for a, b in o.spans)
+
+    return sorted(
+        problem.occurrences,
+        key=lambda o: (level[o.item], not o.pinned, len(o.options), slack(o), o.uid),
+    )
+
+
+class Greedy:
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        self.board = _Board()
+        self.placed: dict[str, tuple[str, int]] = {}
+        self.by_item: dict[str, list[Occurrence]] = defaultdict(list)
+        for occ in problem.occurrences:
+            self.by_item[occ.item].append(occ)
+
+    def run(self) -> dict[str, tuple[str, int]]:
+        for occ in _order(self.problem):
+            if occ.installation:
+                self._place_installation(occ)
+            else:
+                self._place_timed(occ)
+        return self.placed
+
+    def _place_installation(self, occ: Occurrence) -> None:
+        for option in occ.options:
+            if self.board.slots_used[option.venue] < self.problem.venues[option.venue].installation_slots:
+                self.board.slots_used[option.venue] += 1
+                self.placed[occ.uid] = (option.venue, option.spans[0][0])
+                return
+
+    def _earliest(self, occ: Occurrence) -> int:
+        """No earlier than the ends of items it must follow, or the previous repeat's start."""
+        bound = 0
+        for relation in self.problem.relations:
+            if relation.kind == "after" and relation.item == occ.item:
+                for other in self.by_item[relation.other]:
+                    if other.uid in self.placed:
+                        bound = max(bound, self.placed[other.uid][1] + other.duration)
+        if not occ.pinned:
+            for other in self.by_item[occ.item]:
+                if other.number < occ.number and other.uid in self.placed:
+                    bound = max(bound, self.placed[other.uid][1])
+        return bound
+
+    def _place_timed(self, occ: Occurrence) -> None:
+        earliest = self._earliest(occ)
+        best: tuple[int, int, str] | None = None
+        for option in occ.options:
+            start = self._first_fit(occ, option, earliest)
+            if start is None:
+                continue
+            preferred = 0 if option.venue in occ.preferred_venues else 1
+            if best is None or (preferred, start) < best[:2]:
+                best = (preferred, start, option.venue)
+        if best is None:
+            return
+        _, start, venue = best
+        self.placed[occ.uid] = (venue, start)
+        changeover = self.problem.venues[venue].changeover
+        self.board.venue_busy[venue].append((start, start + occ.duration + changeover))
+        for artist in occ.bound_artists:
+            self.board.artist_busy[artist].append((start, start + occ.duration, venue))
+
+    def _first_fit(self, occ: Occurrence, option: Option, earliest: int) -> int | None:
+        changeover = self.problem.venues[option.venue].changeover
+        for low, high in option.spans:
+            start = max(low, earliest)
+            while start + occ.duration <= high:
+                pushed = self._conflict(occ, option.venue, start, changeover)
+                if pushed is None:
+                    return start
+                start = pushed
+        return None
+
+    def _conflict(self, occ: Occurrence, venue: str, start: int, changeover: int) -> int | None:
+        """None if `start` works, else a later start worth trying."""
+        end = start + occ.duration
+        for busy_start, busy_end in self.board.venue_busy[venue]:
+            if busy_start < end + changeover and start < busy_end:
+                return busy_end
+        for artist in occ.bound_artists:
+            for busy_start, busy_end, where in self.board.artist_busy[artist]:
+                there = self.problem.travel_between(where, venue)
+                back = self.problem.travel_between(venue, where)
+                if busy_start < end + back and start < busy_end + there:
+                    return busy_end + there
+        return self._day_conflict(occ, start)
+
+    def _day_conflict(self, occ: Occurrence, start: int) -> int | None:
+        day = self.problem.day_of(occ.festival, start)
+        for relation in self.problem.relations:
+            if relation.kind == "after":
+                continue
+            if relation.item == occ.item:
+                other_item = relation.other
+            elif relation.other == occ.item:
+                other_item = relation.item
+            else:
+                continue
+            for other in self.by_item[other_item]:
+                if other.uid not in self.placed:
+                    continue
+                other_day = self.problem.day_of(other.festival, self.placed[other.uid][1])
+                same_index = other.number == occ.number
+                if relation.kind == "same_day" and same_index and other_day != day:
+                    return self._next_day_start(occ.festival, start, other_day)
+                if relation.kind == "not_same_day" and other_day == day:
+                    return self._next_day_start(occ.festival, start, None)
+        return None
+
+    def _next_day_start(self, festival: str, start: int, target: int | None) -> int:
+        days = self.problem.days[festival]
+        current = self.problem.day_of(festival, start)
+        if target is not None and current is not None and target > current:
+            return days[target].start
+        if current is None or current + 1 >= len(days):
+            return 1 << 40
+        return days[current + 1].start
+
+
+def greedy_placement(problem: Problem) -> dict[str, tuple[str, int]]:
+    """A venue and start (grains) for every occurrence the greedy pass could place."""
+    return Greedy(problem).run()

@@ -1,0 +1,95 @@
+"""The web app: public programme pages, feeds, JSON API and the producer's API.
+
+`create_app(DIR)` builds an app serving `DIR` (a solved, maybe published, folder);
+`run(DIR)` serves it with uvicorn (used by `affiche serve` and `affiche demo`).
+All state lives on the app object (`app.state`): no module-level mutable state.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from affiche.web import api, feeds, producer, public
+from affiche.web.errors import install_handlers
+from affiche.web.programme import ProgrammeSource
+from affiche.web.settings import Settings, checked_token, get_settings
+from affiche.web.store import Store, default_db_url
+from affiche.web.worker import SolveRunner
+
+HERE = Path(__file__).parent
+
+
+def _templates() -> Jinja2Templates:
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.autoescape = True
+    return templates
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    runner: SolveRunner = app.state.runner
+    try:
+        yield
+    finally:
+        runner.shutdown()
+
+
+async def _security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+    response: Response = await call_next(request)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+def create_app(directory: Path, settings: Settings | None = None) -> FastAPI:
+    """The app serving `directory`; refuses insecure production settings."""
+    settings = settings or get_settings()
+    token, generated = checked_token(settings)
+    app = FastAPI(
+        title="affiche",
+        summary="Festival programme: pages, feeds, exports and the producer API",
+        version="0.1.0",
+        lifespan=_lifespan,
+    )
+    app.dependency_overrides[get_settings] = lambda: settings
+    state = app.state
+    state.directory = Path(directory)
+    state.settings = settings
+    state.token = token
+    state.token_generated = generated
+    state.templates = _templates()
+    state.programmes = ProgrammeSource(state.directory)
+    state.store = Store(settings.db or default_db_url(state.directory))
+    state.store.migrate()
+    state.runner = SolveRunner(state.store, processes=settings.solve_processes)
+    install_handlers(app)
+    app.middleware("http")(_security_headers)
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.include_router(public.router)
+    app.include_router(feeds.router)
+    app.include_router(api.router)
+    app.include_router(producer.api_router)
+    app.include_router(producer.page_router)
+    return app
+
+
+def run(directory: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Serve `directory` with uvicorn until interrupted."""
+    import uvicorn
+
+    app = create_app(Path(directory))
+    if app.state.token_generated:
+        print(
+            f"affiche: development producer token (this run only): {app.state.token}",
+            file=sys.stderr,
+            flush=True,
+        )
+    uvicorn.run(app, host=host, port=port, proxy_headers=True)

@@ -1,0 +1,67 @@
+"""The published files of the served folder: iCal feeds and exports, listed, never guessed."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+FEED_NAME = re.compile(
+    r"^(?P<kind>festival|artist|venue)-(?P<id>[A-Za-z0-9_.-]+?)(?P<fr>\.fr)?\.ics$"
+)
+SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
+
+EXPORTS = {
+    "schedule.xml": "application/xml",
+    "schedule.frab.json": "application/json",
+    "programme.pdf": "application/pdf",
+    "programme.fr.pdf": "application/pdf",
+}
+
+
+@dataclass(frozen=True)
+class Feed:
+    kind: str
+    identifier: str
+    language: str
+    filename: str
+
+    @property
+    def path(self) -> str:
+        return f"/ical/{self.filename}"
+
+
+def list_feeds(directory: Path) -> list[Feed]:
+    """The iCal feeds present in `DIR/ical/`, by kind then id, English first."""
+    folder = Path(directory) / "ical"
+    if not folder.is_dir():
+        return []
+    feeds = []
+    for path in sorted(folder.glob("*.ics")):
+        match = FEED_NAME.match(path.name)
+        if match:
+            lang = "fr" if match["fr"] else "en"
+            feeds.append(Feed(match["kind"], match["id"], lang, path.name))
+    order = {"festival": 0, "venue": 1, "artist": 2}
+    return sorted(feeds, key=lambda f: (order[f.kind], f.identifier, f.language != "en"))
+
+
+def feeds_for(feeds: list[Feed], kind: str, safe_identifier: str) -> list[Feed]:
+    return [f for f in feeds if f.kind == kind and f.identifier == safe_identifier]
+
+
+def feed_file(directory: Path, name: str) -> Path | None:
+    """`DIR/ical/<name>.ics` when `name` is a plain file name that exists."""
+    if not SAFE_NAME.match(name) or ".." in name:
+        return None
+    path = Path(directory) / "ical" / f"{name}.ics"
+    return path if path.is_file() else None
+
+
+def export_file(directory: Path, name: str) -> Path | None:
+    path = Path(directory) / name
+    return path if name in EXPORTS and path.is_file() else None
+
+
+def present_exports(directory: Path) -> list[str]:
+    return [name for name in EXPORTS if (Path(directory) / name).is_file()]

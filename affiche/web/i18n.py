@@ -1,0 +1,266 @@
+"""UI strings in English and French, and the choice of language for a request."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from fastapi import Request
+
+LANGUAGES = ("en", "fr")
+DEFAULT_LANGUAGE = "en"
+LANG_COOKIE = "lang"
+
+STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        "site": "Festival programme",
+        "skip": "Skip to the programme",
+        "programme": "Programme",
+        "grid": "Grid",
+        "calendars": "Calendars",
+        "other_language": "Français",
+        "filters": "Filter the programme",
+        "day": "Day",
+        "venue": "Venue",
+        "kind": "Kind",
+        "tag": "Audience",
+        "any": "Any",
+        "apply": "Show",
+        "reset": "Clear filters",
+        "nothing": "Nothing matches these filters.",
+        "installations": "Installations (open all festival)",
+        "now_next": "Now and next",
+        "now": "Now",
+        "next": "Next",
+        "artists": "Artists",
+        "occurrences": "Dates",
+        "duration": "Duration",
+        "minutes": "min",
+        "subscribe": "Subscribe to this calendar",
+        "download": "download",
+        "calendar_app": "calendar app",
+        "festival_feeds": "Festivals",
+        "artist_feeds": "Artists",
+        "venue_feeds": "Venues",
+        "french": "in French",
+        "exports": "Exports",
+        "printable": "Printable programme (PDF)",
+        "no_feeds": "No calendar has been published yet.",
+        "not_found": "Page not found",
+        "not_found_text": "There is nothing here. The programme may have changed.",
+        "back_home": "Back to the programme",
+        "grid_of": "Venues by time",
+        "capacity": "capacity",
+        "outdoor": "outdoor",
+        "city": "City",
+        "time": "Time",
+        "tz_note": "Times are local to the festival",
+        "language_switch": "Language",
+        "kind.installation": "installation",
+        "kind.performance": "performance",
+        "kind.concert": "concert",
+        "kind.talk": "talk",
+        "kind.screening": "screening",
+        "kind.workshop": "workshop",
+        "kind.stand": "stand",
+        "kind.meeting": "meeting",
+        "p.title": "Producer",
+        "p.token": "Producer token",
+        "p.login": "Log in",
+        "p.logout": "Log out",
+        "p.wrong_token": "That token is not the right one.",
+        "p.specs": "Specs",
+        "p.name": "Name",
+        "p.format": "Format",
+        "p.festivals": "Festivals",
+        "p.updated": "Updated",
+        "p.no_specs": "No spec stored yet.",
+        "p.spec_refused": "The spec was refused, nothing was stored:",
+        "p.spec_file": "Spec file (YAML or frab XML/JSON)",
+        "p.spec_name": "Name in the store (default: the file name)",
+        "p.upload": "Upload",
+        "p.solves": "Solves",
+        "p.time_limit": "Time limit (seconds)",
+        "p.solve": "Solve all specs",
+        "p.placed": "placed",
+        "p.unplaced": "unplaced",
+        "p.publish": "Publish",
+        "p.publish_latest": "Publish the latest finished solve",
+        "p.version": "Version",
+        "p.timeline": "Timeline of the latest programme",
+        "p.no_programme": "No programme yet: upload a spec and solve.",
+        "p.pinned": "pinned",
+        "p.placements": "Placements and pins",
+        "p.pin": "Pin",
+        "p.unpin": "Unpin",
+        "p.done.spec": "Spec stored.",
+        "p.done.solve": "Solve started.",
+        "p.done.pin": "Pinned: the next solve keeps it there.",
+        "p.done.unpin": "Unpinned.",
+        "p.done.publish": "Published.",
+    },
+    "fr": {
+        "site": "Programme du festival",
+        "skip": "Aller au programme",
+        "programme": "Programme",
+        "grid": "Grille",
+        "calendars": "Calendriers",
+        "other_language": "English",
+        "filters": "Filtrer le programme",
+        "day": "Jour",
+        "venue": "Lieu",
+        "kind": "Type",
+        "tag": "Public",
+        "any": "Tous",
+        "apply": "Afficher",
+        "reset": "Effacer les filtres",
+        "nothing": "Rien ne correspond à ces filtres.",
+        "installations": "Installations (pendant tout le festival)",
+        "now_next": "En ce moment et ensuite",
+        "now": "En ce moment",
+        "next": "Ensuite",
+        "artists": "Artistes",
+        "occurrences": "Dates",
+        "duration": "Durée",
+        "minutes": "min",
+        "subscribe": "S’abonner à ce calendrier",
+        "download": "télécharger",
+        "calendar_app": "application d’agenda",
+        "festival_feeds": "Festivals",
+        "artist_feeds": "Artistes",
+        "venue_feeds": "Lieux",
+        "french": "en français",
+        "exports": "Exports",
+        "printable": "Programme à imprimer (PDF)",
+        "no_feeds": "Aucun calendrier n’a encore été publié.",
+        "not_found": "Page introuvable",
+        "not_found_text": "Il n’y a rien ici. Le programme a peut-être changé.",
+        "back_home": "Retour au programme",
+        "grid_of": "Lieux par horaire",
+        "capacity": "jauge",
+        "outdoor": "en plein air",
+        "city": "Ville",
+        "time": "Heure",
+        "tz_note": "Horaires à l’heure locale du festival",
+        "language_switch": "Langue",
+        "kind.installation": "installation",
+        "kind.performance": "performance",
+        "kind.concert": "concert",
+        "kind.talk": "conférence",
+        "kind.screening": "projection",
+        "kind.workshop": "atelier",
+        "kind.stand": "stand",
+        "kind.meeting": "rencontre",
+        "p.title": "Production",
+        "p.token": "Jeton de production",
+        "p.login": "Se connecter",
+        "p.logout": "Se déconnecter",
+        "p.wrong_token": "Ce jeton n’est pas le bon.",
+        "p.specs": "Descriptions",
+        "p.name": "Nom",
+        "p.format": "Format",
+        "p.festivals": "Festivals",
+        "p.updated": "Mis à jour",
+        "p.no_specs": "Aucune description enregistrée.",
+        "p.spec_refused": "Description refusée, rien n’a été enregistré :",
+        "p.spec_file": "Fichier (YAML ou frab XML/JSON)",
+        "p.spec_name": "Nom (par défaut : celui du fichier)",
+        "p.upload": "Envoyer",
+        "p.solves": "Calculs",
+        "p.time_limit": "Durée maximale (secondes)",
+        "p.solve": "Calculer toutes les descriptions",
+        "p.placed": "placés",
+        "p.unplaced": "non placés",
+        "p.publish": "Publier",
+        "p.publish_latest": "Publier le dernier calcul terminé",
+        "p.version": "Version",
+        "p.timeline": "Frise du dernier programme",
+        "p.no_programme": "Pas encore de programme : envoyez une description et calculez.",
+        "p.pinned": "épinglé",
+        "p.placements": "Placements et épingles",
+        "p.pin": "Épingler",
+        "p.unpin": "Désépingler",
+        "p.done.spec": "Description enregistrée.",
+        "p.done.solve": "Calcul lancé.",
+        "p.done.pin": "Épinglé : le prochain calcul le garde là.",
+        "p.done.unpin": "Désépinglé.",
+        "p.done.publish": "Publié.",
+    },
+}
+
+_DAYS = {
+    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+    "fr": ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
+}
+_MONTHS = {
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "fr": [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+}
+
+
+def translate(lang: str, key: str) -> str:
+    table = STRINGS.get(lang, STRINGS[DEFAULT_LANGUAGE])
+    return table.get(key) or STRINGS[DEFAULT_LANGUAGE].get(key, key)
+
+
+def format_day(lang: str, day: date) -> str:
+    """`Friday 15 June 2018` / `vendredi 15 juin 2018`."""
+    weekday = _DAYS[lang][day.weekday()]
+    return f"{weekday} {day.day} {_MONTHS[lang][day.month - 1]} {day.year}"
+
+
+def format_time(lang: str, moment: datetime) -> str:
+    return moment.strftime("%H:%M") if lang == "en" else moment.strftime("%H h %M")
+
+
+def negotiate(accept_language: str | None) -> str:
+    """The best of LANGUAGES for an Accept-Language header (q-values honoured)."""
+    choices: list[tuple[float, int, str]] = []
+    for position, part in enumerate((accept_language or "").split(",")):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        primary = tag.strip().lower().split("-")[0]
+        if primary in LANGUAGES and quality > 0:
+            choices.append((-quality, position, primary))
+    return min(choices)[2] if choices else DEFAULT_LANGUAGE
+
+
+def request_language(request: Request) -> str:
+    """`?lang=` first, then the `lang` cookie, then Accept-Language."""
+    asked = request.query_params.get("lang")
+    if asked in LANGUAGES:
+        return asked
+    cookie = request.cookies.get(LANG_COOKIE)
+    if cookie in LANGUAGES:
+        return cookie
+    return negotiate(request.headers.get("accept-language"))

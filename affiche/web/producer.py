@@ -1,0 +1,498 @@
+"""The producer's side: a bearer-token API (`/api/producer/...`) and the `/producer` page.
+
+Credentials: `Authorization: Bearer <token>`, or the HttpOnly session cookie that the
+login form sets (an HMAC of the token, so the token itself never sits in a cookie).
+No credentials: 401; wrong ones: 403. Cookie-authenticated writes also need the form's
+CSRF field (or an `X-CSRF-Token` header), so another site cannot post in the producer's name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any
+
+import pytz
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from affiche.programmes.schedule import Schedule
+from affiche.web.deps import DirectoryDep, ProgrammeDep, SettingsDep
+from affiche.web.errors import BadSpec, Conflict, NotFoundInStore
+from affiche.web.i18n import request_language
+from affiche.web.programme import NoProgramme, Programme, build_programme
+from affiche.web.rendering import base_context
+from affiche.web.schemas import (
+    PinPublic,
+    PinUpdate,
+    PublishCreate,
+    SolveCreate,
+    SolvePublic,
+    SolveSummary,
+    SpecCreate,
+    SpecDetail,
+    SpecPublic,
+    VersionPublic,
+)
+from affiche.web.specs import PinSpec, SpecText, check_upload
+from affiche.web.store import PinRow, SolveRow, SpecRow, Store, VersionRow, aware
+from affiche.web.timeline import timeline
+from affiche.web.worker import SolveJob, SolveRunner, publish_job
+
+SESSION_COOKIE = "affiche_session"
+bearer = HTTPBearer(auto_error=False, description="the producer token (AFFICHE_TOKEN)")
+
+
+# ---- credentials ------------------------------------------------------------------------------
+
+
+def _mac(token: str, purpose: str) -> str:
+    return hmac.new(token.encode(), purpose.encode(), hashlib.sha256).hexdigest()
+
+
+def session_value(token: str) -> str:
+    return _mac(token, "session")
+
+
+def csrf_value(token: str) -> str:
+    return _mac(token, "csrf")
+
+
+@dataclass(frozen=True)
+class Producer:
+    via: str  # "bearer" or "cookie"
+
+
+def require_producer(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+) -> Producer:
+    token: str = request.app.state.token
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if credentials is not None:
+        if credentials.scheme.lower() == "bearer" and hmac.compare_digest(
+            credentials.credentials.encode(), token.encode()
+        ):
+            return Producer("bearer")
+        raise HTTPException(403, "wrong producer token")
+    if cookie:
+        if hmac.compare_digest(cookie.encode(), session_value(token).encode()):
+            return Producer("cookie")
+        raise HTTPException(403, "session no longer valid: log in again")
+    raise HTTPException(401, "producer token required", headers={"WWW-Authenticate": "Bearer"})
+
+
+async def require_writer(
+    request: Request, producer: Annotated[Producer, Depends(require_producer)]
+) -> Producer:
+    """A producer allowed to write: cookie sessions must also show the CSRF token."""
+    if producer.via == "cookie":
+        sent = request.headers.get("x-csrf-token")
+        if sent is None and request.headers.get("content-type", "").startswith(
+            ("application/x-www-form-urlencoded", "multipart/form-data")
+        ):
+            sent = str((await request.form()).get("csrf", ""))
+        if not sent or not hmac.compare_digest(
+            sent.encode(), csrf_value(request.app.state.token).encode()
+        ):
+            raise HTTPException(403, "missing or wrong CSRF token")
+    return producer
+
+
+Reader = Annotated[Producer, Depends(require_producer)]
+Writer = Annotated[Producer, Depends(require_writer)]
+
+
+def get_store(request: Request) -> Store:
+    return request.app.state.store
+
+
+def get_runner(request: Request) -> SolveRunner:
+    return request.app.state.runner
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+RunnerDep = Annotated[SolveRunner, Depends(get_runner)]
+
+
+# ---- conversions --------------------------------------------------------------------------------
+
+
+def spec_public(row: SpecRow) -> SpecPublic:
+    return SpecPublic(
+        name=row.name,
+        format=row.format,
+        size=len(row.content.encode()),  # type: ignore[arg-type]
+        festivals=row.festival_ids,
+        created=aware(row.created),  # type: ignore[arg-type]
+        updated=aware(row.updated),
+    )  # type: ignore[arg-type]
+
+
+def solve_public(row: SolveRow, store: Store) -> SolvePublic:
+    summary = SolveSummary.model_validate(json.loads(row.summary)) if row.summary else None
+    return SolvePublic(
+        id=row.id,
+        status=row.status,
+        specs=json.loads(row.specs),  # type: ignore[arg-type]
+        progress=store.progress(row.id),
+        summary=summary,
+        error=row.error,
+        created=aware(row.created),
+        started=aware(row.started),  # type: ignore[arg-type]
+        finished=aware(row.finished),
+    )
+
+
+def pin_public(row: PinRow) -> PinPublic:
+    start = datetime.fromisoformat(row.start) if row.start else None
+    return PinPublic(
+        uid=row.uid,
+        festival=row.festival,
+        item=row.item,
+        occurrence=row.occurrence,
+        venue=row.venue,
+        start=start,
+        created=aware(row.created),
+    )  # type: ignore[arg-type]
+
+
+def version_public(row: VersionRow) -> VersionPublic:
+    return VersionPublic(
+        id=row.id,
+        version=row.version,
+        solve_id=row.solve_id,
+        published=aware(row.published),
+        new=row.new,  # type: ignore[arg-type]
+        changed=row.changed,
+        cancelled=row.cancelled,
+        warnings=json.loads(row.warnings),
+    )
+
+
+# ---- services shared by the API and the page ----------------------------------------------------
+
+
+def save_spec(store: Store, body: SpecCreate) -> tuple[SpecRow, bool]:
+    """Check the spec with the real loader, then store it; BadSpec stores nothing."""
+    fmt, festivals = check_upload(body.name, body.content, body.format)
+    return store.put_spec(body.name, fmt, body.content, festivals)
+
+
+def start_solve(request: Request, store: Store, runner: SolveRunner, body: SolveCreate) -> SolveRow:
+    stored = {row.name: row for row in store.specs()}
+    names = body.specs if body.specs is not None else sorted(stored)
+    if not names:
+        raise Conflict("no spec stored: upload one first")
+    missing = [name for name in names if name not in stored]
+    if missing:
+        raise NotFoundInStore(f"no spec {', '.join(map(repr, missing))}")
+    settings = request.app.state.settings
+    time_limit = body.time_limit or settings.solve_time_limit
+    row = store.new_solve(names, {"time_limit": time_limit, "allow_unplaced": body.allow_unplaced})
+    job = SolveJob(
+        solve_id=row.id,
+        db_url=store.url,
+        specs=[SpecText(n, stored[n].format, stored[n].content) for n in names],
+        pins=[_pin_spec(p) for p in store.pins()],
+        time_limit=time_limit,
+        allow_unplaced=body.allow_unplaced,
+    )
+    store.add_progress(row.id, "queued")
+    runner.start(job)
+    return row
+
+
+def _pin_spec(row: PinRow) -> PinSpec:
+    start = datetime.fromisoformat(row.start) if row.start else None
+    return PinSpec(row.uid, row.festival, row.item, row.occurrence, row.venue, start)
+
+
+def latest_programme(store: Store, request: Request) -> Programme | None:
+    """The latest finished solve, else the served schedule, else nothing."""
+    solved = store.latest_done_solve()
+    if solved is not None and solved.schedule_json:
+        return build_programme(Schedule.model_validate_json(solved.schedule_json))
+    try:
+        return request.app.state.programmes.get()
+    except NoProgramme:
+        return None
+
+
+def pin_occurrence(store: Store, request: Request, uid: str, body: PinUpdate) -> PinRow:
+    """Pin `uid` where asked, defaulting to where the latest programme has it."""
+    programme = latest_programme(store, request)
+    found = next((o for o in programme.occurrences if o.uid == uid), None) if programme else None
+    if found is None and (body.venue is None or body.start is None):
+        raise NotFoundInStore(
+            f"no occurrence {uid!r} in the latest programme: give venue and start"
+        )
+    festival, item, number = _split_uid(uid)
+    venue = body.venue or (found.venue.id if found else None)
+    start = body.start or (found.start.replace(tzinfo=None) if found else None)
+    if start is not None and start.tzinfo is not None and found is not None:
+        start = start.astimezone(pytz.timezone(found.festival.timezone)).replace(tzinfo=None)
+    return store.put_pin(uid, festival, item, number, venue, start.isoformat() if start else None)
+
+
+def _split_uid(uid: str) -> tuple[str, str, int]:
+    parts = uid.rsplit(".", 2)
+    if len(parts) != 3 or not parts[2].isdigit():
+        raise NotFoundInStore(f"{uid!r} is not an occurrence uid (festival.item.number)")
+    return parts[0], parts[1], int(parts[2])
+
+
+async def publish(
+    request: Request, store: Store, runner: SolveRunner, body: PublishCreate
+) -> VersionRow:
+    if body.solve_id is None:
+        row = store.latest_done_solve()
+        if row is None:
+            raise Conflict("no finished solve to publish")
+    else:
+        row = store.solve(body.solve_id)
+    if row.status != "done" or not row.schedule_json:
+        raise Conflict(f"solve {row.id} is {row.status}: only a finished solve can be published")
+    directory = str(request.app.state.directory)
+    result = await runner.call(publish_job, directory, row.schedule_json, body.base_url)
+    return store.add_version(
+        result["version"],
+        row.id,
+        result["new"],
+        result["changed"],
+        result["cancelled"],
+        result["warnings"],
+    )
+
+
+# ---- the API ------------------------------------------------------------------------------------
+
+api_router = APIRouter(prefix="/api/producer", tags=["producer API"])
+BAD_SPEC = {422: {"description": "the spec has problems: the loader's messages, nothing stored"}}
+AUTH = {401: {"description": "no credentials"}, 403: {"description": "wrong credentials"}}
+
+
+@api_router.get("/specs", response_model=list[SpecPublic], responses=AUTH)
+def list_specs(_: Reader, store: StoreDep) -> list[SpecPublic]:
+    return [spec_public(row) for row in store.specs()]
+
+
+@api_router.post(
+    "/specs",
+    response_model=SpecPublic,
+    status_code=201,
+    responses={**AUTH, **BAD_SPEC, 200: {"description": "replaced"}},
+)
+def upload_spec(_: Writer, body: SpecCreate, store: StoreDep, response: Response) -> SpecPublic:
+    row, created = save_spec(store, body)
+    response.status_code = 201 if created else 200
+    return spec_public(row)
+
+
+@api_router.get("/specs/{name}", response_model=SpecDetail, responses=AUTH)
+def get_spec(name: str, _: Reader, store: StoreDep) -> SpecDetail:
+    row = store.spec(name)
+    return SpecDetail(**spec_public(row).model_dump(), content=row.content)
+
+
+@api_router.delete("/specs/{name}", status_code=204, responses=AUTH)
+def delete_spec(name: str, _: Writer, store: StoreDep) -> Response:
+    store.delete_spec(name)
+    return Response(status_code=204)
+
+
+@api_router.post("/solves", response_model=SolvePublic, status_code=202, responses=AUTH)
+def create_solve(
+    request: Request, _: Writer, body: SolveCreate, store: StoreDep, runner: RunnerDep
+) -> SolvePublic:
+    return solve_public(start_solve(request, store, runner, body), store)
+
+
+@api_router.get("/solves", response_model=list[SolvePublic], responses=AUTH)
+def list_solves(_: Reader, store: StoreDep) -> list[SolvePublic]:
+    return [solve_public(row, store) for row in store.solves()]
+
+
+@api_router.get("/solves/{solve_id}", response_model=SolvePublic, responses=AUTH)
+async def get_solve(
+    solve_id: int,
+    _: Reader,
+    store: StoreDep,
+    runner: RunnerDep,
+    wait: Annotated[float, Query(ge=0, le=120, description="seconds to wait for the end")] = 0,
+) -> SolvePublic:
+    store.solve(solve_id)
+    await runner.wait(solve_id, wait)
+    return solve_public(store.solve(solve_id), store)
+
+
+@api_router.get("/pins", response_model=list[PinPublic], responses=AUTH)
+def list_pins(_: Reader, store: StoreDep) -> list[PinPublic]:
+    return [pin_public(row) for row in store.pins()]
+
+
+@api_router.put("/pins/{uid}", response_model=PinPublic, responses=AUTH)
+def put_pin(
+    uid: str, _: Writer, request: Request, store: StoreDep, body: PinUpdate | None = None
+) -> PinPublic:
+    return pin_public(pin_occurrence(store, request, uid, body or PinUpdate()))
+
+
+@api_router.delete("/pins/{uid}", status_code=204, responses=AUTH)
+def delete_pin(uid: str, _: Writer, store: StoreDep) -> Response:
+    store.delete_pin(uid)
+    return Response(status_code=204)
+
+
+@api_router.post("/versions", response_model=VersionPublic, status_code=201, responses=AUTH)
+async def publish_version(
+    request: Request,
+    _: Writer,
+    store: StoreDep,
+    runner: RunnerDep,
+    body: PublishCreate | None = None,
+) -> VersionPublic:
+    return version_public(await publish(request, store, runner, body or PublishCreate()))
+
+
+@api_router.get("/versions", response_model=list[VersionPublic], responses=AUTH)
+def list_versions(_: Reader, store: StoreDep) -> list[VersionPublic]:
+    return [version_public(row) for row in store.versions()]
+
+
+# ---- the page ---------------------------------------------------------------------------------
+
+page_router = APIRouter(prefix="/producer", tags=["producer page"])
+
+
+def _logged_in(request: Request) -> bool:
+    cookie = request.cookies.get(SESSION_COOKIE, "")
+    return hmac.compare_digest(cookie.encode(), session_value(request.app.state.token).encode())
+
+
+def _page(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
+    lang = request_language(request)
+    response = request.app.state.templates.TemplateResponse(
+        request=request,
+        name=name,
+        context={**base_context(request, lang), **context},
+        status_code=status_code,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _back(message: str = "") -> RedirectResponse:
+    target = "/producer" + (f"?done={message}" if message else "")
+    return RedirectResponse(target, status_code=303)
+
+
+def producer_context(request: Request, store: Store) -> dict[str, Any]:
+    lang = request_language(request)
+    programme = latest_programme(store, request)
+    solves = [solve_public(row, store) for row in store.solves(limit=8)]
+    running = any(s.status in ("queued", "running") for s in solves)
+    return {
+        "specs": [spec_public(row) for row in store.specs()],
+        "solves": solves,
+        "running": running,
+        "pins": {row.uid: pin_public(row) for row in store.pins()},
+        "versions": [version_public(row) for row in store.versions()[:8]],
+        "days": timeline(programme, lang) if programme else [],
+        "programme": programme,
+        "csrf": csrf_value(request.app.state.token),
+        "done": request.query_params.get("done", ""),
+        "has_done_solve": any(s.status == "done" for s in solves),
+    }
+
+
+@page_router.get("", response_class=HTMLResponse, summary="The producer's page")
+def producer_page(request: Request, store: StoreDep) -> Response:
+    if not _logged_in(request):
+        return _page(request, "login.html", {"error": None})
+    return _page(request, "producer.html", producer_context(request, store))
+
+
+@page_router.post("/login", response_class=HTMLResponse, summary="Log in with the token")
+def login(request: Request, token: Annotated[str, Form()], settings: SettingsDep) -> Response:
+    if not hmac.compare_digest(token.encode(), request.app.state.token.encode()):
+        return _page(request, "login.html", {"error": True}, status_code=401)
+    response = _back()
+    response.set_cookie(
+        SESSION_COOKIE,
+        session_value(request.app.state.token),
+        httponly=True,
+        samesite="strict",
+        secure=settings.env == "production",
+        path="/",
+    )
+    return response
+
+
+@page_router.post("/logout", summary="Log out")
+def logout() -> Response:
+    response = _back()
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@page_router.post("/specs", response_class=HTMLResponse, summary="Upload a spec (form)")
+async def upload_spec_form(
+    request: Request,
+    _: Writer,
+    store: StoreDep,
+    file: Annotated[UploadFile, File()],
+    name: Annotated[str, Form()] = "",
+) -> Response:
+    content = (await file.read()).decode("utf-8", errors="replace")
+    stem = name or (file.filename or "spec").rsplit(".", 1)[0]
+    slug = "".join(c if c.isalnum() or c in "-_" else "-" for c in stem.lower()).strip("-_")
+    try:
+        body = SpecCreate(name=slug or "spec", content=content)
+        save_spec(store, body)
+    except BadSpec as error:
+        context = {**producer_context(request, store), "spec_errors": error.issues}
+        return _page(request, "producer.html", context, status_code=422)
+    except ValueError as error:
+        context = {**producer_context(request, store), "spec_errors": [{"text": str(error)}]}
+        return _page(request, "producer.html", context, status_code=422)
+    return _back("spec")
+
+
+@page_router.post("/solves", summary="Start a solve (form)")
+def solve_form(
+    request: Request,
+    _: Writer,
+    store: StoreDep,
+    runner: RunnerDep,
+    time_limit: Annotated[float, Form(gt=0, le=3600)] = 10.0,
+) -> Response:
+    start_solve(request, store, runner, SolveCreate(time_limit=time_limit))
+    return _back("solve")
+
+
+@page_router.post("/pins/{uid}", summary="Pin an occurrence where it is (form)")
+def pin_form(uid: str, request: Request, _: Writer, store: StoreDep) -> Response:
+    pin_occurrence(store, request, uid, PinUpdate())
+    return _back("pin")
+
+
+@page_router.post("/pins/{uid}/delete", summary="Unpin an occurrence (form)")
+def unpin_form(uid: str, _: Writer, store: StoreDep) -> Response:
+    store.delete_pin(uid)
+    return _back("unpin")
+
+
+@page_router.post("/publish", summary="Publish the latest finished solve (form)")
+async def publish_form(request: Request, _: Writer, store: StoreDep, runner: RunnerDep) -> Response:
+    await publish(request, store, runner, PublishCreate())
+    return _back("publish")
+
+
+__all__ = ["ProgrammeDep", "DirectoryDep", "api_router", "page_router"]

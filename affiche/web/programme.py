@@ -1,0 +1,293 @@
+"""The published programme as the web pages see it: a `Schedule` with indexes and filters.
+
+Plain data and pure functions; the only state is `ProgrammeSource`, which re-reads
+`DIR/schedule.json` when the file changes and lives on the app object.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytz
+
+from affiche.programmes.schedule import (
+    ArtistInfo,
+    FestivalInfo,
+    ItemInfo,
+    Placement,
+    Schedule,
+    VenueInfo,
+    load_schedule,
+)
+
+
+class UnknownEntity(LookupError):
+    """A festival, item, venue, artist or day that the programme does not hold."""
+
+    def __init__(self, kind: str, identifier: str) -> None:
+        super().__init__(f"no {kind} {identifier!r} in the programme")
+        self.kind = kind
+        self.identifier = identifier
+
+
+class NoProgramme(RuntimeError):
+    """The served folder holds no readable schedule.json."""
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One placement with everything a page shows, times in the festival's zone."""
+
+    placement: Placement
+    item: ItemInfo
+    venue: VenueInfo
+    festival: FestivalInfo
+    artists: tuple[ArtistInfo, ...]
+    start: datetime
+    end: datetime
+
+    @property
+    def uid(self) -> str:
+        return self.placement.uid
+
+    @property
+    def day(self) -> date:
+        return self.placement.day
+
+    @property
+    def is_installation(self) -> bool:
+        return self.item.kind == "installation"
+
+
+@dataclass(frozen=True)
+class Filters:
+    day: date | None = None
+    venue: str | None = None
+    kind: str | None = None
+    tag: str | None = None
+
+    def accepts(self, occ: Occurrence) -> bool:
+        if self.day and not (occ.day == self.day or _spans_day(occ, self.day)):
+            return False
+        if self.venue and occ.venue.id != self.venue:
+            return False
+        if self.kind and occ.item.kind != self.kind:
+            return False
+        return not (self.tag and self.tag not in occ.item.tags)
+
+    @property
+    def active(self) -> bool:
+        return any((self.day, self.venue, self.kind, self.tag))
+
+
+def _spans_day(occ: Occurrence, day: date) -> bool:
+    return occ.is_installation and occ.start.date() <= day <= occ.end.date()
+
+
+@dataclass
+class Programme:
+    schedule: Schedule
+    digest: str
+    occurrences: list[Occurrence] = field(default_factory=list)
+
+    def festival(self, festival_id: str) -> FestivalInfo:
+        return _find(self.schedule.festivals, festival_id, "festival")
+
+    def item(self, item_id: str) -> ItemInfo:
+        return _find(self.schedule.items, item_id, "item")
+
+    def venue(self, venue_id: str) -> VenueInfo:
+        return _find(self.schedule.venues, venue_id, "venue")
+
+    def artist(self, artist_id: str) -> ArtistInfo:
+        return _find(self.schedule.artists, artist_id, "artist")
+
+    def days(self) -> list[date]:
+        return sorted({o.day for o in self.occurrences if not o.is_installation})
+
+    def kinds(self) -> list[str]:
+        return sorted({i.kind for i in self.schedule.items})
+
+    def tags(self) -> list[str]:
+        return sorted({t for i in self.schedule.items for t in i.tags})
+
+    def select(self, filters: Filters) -> list[Occurrence]:
+        return [o for o in self.occurrences if filters.accepts(o)]
+
+    def of_item(self, item_id: str) -> list[Occurrence]:
+        return [o for o in self.occurrences if o.item.id == item_id]
+
+    def of_venue(self, venue_id: str) -> list[Occurrence]:
+        return [o for o in self.occurrences if o.venue.id == venue_id]
+
+    def of_artist(self, artist_id: str) -> list[Occurrence]:
+        return [o for o in self.occurrences if artist_id in o.placement.artists]
+
+
+def _find(entities: list, identifier: str, kind: str):  # type: ignore[no-untyped-def]
+    for entity in entities:
+        if entity.id == identifier:
+            return entity
+    raise UnknownEntity(kind, identifier)
+
+
+def build_programme(schedule: Schedule, digest: str = "") -> Programme:
+    """Index a schedule: one `Occurrence` per placement, sorted by start."""
+    festivals = {f.id: f for f in schedule.festivals}
+    items = {i.id: i for i in schedule.items}
+    venues = {v.id: v for v in schedule.venues}
+    artists = {a.id: a for a in schedule.artists}
+    occurrences = []
+    for placement in schedule.placements:
+        festival = festivals[placement.festival]
+        tz = pytz.timezone(festival.timezone)
+        occurrences.append(
+            Occurrence(
+                placement=placement,
+                item=items[placement.item],
+                venue=venues[placement.venue],
+                festival=festival,
+                artists=tuple(artists[a] for a in placement.artists if a in artists),
+                start=placement.start.astimezone(tz),
+                end=placement.end.astimezone(tz),
+            )
+        )
+    occurrences.sort(key=lambda o: (o.placement.start, o.venue.id, o.uid))
+    return Programme(schedule=schedule, digest=digest, occurrences=occurrences)
+
+
+@dataclass(frozen=True)
+class DayGroup:
+    festival: FestivalInfo
+    day: date
+    occurrences: list[Occurrence]
+
+
+def group_by_day(occurrences: list[Occurrence]) -> list[DayGroup]:
+    """Timed occurrences per (festival, programme day), in festival then day order."""
+    groups: dict[tuple[str, date], list[Occurrence]] = defaultdict(list)
+    festivals: dict[str, FestivalInfo] = {}
+    for occ in occurrences:
+        if occ.is_installation:
+            continue
+        groups[(occ.festival.id, occ.day)].append(occ)
+        festivals[occ.festival.id] = occ.festival
+    keys = sorted(groups, key=lambda k: (festivals[k[0]].start, k[0], k[1]))
+    return [DayGroup(festivals[f], d, groups[(f, d)]) for f, d in keys]
+
+
+@dataclass(frozen=True)
+class NowNext:
+    festival: FestivalInfo
+    now: list[Occurrence]
+    next: list[Occurrence]
+
+
+def now_and_next(programme: Programme, moment: datetime, limit: int = 5) -> list[NowNext]:
+    """What runs at `moment` and what starts next, per festival running that day."""
+    results = []
+    for festival in programme.schedule.festivals:
+        timed = [
+            o
+            for o in programme.occurrences
+            if o.festival.id == festival.id and not o.is_installation
+        ]
+        if not timed or not _festival_is_on(festival, timed, moment):
+            continue
+        now = [o for o in timed if o.placement.start <= moment < o.placement.end]
+        upcoming = [o for o in timed if o.placement.start > moment]
+        horizon = moment + timedelta(hours=24)
+        upcoming = [o for o in upcoming if o.placement.start < horizon][:limit]
+        if now or upcoming:
+            results.append(NowNext(festival, now, upcoming))
+    return results
+
+
+def _festival_is_on(festival: FestivalInfo, timed: list[Occurrence], moment: datetime) -> bool:
+    local = moment.astimezone(pytz.timezone(festival.timezone))
+    programme_day = (local - timedelta(hours=festival.day_start_hour)).date()
+    return festival.start <= programme_day <= festival.end or any(
+        o.day == programme_day for o in timed
+    )
+
+
+@dataclass(frozen=True)
+class GridBlock:
+    occurrence: Occurrence
+    column: int
+    row_start: int
+    row_end: int
+
+
+@dataclass(frozen=True)
+class Grid:
+    festival: FestivalInfo
+    day: date
+    venues: list[VenueInfo]
+    hours: list[tuple[int, datetime]]
+    blocks: list[GridBlock]
+    rows: int
+
+
+GRID_MINUTES = 15
+
+
+def build_grid(festival: FestivalInfo, day: date, occurrences: list[Occurrence]) -> Grid | None:
+    """Venues as columns, 15-minute rows, one block per timed occurrence of that day."""
+    timed = [o for o in occurrences if not o.is_installation and o.day == day]
+    timed = [o for o in timed if o.festival.id == festival.id]
+    if not timed:
+        return None
+    venue_ids = list(dict.fromkeys(o.venue.id for o in sorted(timed, key=lambda o: o.venue.id)))
+    venues = [next(o.venue for o in timed if o.venue.id == v) for v in venue_ids]
+    first = min(o.start for o in timed).replace(minute=0, second=0, microsecond=0)
+    last = max(o.end for o in timed)
+
+    def row(moment: datetime) -> int:
+        return int((moment - first).total_seconds() // (GRID_MINUTES * 60)) + 2
+
+    rows = row(last) + (1 if (last - first).total_seconds() % (GRID_MINUTES * 60) else 0)
+    hours, moment = [], first
+    while moment < last:
+        hours.append((row(moment), moment))
+        moment = (moment + timedelta(hours=1)).astimezone(moment.tzinfo)
+    blocks = [
+        GridBlock(
+            o, venue_ids.index(o.venue.id) + 2, row(o.start), max(row(o.end), row(o.start) + 1)
+        )
+        for o in timed
+    ]
+    return Grid(festival, day, venues, hours, blocks, rows)
+
+
+class ProgrammeSource:
+    """Reads `DIR/schedule.json`, again only when the file changes (thread-safe)."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self._lock = threading.Lock()
+        self._key: tuple[int, int] | None = None
+        self._programme: Programme | None = None
+
+    def get(self) -> Programme:
+        path = self.directory / "schedule.json"
+        try:
+            stat = path.stat()
+        except FileNotFoundError as error:
+            raise NoProgramme(f"{path} does not exist") from error
+        key = (stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            if self._programme is None or key != self._key:
+                raw = path.read_bytes()
+                try:
+                    schedule = load_schedule(self.directory)
+                except ValueError as error:
+                    raise NoProgramme(f"{path} is not a valid schedule: {error}") from error
+                digest = hashlib.sha256(raw).hexdigest()[:16]
+                self._programme, self._key = build_programme(schedule, digest), key
+            return self._programme

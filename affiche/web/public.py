@@ -1,0 +1,265 @@
+"""The public programme: HTML pages rendered on the server, no JavaScript needed."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+from starlette.responses import Response
+
+from affiche.programmes.publish.ical import safe_id
+from affiche.web.deps import (
+    DirectoryDep,
+    LangDep,
+    NowDep,
+    ProgrammeDep,
+    SettingsDep,
+    TemplatesDep,
+)
+from affiche.web.files import feeds_for, list_feeds, present_exports
+from affiche.web.programme import (
+    Filters,
+    Occurrence,
+    UnknownEntity,
+    build_grid,
+    group_by_day,
+    now_and_next,
+)
+from affiche.web.rendering import render_page
+
+router = APIRouter(tags=["public pages"], default_response_class=HTMLResponse)
+
+
+def _blank(value: str | None) -> str | None:
+    return value or None
+
+
+def parse_filters(
+    day: Annotated[str | None, Query(description="programme day, YYYY-MM-DD")] = None,
+    venue: Annotated[str | None, Query()] = None,
+    kind: Annotated[str | None, Query()] = None,
+    tag: Annotated[str | None, Query(description="audience tag")] = None,
+) -> Filters:
+    """Filters from a plain GET form; empty values mean no filter, a bad day is ignored."""
+    parsed_day = None
+    if day:
+        try:
+            parsed_day = date.fromisoformat(day)
+        except ValueError:
+            parsed_day = None
+    return Filters(parsed_day, _blank(venue), _blank(kind), _blank(tag))
+
+
+def filter_context(programme: Any, filters: Filters) -> dict[str, Any]:
+    return {
+        "filters": filters,
+        "all_days": programme.days(),
+        "all_venues": programme.schedule.venues,
+        "all_kinds": programme.kinds(),
+        "all_tags": programme.tags(),
+    }
+
+
+@router.get("/", summary="Programme by day")
+def front_page(
+    request: Request,
+    programme: ProgrammeDep,
+    templates: TemplatesDep,
+    settings: SettingsDep,
+    lang: LangDep,
+    now: NowDep,
+    day: str | None = None,
+    venue: str | None = None,
+    kind: str | None = None,
+    tag: str | None = None,
+) -> Response:
+    filters = parse_filters(day, venue, kind, tag)
+    selected = programme.select(filters)
+    installations = [o for o in selected if o.is_installation]
+    context = {
+        "groups": group_by_day(selected),
+        "installations": installations,
+        "now_next": [] if filters.active else now_and_next(programme, now),
+        "festivals": programme.schedule.festivals,
+        **filter_context(programme, filters),
+    }
+    return render_page(
+        request, templates, "index.html", lang, context, max_age=settings.page_max_age
+    )
+
+
+@router.get("/grid", summary="Venues by time for one day")
+def grid_page(
+    request: Request,
+    programme: ProgrammeDep,
+    templates: TemplatesDep,
+    settings: SettingsDep,
+    lang: LangDep,
+    day: str | None = None,
+    venue: str | None = None,
+    kind: str | None = None,
+    tag: str | None = None,
+) -> Response:
+    filters = parse_filters(day, venue, kind, tag)
+    days = programme.days()
+    if not days:
+        raise UnknownEntity("day", day or "")
+    if filters.day is None:
+        filters = Filters(days[0], filters.venue, filters.kind, filters.tag)
+    elif filters.day not in days:
+        raise UnknownEntity("day", str(filters.day))
+    selected = programme.select(filters)
+    grids = [build_grid(f, filters.day, selected) for f in programme.schedule.festivals]
+    context = {"grids": [g for g in grids if g], **filter_context(programme, filters)}
+    return render_page(
+        request, templates, "grid.html", lang, context, max_age=settings.page_max_age
+    )
+
+
+def event_json_ld(occ: Occurrence, lang: str, url: str) -> dict[str, Any]:
+    """schema.org Event for one occurrence."""
+    data: dict[str, Any] = {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "@id": f"{url}#{occ.uid}",
+        "name": occ.item.title.in_language(lang),
+        "startDate": occ.start.isoformat(),
+        "endDate": occ.end.isoformat(),
+        "eventStatus": "https://schema.org/EventScheduled",
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "url": f"{url}#{occ.uid}",
+        "location": {
+            "@type": "Place",
+            "name": occ.venue.name,
+            "address": occ.venue.address or occ.festival.city,
+        },
+        "performer": [{"@type": "Person", "name": a.name} for a in occ.artists],
+        "superEvent": {"@type": "Festival", "name": occ.festival.name},
+        "inLanguage": occ.item.language or lang,
+    }
+    description = occ.item.description.in_language(lang)
+    if description:
+        data["description"] = description
+    return data
+
+
+def json_ld_script(payload: list[dict[str, Any]]) -> str:
+    """JSON safe inside <script>: `<`, `>` and `&` escaped so `</script>` cannot close it."""
+    text = json.dumps(payload, ensure_ascii=False, indent=1)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _feeds(directory: Any, kind: str, identifier: str) -> list[Any]:
+    return feeds_for(list_feeds(directory), kind, safe_id(identifier))
+
+
+@router.get("/item/{item_id}", summary="One item and its occurrences")
+def item_page(
+    request: Request,
+    item_id: str,
+    programme: ProgrammeDep,
+    templates: TemplatesDep,
+    settings: SettingsDep,
+    directory: DirectoryDep,
+    lang: LangDep,
+) -> Response:
+    item = programme.item(item_id)
+    occurrences = programme.of_item(item_id)
+    url = str(request.url_for("item_page", item_id=item_id))
+    context = {
+        "item": item,
+        "festival": programme.festival(item.festival),
+        "occurrences": occurrences,
+        "artists": [programme.artist(a) for a in item.artists if _known(programme.artist, a)],
+        "json_ld": json_ld_script([event_json_ld(o, lang, url) for o in occurrences]),
+        "feeds": _feeds(directory, "festival", item.festival),
+    }
+    return render_page(
+        request, templates, "item.html", lang, context, max_age=settings.page_max_age
+    )
+
+
+def _known(lookup: Any, identifier: str) -> bool:
+    try:
+        lookup(identifier)
+    except UnknownEntity:
+        return False
+    return True
+
+
+@router.get("/venue/{venue_id}", summary="One venue's programme")
+def venue_page(
+    request: Request,
+    venue_id: str,
+    programme: ProgrammeDep,
+    templates: TemplatesDep,
+    settings: SettingsDep,
+    directory: DirectoryDep,
+    lang: LangDep,
+) -> Response:
+    venue = programme.venue(venue_id)
+    occurrences = programme.of_venue(venue_id)
+    context = {
+        "venue": venue,
+        "festival": programme.festival(venue.festival),
+        "groups": group_by_day(occurrences),
+        "installations": [o for o in occurrences if o.is_installation],
+        "feeds": _feeds(directory, "venue", venue_id),
+    }
+    return render_page(
+        request, templates, "venue.html", lang, context, max_age=settings.page_max_age
+    )
+
+
+@router.get("/artist/{artist_id}", summary="One artist's programme")
+def artist_page(
+    request: Request,
+    artist_id: str,
+    programme: ProgrammeDep,
+    templates: TemplatesDep,
+    settings: SettingsDep,
+    directory: DirectoryDep,
+    lang: LangDep,
+) -> Response:
+    artist = programme.artist(artist_id)
+    occurrences = programme.of_artist(artist_id)
+    context = {
+        "artist": artist,
+        "groups": group_by_day(occurrences),
+        "installations": [o for o in occurrences if o.is_installation],
+        "feeds": _feeds(directory, "artist", artist_id),
+    }
+    return render_page(
+        request, templates, "artist.html", lang, context, max_age=settings.page_max_age
+    )
+
+
+@router.get("/calendars", summary="Every iCal feed and export")
+def calendars_page(
+    request: Request,
+    programme: ProgrammeDep,
+    templates: TemplatesDep,
+    settings: SettingsDep,
+    directory: DirectoryDep,
+    lang: LangDep,
+) -> Response:
+    feeds = list_feeds(directory)
+    names = {
+        "festival": {safe_id(f.id): f.name for f in programme.schedule.festivals},
+        "venue": {safe_id(v.id): v.name for v in programme.schedule.venues},
+        "artist": {safe_id(a.id): a.name for a in programme.schedule.artists},
+    }
+    context = {
+        "sections": [
+            (kind, [f for f in feeds if f.kind == kind]) for kind in ("festival", "venue", "artist")
+        ],
+        "names": names,
+        "exports": present_exports(directory),
+        "has_feeds": bool(feeds),
+    }
+    return render_page(
+        request, templates, "calendars.html", lang, context, max_age=settings.page_max_age
+    )

@@ -1,0 +1,60 @@
+"""Rendering of the public pages: the template context every page shares."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from starlette.responses import Response
+
+from affiche.web.caching import cached_html
+from affiche.web.i18n import LANG_COOKIE, LANGUAGES, format_day, format_time, translate
+
+
+def switch_url(request: Request, lang: str) -> str:
+    url = request.url.include_query_params(lang=lang)
+    return f"{url.path}?{url.query}"
+
+
+def base_context(request: Request, lang: str) -> dict[str, Any]:
+    other = next(code for code in LANGUAGES if code != lang)
+    base = str(request.base_url).rstrip("/")
+    return {
+        "abs_url": lambda path: base + path,
+        "webcal_url": lambda path: "webcal://" + (base + path).split("://", 1)[1],
+        "lang": lang,
+        "other_lang": other,
+        "switch_url": switch_url(request, other),
+        "t": lambda key: translate(lang, key),
+        "fmt_day": lambda day: format_day(lang, day),
+        "fmt_time": lambda moment: format_time(lang, moment),
+        "text": lambda text: text.in_language(lang),
+    }
+
+
+def render_page(
+    request: Request,
+    templates: Jinja2Templates,
+    name: str,
+    lang: str,
+    context: dict[str, Any],
+    *,
+    status_code: int = 200,
+    max_age: int = 60,
+) -> Response:
+    """A public page in `lang`, with ETag/Cache-Control and the language cookie."""
+    response = templates.TemplateResponse(
+        request=request,
+        name=name,
+        context={**base_context(request, lang), **context},
+        status_code=status_code,
+    )
+    assert isinstance(response, HTMLResponse)
+    if request.query_params.get("lang") in LANGUAGES:
+        response.set_cookie(LANG_COOKIE, lang, max_age=365 * 86400, samesite="lax")
+    if status_code != 200:
+        response.headers["Cache-Control"] = "no-cache"
+        return response
+    return cached_html(request, response, max_age)

@@ -1,0 +1,420 @@
+"""The producer's store: specs, pins, solve runs and their progress, published versions.
+
+Embedded SQLite by default (`DIR/affiche.db`); any SQLAlchemy URL (PostgreSQL) through
+`--db` / `AFFICHE_DB`. The schema evolves by an ordered list of migration functions; the
+`schema_version` table records how many have run. A migration is frozen once released:
+change the schema by appending a new one.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from affiche.web.errors import NotFoundInStore
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def default_db_url(directory: Path) -> str:
+    return f"sqlite:///{Path(directory).resolve() / 'affiche.db'}"
+
+
+# ---- migrations ---------------------------------------------------------------------------
+
+
+def _m001_initial(conn: Connection) -> None:
+    """Specs, pins, solve runs with progress lines, published versions."""
+    meta = sa.MetaData()
+    stamp = sa.DateTime(timezone=True)
+    sa.Table(
+        "specs",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("name", sa.String(80), nullable=False, unique=True),
+        sa.Column("format", sa.String(16), nullable=False),
+        sa.Column("content", sa.Text, nullable=False),
+        sa.Column("festivals", sa.Text, nullable=False, server_default="[]"),
+        sa.Column("created", stamp, nullable=False),
+        sa.Column("updated", stamp, nullable=False),
+    )
+    sa.Table(
+        "pins",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("uid", sa.String(300), nullable=False, unique=True),
+        sa.Column("festival", sa.String(120), nullable=False),
+        sa.Column("item", sa.String(120), nullable=False),
+        sa.Column("occurrence", sa.Integer, nullable=False),
+        sa.Column("venue", sa.String(120)),
+        sa.Column("start", sa.String(40)),
+        sa.Column("created", stamp, nullable=False),
+    )
+    sa.Table(
+        "solve_runs",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("specs", sa.Text, nullable=False),
+        sa.Column("options", sa.Text, nullable=False, server_default="{}"),
+        sa.Column("summary", sa.Text),
+        sa.Column("error", sa.Text),
+        sa.Column("schedule_json", sa.Text),
+        sa.Column("created", stamp, nullable=False),
+        sa.Column("started", stamp),
+        sa.Column("finished", stamp),
+    )
+    sa.Table(
+        "solve_progress",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column(
+            "solve_id",
+            sa.Integer,
+            sa.ForeignKey("solve_runs.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        sa.Column("at", stamp, nullable=False),
+        sa.Column("line", sa.Text, nullable=False),
+    )
+    sa.Table(
+        "published_versions",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("version", sa.Integer, nullable=False),
+        sa.Column("solve_id", sa.Integer, sa.ForeignKey("solve_runs.id", ondelete="SET NULL")),
+        sa.Column("published", stamp, nullable=False),
+        sa.Column("new", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("changed", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("cancelled", sa.Integer, nullable=False, server_default="0"),
+        sa.Column("warnings", sa.Text, nullable=False, server_default="[]"),
+    )
+    meta.create_all(conn)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_m001_initial]
+
+
+def _version_table() -> sa.Table:
+    return sa.Table(
+        "schema_version", sa.MetaData(), sa.Column("version", sa.Integer, nullable=False)
+    )
+
+
+def schema_version(engine: Engine) -> int:
+    if not sa.inspect(engine).has_table("schema_version"):
+        return 0
+    with engine.connect() as conn:
+        return conn.execute(sa.select(_version_table().c.version)).scalar() or 0
+
+
+def migrate(engine: Engine) -> int:
+    """Run the migrations not yet applied, each in its own transaction; the new version."""
+    table = _version_table()
+    with engine.begin() as conn:
+        table.create(conn, checkfirst=True)
+        if conn.execute(sa.select(table.c.version)).first() is None:
+            conn.execute(table.insert().values(version=0))
+    for number, step in enumerate(MIGRATIONS, start=1):
+        with engine.begin() as conn:
+            current = conn.execute(sa.select(table.c.version)).scalar_one()
+            if current >= number:
+                continue
+            step(conn)
+            conn.execute(table.update().values(version=number))
+    return len(MIGRATIONS)
+
+
+# ---- mapped classes -------------------------------------------------------------------------
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: sa.DateTime(timezone=True)}
+
+
+class SpecRow(Base):
+    __tablename__ = "specs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    format: Mapped[str] = mapped_column(sa.String(16))
+    content: Mapped[str] = mapped_column(sa.Text)
+    festivals: Mapped[str] = mapped_column(sa.Text, default="[]")
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    updated: Mapped[datetime] = mapped_column(default=utcnow)
+
+    @property
+    def festival_ids(self) -> list[str]:
+        return json.loads(self.festivals)
+
+
+class PinRow(Base):
+    __tablename__ = "pins"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uid: Mapped[str] = mapped_column(sa.String(300), unique=True)
+    festival: Mapped[str] = mapped_column(sa.String(120))
+    item: Mapped[str] = mapped_column(sa.String(120))
+    occurrence: Mapped[int]
+    venue: Mapped[str | None] = mapped_column(sa.String(120))
+    start: Mapped[str | None] = mapped_column(sa.String(40))
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SolveRow(Base):
+    __tablename__ = "solve_runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(sa.String(16))
+    specs: Mapped[str] = mapped_column(sa.Text)
+    options: Mapped[str] = mapped_column(sa.Text, default="{}")
+    summary: Mapped[str | None] = mapped_column(sa.Text)
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    schedule_json: Mapped[str | None] = mapped_column(sa.Text)
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    started: Mapped[datetime | None]
+    finished: Mapped[datetime | None]
+
+
+class ProgressRow(Base):
+    __tablename__ = "solve_progress"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    solve_id: Mapped[int] = mapped_column(sa.ForeignKey("solve_runs.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    line: Mapped[str] = mapped_column(sa.Text)
+
+
+class VersionRow(Base):
+    __tablename__ = "published_versions"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int]
+    solve_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("solve_runs.id", ondelete="SET NULL")
+    )
+    published: Mapped[datetime] = mapped_column(default=utcnow)
+    new: Mapped[int] = mapped_column(default=0)
+    changed: Mapped[int] = mapped_column(default=0)
+    cancelled: Mapped[int] = mapped_column(default=0)
+    warnings: Mapped[str] = mapped_column(sa.Text, default="[]")
+
+
+# ---- the store --------------------------------------------------------------------------------
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cursor = dbapi_conn.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.close()
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def aware(moment: datetime | None) -> datetime | None:
+    """SQLite gives naive datetimes back: they were stored in UTC."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment
+
+
+class Store:
+    """Short transactions over one engine; rows come back detached (expire_on_commit off)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def migrate(self) -> int:
+        return migrate(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with self._sessions.begin() as session:
+            yield session
+
+    # specs
+    def put_spec(
+        self, name: str, fmt: str, content: str, festivals: list[str]
+    ) -> tuple[SpecRow, bool]:
+        """Create or replace the spec `name`; whether it was new."""
+        with self.session() as s:
+            row = s.scalar(sa.select(SpecRow).where(SpecRow.name == name))
+            created = row is None
+            if row is None:
+                row = SpecRow(name=name, created=utcnow())
+                s.add(row)
+            row.format, row.content = fmt, content
+            row.festivals, row.updated = json.dumps(festivals), utcnow()
+            s.flush()
+            return row, created
+
+    def specs(self) -> list[SpecRow]:
+        with self.session() as s:
+            return list(s.scalars(sa.select(SpecRow).order_by(SpecRow.name)))
+
+    def spec(self, name: str) -> SpecRow:
+        with self.session() as s:
+            row = s.scalar(sa.select(SpecRow).where(SpecRow.name == name))
+            if row is None:
+                raise NotFoundInStore(f"no spec {name!r}")
+            return row
+
+    def delete_spec(self, name: str) -> None:
+        with self.session() as s:
+            if s.execute(sa.delete(SpecRow).where(SpecRow.name == name)).rowcount == 0:
+                raise NotFoundInStore(f"no spec {name!r}")
+
+    # pins
+    def put_pin(
+        self,
+        uid: str,
+        festival: str,
+        item: str,
+        occurrence: int,
+        venue: str | None,
+        start: str | None,
+    ) -> PinRow:
+        with self.session() as s:
+            row = s.scalar(sa.select(PinRow).where(PinRow.uid == uid))
+            if row is None:
+                row = PinRow(uid=uid, created=utcnow())
+                s.add(row)
+            row.festival, row.item, row.occurrence = festival, item, occurrence
+            row.venue, row.start = venue, start
+            s.flush()
+            return row
+
+    def pins(self) -> list[PinRow]:
+        with self.session() as s:
+            return list(s.scalars(sa.select(PinRow).order_by(PinRow.uid)))
+
+    def delete_pin(self, uid: str) -> None:
+        with self.session() as s:
+            if s.execute(sa.delete(PinRow).where(PinRow.uid == uid)).rowcount == 0:
+                raise NotFoundInStore(f"no pin {uid!r}")
+
+    # solve runs
+    def new_solve(self, specs: list[str], options: dict[str, Any]) -> SolveRow:
+        with self.session() as s:
+            row = SolveRow(
+                status="queued",
+                specs=json.dumps(specs),
+                options=json.dumps(options),
+                created=utcnow(),
+            )
+            s.add(row)
+            s.flush()
+            return row
+
+    def solve(self, solve_id: int) -> SolveRow:
+        with self.session() as s:
+            row = s.get(SolveRow, solve_id)
+            if row is None:
+                raise NotFoundInStore(f"no solve {solve_id}")
+            return row
+
+    def solves(self, limit: int = 20) -> list[SolveRow]:
+        with self.session() as s:
+            query = sa.select(SolveRow).order_by(SolveRow.id.desc()).limit(limit)
+            return list(s.scalars(query))
+
+    def latest_done_solve(self) -> SolveRow | None:
+        with self.session() as s:
+            query = sa.select(SolveRow).where(SolveRow.status == "done")
+            return s.scalar(query.order_by(SolveRow.id.desc()).limit(1))
+
+    def mark_running(self, solve_id: int) -> None:
+        with self.session() as s:
+            s.execute(
+                sa.update(SolveRow)
+                .where(SolveRow.id == solve_id)
+                .values(status="running", started=utcnow())
+            )
+
+    def add_progress(self, solve_id: int, line: str) -> None:
+        with self.session() as s:
+            s.add(ProgressRow(solve_id=solve_id, line=line, at=utcnow()))
+
+    def progress(self, solve_id: int) -> list[str]:
+        with self.session() as s:
+            query = sa.select(ProgressRow.line).where(ProgressRow.solve_id == solve_id)
+            return list(s.scalars(query.order_by(ProgressRow.id)))
+
+    def finish_solve(
+        self,
+        solve_id: int,
+        *,
+        summary: dict[str, Any] | None,
+        schedule_json: str | None,
+        error: str | None,
+    ) -> None:
+        status = "failed" if error else "done"
+        with self.session() as s:
+            s.execute(
+                sa.update(SolveRow)
+                .where(SolveRow.id == solve_id)
+                .values(
+                    status=status,
+                    finished=utcnow(),
+                    error=error,
+                    schedule_json=schedule_json,
+                    summary=json.dumps(summary) if summary is not None else None,
+                )
+            )
+
+    def fail_unfinished(self, solve_id: int, error: str) -> None:
+        """Mark a run failed unless it already finished (a crashed worker)."""
+        with self.session() as s:
+            s.execute(
+                sa.update(SolveRow)
+                .where(SolveRow.id == solve_id, SolveRow.status.in_(("queued", "running")))
+                .values(status="failed", error=error, finished=utcnow())
+            )
+
+    # versions
+    def add_version(
+        self,
+        version: int,
+        solve_id: int | None,
+        new: int,
+        changed: int,
+        cancelled: int,
+        warnings: list[str],
+    ) -> VersionRow:
+        with self.session() as s:
+            row = VersionRow(
+                version=version,
+                solve_id=solve_id,
+                published=utcnow(),
+                new=new,
+                changed=changed,
+                cancelled=cancelled,
+                warnings=json.dumps(warnings),
+            )
+            s.add(row)
+            s.flush()
+            return row
+
+    def versions(self) -> list[VersionRow]:
+        with self.session() as s:
+            return list(s.scalars(sa.select(VersionRow).order_by(VersionRow.id.desc())))

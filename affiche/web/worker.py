@@ -1,0 +1,177 @@
+"""Solves run in worker processes, never on the event loop; progress goes to the store.
+
+`SolveRunner.start(...)` records nothing itself: the caller created the run row. The job
+(`run_solve`) opens its own connection to the store from the URL, so it works the same
+with SQLite and with PostgreSQL, and with a pool of processes on this machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import traceback
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from typing import Any
+
+from affiche.programmes.assemble import assemble_schedule
+from affiche.scheduler.check import check_schedule
+from affiche.scheduler.problem import build_problem
+from affiche.scheduler.solve import SolveOptions, solve
+from affiche.web.errors import BadSpec
+from affiche.web.specs import PinSpec, SpecText, apply_pins, load_texts
+from affiche.web.store import Store
+
+
+@dataclass(frozen=True)
+class SolveJob:
+    solve_id: int
+    db_url: str
+    specs: list[SpecText]
+    pins: list[PinSpec] = field(default_factory=list)
+    time_limit: float = 30.0
+    allow_unplaced: bool = False
+    workers: int = 0
+
+
+class SolveFailed(Exception):
+    """A solve that ends without a programme, with the producer-facing reason."""
+
+
+def run_solve(job: SolveJob) -> str:
+    """The job in the worker process: load, pin, solve, assemble, check; store everything."""
+    store = Store(job.db_url)
+    try:
+        store.mark_running(job.solve_id)
+        say = lambda line: store.add_progress(job.solve_id, line)  # noqa: E731
+        try:
+            summary, schedule_json = _pipeline(job, say)
+        except SolveFailed as error:
+            say(f"failed: {error}")
+            store.finish_solve(job.solve_id, summary=None, schedule_json=None, error=str(error))
+            return "failed"
+        except Exception as error:  # a bug must still end the run, with its trace
+            say("failed: internal error")
+            detail = f"internal error: {error!r}\n{traceback.format_exc(limit=8)}"
+            store.finish_solve(job.solve_id, summary=None, schedule_json=None, error=detail)
+            return "failed"
+        say("done")
+        store.finish_solve(job.solve_id, summary=summary, schedule_json=schedule_json, error=None)
+        return "done"
+    finally:
+        store.dispose()
+
+
+def _pipeline(job: SolveJob, say: Any) -> tuple[dict[str, Any], str]:
+    say(f"loading {len(job.specs)} spec(s): {', '.join(s.name for s in job.specs)}")
+    try:
+        loaded = load_texts(job.specs)
+    except BadSpec as error:
+        raise SolveFailed("; ".join(str(i["text"]) for i in error.issues)) from None
+    spec, pin_warnings = apply_pins(loaded.spec, job.pins)
+    for message in loaded.warnings + pin_warnings:
+        say(f"warning: {message}")
+    say(f"applied {len(job.pins)} pin(s)")
+    problem = build_problem(spec)
+    if problem.unplaceable and not job.allow_unplaced:
+        reasons = "; ".join(f"{u.uid}: {u.reason}" for u in problem.unplaceable)
+        raise SolveFailed(f"some items fit nowhere: {reasons}")
+    say(f"solving {len(problem.occurrences)} occurrences (time limit {job.time_limit:g}s)")
+    options = SolveOptions(
+        time_limit=job.time_limit,
+        workers=job.workers,
+        allow_unplaced=job.allow_unplaced,
+        progress=say,
+    )
+    result = solve(problem, options)
+    say(f"status: {result.status}")
+    if not result.has_solution:
+        raise SolveFailed(f"no programme: solver status {result.status}")
+    unplaceable = {u.uid: u.reason for u in problem.unplaceable}
+    schedule = assemble_schedule(spec, result, unplaceable, loaded.warnings + pin_warnings)
+    problems = check_schedule(spec, schedule)
+    if problems:
+        raise SolveFailed("the programme fails the independent check: " + "; ".join(problems[:5]))
+    summary = {
+        "status": result.status,
+        "objective": result.objective,
+        "bound": result.bound,
+        "gap": result.gap,
+        "placed": len(schedule.placements),
+        "unplaced": len(schedule.unplaced),
+        "wall_seconds": result.wall_seconds,
+    }
+    return summary, schedule.model_dump_json()
+
+
+class SolveRunner:
+    """A pool of worker processes (spawned lazily) and the futures of the runs it started."""
+
+    def __init__(self, store: Store, processes: int = 1) -> None:
+        self.store = store
+        self.processes = processes
+        self._pool: ProcessPoolExecutor | None = None
+        self.futures: dict[int, Future[str]] = {}
+
+    def _executor(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            context = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(max_workers=self.processes + 1, mp_context=context)
+        return self._pool
+
+    def start(self, job: SolveJob) -> Future[str]:
+        try:
+            future = self._executor().submit(run_solve, job)
+        except BrokenProcessPool:
+            self._pool = None
+            future = self._executor().submit(run_solve, job)
+        self.futures[job.solve_id] = future
+        future.add_done_callback(lambda f: self._finished(job.solve_id, f))
+        return future
+
+    def _finished(self, solve_id: int, future: Future[str]) -> None:
+        error = future.exception() if not future.cancelled() else None
+        if future.cancelled() or error is not None:
+            reason = "cancelled" if future.cancelled() else f"worker crashed: {error!r}"
+            self.store.fail_unfinished(solve_id, reason)
+
+    async def wait(self, solve_id: int, timeout: float) -> None:
+        """Wait (without blocking the loop) until run `solve_id` ends or `timeout` passes."""
+        future = self.futures.get(solve_id)
+        if future is None or timeout <= 0:
+            return
+        try:
+            await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), timeout)
+        except (TimeoutError, Exception):
+            return
+
+    async def call(self, function: Any, *args: Any) -> Any:
+        """Run `function(*args)` in the pool (publishing: PDF rendering is heavy)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor(), function, *args)
+
+    def shutdown(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+
+
+def publish_job(directory: str, schedule_json: str | None, base_url: str | None) -> dict[str, Any]:
+    """In a worker process: write the chosen schedule into DIR, then publish DIR."""
+    from pathlib import Path
+
+    from affiche.programmes.publish import publish_directory
+    from affiche.programmes.schedule import Schedule, save_schedule
+
+    folder = Path(directory)
+    if schedule_json is not None:
+        save_schedule(Schedule.model_validate_json(schedule_json), folder)
+    result = publish_directory(folder, base_url=base_url)
+    return {
+        "version": result.version,
+        "new": result.new,
+        "changed": result.changed,
+        "cancelled": result.cancelled,
+        "warnings": list(result.warnings),
+    }

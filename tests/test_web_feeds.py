@@ -1,0 +1,85 @@
+"""Feeds, exports and the public JSON API over HTTP."""
+# ruff: noqa: F811  (pytest fixtures imported from tests.test_web_support)
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.test_web_support import app, client, published_dir, site_dir  # noqa: F401
+
+
+def test_ical_feeds_are_served_as_calendars(client: TestClient, site_dir) -> None:
+    names = sorted(p.name for p in (site_dir / "ical").glob("*.ics"))
+    assert "festival-webfest.ics" in names and "festival-webfest.fr.ics" in names
+    for name in names:
+        answer = client.get(f"/ical/{name}")
+        assert answer.status_code == 200, name
+        assert answer.headers["content-type"] == "text/calendar; charset=utf-8"
+        assert answer.text.startswith("BEGIN:VCALENDAR")
+        assert answer.headers["etag"] and "max-age" in answer.headers["cache-control"]
+
+
+def test_files_answer_304_on_if_none_match(client: TestClient) -> None:
+    first = client.get("/ical/festival-webfest.ics")
+    again = client.get(
+        "/ical/festival-webfest.ics", headers={"If-None-Match": first.headers["etag"]}
+    )
+    assert again.status_code == 304
+    pdf = client.get("/programme.pdf")
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert (
+        client.get("/programme.pdf", headers={"If-None-Match": pdf.headers["etag"]}).status_code
+        == 304
+    )
+
+
+def test_unknown_feeds_and_traversal_are_404(client: TestClient) -> None:
+    assert client.get("/ical/nope.ics").status_code == 404
+    assert client.get("/ical/..%2Fschedule.ics").status_code == 404
+    assert client.get("/ical/.hidden.ics").status_code == 404
+
+
+def test_exports(client: TestClient) -> None:
+    xml = client.get("/schedule.xml")
+    assert xml.status_code == 200 and xml.headers["content-type"].startswith("application/xml")
+    assert b"<schedule" in xml.content
+    frab = client.get("/schedule.frab.json")
+    assert frab.status_code == 200 and "schedule" in frab.json()
+
+
+def test_json_api(client: TestClient) -> None:
+    programme = client.get("/api/programme").json()
+    assert [f["id"] for f in programme["festivals"]] == ["webfest"]
+    assert len(programme["occurrences"]) == 5
+    assert all(o["start"].endswith("+02:00") for o in programme["occurrences"])
+    talks = client.get("/api/programme?kind=talk").json()["occurrences"]
+    assert [o["item"] for o in talks] == ["talk"]
+    item = client.get("/api/items/evil").json()
+    assert item["title"]["en"].startswith("<script>") and len(item["occurrences"]) == 2
+    assert client.get("/api/venues/lac").json()["venue"]["name"] == "Scène du lac"
+    assert client.get("/api/artists/claire").json()["artist"]["name"] == "Claire Dumont"
+    feeds = client.get("/api/feeds").json()
+    assert {
+        "kind": "venue",
+        "id": "lac",
+        "language": "fr",
+        "url": "http://testserver/ical/venue-lac.fr.ics",
+        "webcal": "webcal://testserver/ical/venue-lac.fr.ics",
+    } in feeds
+
+
+def test_openapi_lists_the_api_with_models(client: TestClient) -> None:
+    schema = client.get("/openapi.json").json()
+    for path in (
+        "/api/programme",
+        "/api/items/{item_id}",
+        "/api/producer/specs",
+        "/api/producer/solves/{solve_id}",
+        "/ical/{name}.ics",
+        "/schedule.xml",
+    ):
+        assert path in schema["paths"], path
+    components = schema["components"]["schemas"]
+    for model in ("ProgrammePublic", "ItemPublic", "SpecCreate", "SolvePublic", "PinUpdate"):
+        assert model in components
+    assert "HTTPBearer" in schema["components"]["securitySchemes"]

@@ -1,0 +1,149 @@
+"""Public pages over a real solved and published folder."""
+# ruff: noqa: F811  (pytest fixtures imported from tests.test_web_support)
+
+from __future__ import annotations
+
+import json
+import re
+from html import escape
+
+from fastapi.testclient import TestClient
+
+from affiche.programmes.schedule import load_schedule
+from tests.test_web_support import (  # noqa: F401  (fixtures)
+    EVIL_TITLE,
+    app,
+    client,
+    first_timed,
+    published_dir,
+    site_dir,
+)
+
+
+def test_front_page_lists_the_programme_by_day(client: TestClient, site_dir) -> None:
+    page = client.get("/", headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert "Meeting point" in page.text and "Sound workshop" in page.text
+    assert "Friday 15 June 2018" in page.text and "Thursday 14 June 2018" in page.text
+    schedule = load_schedule(site_dir)
+    for placement in schedule.placements:
+        assert f'id="{placement.uid}"' in page.text
+
+
+def test_titles_are_escaped_everywhere(client: TestClient) -> None:
+    for url in ("/", "/item/evil", "/grid?day=2018-06-15", "/venue/lac", "/artist/oikawa"):
+        text = client.get(url, headers={"Accept-Language": "en"}).text
+        assert EVIL_TITLE not in text, url
+        assert "<script>alert" not in text, url
+        assert escape(EVIL_TITLE, quote=True) in text or "&lt;script&gt;" in text, url
+    french = client.get("/item/evil?lang=fr").text
+    assert "<b>gras</b>" not in french and "&lt;b&gt;gras&lt;/b&gt;" in french
+
+
+def test_item_page_has_anchors_and_safe_json_ld(client: TestClient, site_dir) -> None:
+    page = client.get("/item/evil", headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    assert 'id="webfest.evil.1"' in page.text and 'id="webfest.evil.2"' in page.text
+    scripts = re.findall(r'<script type="application/ld\+json">(.*?)</script>', page.text, re.S)
+    assert len(scripts) == 1
+    assert "</" not in scripts[0]
+    events = json.loads(scripts[0])
+    assert {e["@type"] for e in events} == {"Event"}
+    assert events[0]["name"] == EVIL_TITLE
+    assert events[0]["startDate"].endswith("+02:00")
+    assert events[0]["location"]["name"] == "Scène du lac"
+    assert "webcal://testserver/ical/festival-webfest.ics" in page.text
+
+
+def test_times_are_shown_in_the_festival_zone(client: TestClient, site_dir) -> None:
+    placement = next(p for p in load_schedule(site_dir).placements if p.item == "talk")
+    local = placement.start.astimezone(__import__("pytz").timezone("Europe/Paris"))
+    page = client.get("/item/talk?lang=en")
+    assert f'datetime="{local.isoformat()}"' in page.text
+    assert local.strftime("%H:%M") in page.text
+
+
+def test_filters_by_day_kind_tag_and_venue(client: TestClient) -> None:
+    day = client.get("/?day=2018-06-14&lang=en").text
+    assert "Sound workshop" in day and "Meeting point" not in day
+    kind = client.get("/?kind=talk&lang=en").text
+    assert "Meeting point" in kind and "Sound workshop" not in kind
+    tag = client.get("/?tag=family&lang=en").text
+    assert "Meeting point" in tag and "Sound workshop" in tag and "alert" not in tag
+    venue = client.get("/?venue=lac&lang=en").text
+    assert "&lt;script&gt;" in venue and "Meeting point" not in venue
+    nothing = client.get("/?kind=screening&lang=en").text
+    assert "Nothing matches these filters." in nothing
+    assert client.get("/?day=not-a-day&lang=en").status_code == 200
+
+
+def test_grid_places_venues_side_by_side(client: TestClient) -> None:
+    page = client.get("/grid?day=2018-06-15&lang=en")
+    assert page.status_code == 200
+    assert "Scène du lac" in page.text and "Salle des arts" in page.text
+    assert page.text.count('class="block kind-') == 3
+    assert client.get("/grid?day=2030-01-01").status_code == 404
+    assert client.get("/grid").status_code == 200
+
+
+def test_venue_and_artist_pages_link_their_feeds(client: TestClient) -> None:
+    venue = client.get("/venue/lac?lang=en")
+    assert venue.status_code == 200 and "/ical/venue-lac.ics" in venue.text
+    artist = client.get("/artist/claire?lang=en")
+    assert "Voice Landscape" in artist.text and "/ical/artist-claire.ics" in artist.text
+    assert "webcal://testserver/ical/artist-claire.ics" in artist.text
+
+
+def test_calendars_page_lists_every_feed_present(client: TestClient, site_dir) -> None:
+    page = client.get("/calendars?lang=en").text
+    for path in (site_dir / "ical").glob("*.ics"):
+        assert f"http://testserver/ical/{path.name}" in page
+        assert f"webcal://testserver/ical/{path.name}" in page
+    assert 'href="/programme.pdf"' in page
+
+
+def test_language_negotiation_switch_and_cookie(client: TestClient) -> None:
+    french = client.get("/", headers={"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"})
+    assert '<html lang="fr">' in french.text and "Rendez-vous" in french.text
+    assert "vendredi 15 juin 2018" in french.text
+    english = client.get("/", headers={"Accept-Language": "de, en;q=0.4, fr;q=0.3"})
+    assert '<html lang="en">' in english.text
+    switched = client.get("/?lang=fr", headers={"Accept-Language": "en"})
+    assert switched.cookies.get("lang") == "fr"
+    assert 'href="/?lang=en"' in switched.text
+    remembered = client.get("/item/talk", headers={"Accept-Language": "en"})
+    assert '<html lang="fr">' in remembered.text
+
+
+def test_unknown_ids_answer_404_in_the_chosen_language(client: TestClient) -> None:
+    for url in ("/item/nope", "/venue/nope", "/artist/nope", "/no/such/page"):
+        english = client.get(url, headers={"Accept-Language": "en"})
+        assert english.status_code == 404 and "Page not found" in english.text, url
+    french = client.get("/item/nope?lang=fr")
+    assert french.status_code == 404 and "Page introuvable" in french.text
+    assert client.get("/api/items/nope").json()["detail"]
+
+
+def test_now_and_next_uses_the_injected_clock(client: TestClient, site_dir) -> None:
+    current = first_timed(site_dir)
+    page = client.get("/?lang=en").text
+    assert "Now and next" in page
+    now_section = page.split('class="occs now"')[1].split("</ul>")[0]
+    assert f'id="{current.uid}"' in now_section
+    assert "Now and next" not in client.get("/?kind=talk&lang=en").text
+
+
+def test_pages_have_etags_and_answer_304(client: TestClient) -> None:
+    first = client.get("/item/talk?lang=en")
+    etag = first.headers["etag"]
+    assert "max-age" in first.headers["cache-control"]
+    again = client.get("/item/talk?lang=en", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    other = client.get("/item/talk?lang=fr", headers={"If-None-Match": etag})
+    assert other.status_code == 200
+
+
+def test_static_css_and_focus_styles(client: TestClient) -> None:
+    css = client.get("/static/affiche.css")
+    assert css.status_code == 200 and ":focus-visible" in css.text

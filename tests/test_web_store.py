@@ -1,0 +1,96 @@
+"""The store: migrations and round trips, on SQLite always and PostgreSQL when configured."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+import sqlalchemy as sa
+
+from affiche.web.errors import NotFoundInStore
+from affiche.web.store import MIGRATIONS, Base, Store, schema_version
+
+POSTGRES_URL = os.environ.get("AFFICHE_TEST_POSTGRES_URL")
+
+
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param(
+            "postgresql",
+            marks=pytest.mark.skipif(
+                not POSTGRES_URL,
+                reason="set AFFICHE_TEST_POSTGRES_URL to run the store on PostgreSQL",
+            ),
+        ),
+    ]
+)
+def store(request: pytest.FixtureRequest, tmp_path) -> Store:
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'store.db'}"
+    else:
+        url = str(POSTGRES_URL)
+        engine = sa.create_engine(url)
+        with engine.begin() as conn:
+            for table in (
+                "solve_progress",
+                "published_versions",
+                "solve_runs",
+                "pins",
+                "specs",
+                "schema_version",
+            ):
+                conn.execute(sa.text(f"DROP TABLE IF EXISTS {table} CASCADE"))
+        engine.dispose()
+    created = Store(url)
+    created.migrate()
+    yield created
+    created.dispose()
+
+
+def test_migrations_are_recorded_and_idempotent(store: Store) -> None:
+    assert schema_version(store.engine) == len(MIGRATIONS)
+    assert store.migrate() == len(MIGRATIONS)
+    assert schema_version(store.engine) == len(MIGRATIONS)
+
+
+def test_migrated_schema_matches_the_mapped_classes(store: Store) -> None:
+    inspector = sa.inspect(store.engine)
+    for table in Base.metadata.sorted_tables:
+        columns = {c["name"] for c in inspector.get_columns(table.name)}
+        assert columns == {c.name for c in table.columns}, table.name
+
+
+def test_specs_round_trip(store: Store) -> None:
+    row, created = store.put_spec("a", "yaml", "festivals: []", ["f"])
+    assert created and row.festival_ids == ["f"]
+    _, created_again = store.put_spec("a", "yaml", "changed", ["f"])
+    assert not created_again and store.spec("a").content == "changed"
+    store.delete_spec("a")
+    with pytest.raises(NotFoundInStore):
+        store.spec("a")
+
+
+def test_solve_runs_progress_and_versions(store: Store) -> None:
+    run = store.new_solve(["a"], {"time_limit": 1})
+    store.mark_running(run.id)
+    store.add_progress(run.id, "one")
+    store.add_progress(run.id, "two")
+    assert store.solve(run.id).status == "running"
+    assert store.progress(run.id) == ["one", "two"]
+    store.finish_solve(run.id, summary={"status": "optimal"}, schedule_json="{}", error=None)
+    assert store.latest_done_solve().id == run.id
+    store.fail_unfinished(run.id, "late crash")
+    assert store.solve(run.id).status == "done"
+    version = store.add_version(1, run.id, 3, 0, 0, ["w"])
+    assert store.versions()[0].id == version.id
+
+
+def test_pins_replace_by_uid(store: Store) -> None:
+    store.put_pin("f.i.1", "f", "i", 1, "v", None)
+    store.put_pin("f.i.1", "f", "i", 1, "w", "2018-06-15T15:00:00")
+    [pin] = store.pins()
+    assert pin.venue == "w" and pin.start == "2018-06-15T15:00:00"
+    store.delete_pin("f.i.1")
+    with pytest.raises(NotFoundInStore):
+        store.delete_pin("f.i.1")
