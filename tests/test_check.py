@@ -293,11 +293,6 @@ def test_outside_the_festival(solved: tuple[Spec, Schedule]) -> None:
     assert_named(problems, "fest.closing.1", "outside the festival")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: check_relations pairs same_day_as occurrences by position among the placed "
-    "ones: with talk.1 left unplaced, talk.2 is compared with film.1 (a false alarm)",
-)
 def test_same_day_check_pairs_occurrences_by_number() -> None:
     room = venue("room", open=[
         {"start": "2026-06-12T10:00", "end": "2026-06-12T11:00"},

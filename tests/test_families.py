@@ -510,11 +510,6 @@ def test_hotel_nights_forced() -> None:
     assert result.terms["hotel nights"] == 4  # one night, weight 4
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: hotel_nights skips artists whose days are all fixed, so forced nights "
-    "are missing from result.terms, violations and the objective",
-)
 def test_hotel_nights_forced_on_fixed_days_is_reported() -> None:
     _, result, _ = feasible(hotel([FRIDAY], [SUNDAY]))
     assert result.terms.get("hotel nights") == 8  # two nights, weight 4
@@ -532,11 +527,6 @@ def test_repeat_on_one_day_forced() -> None:
     assert result.terms["repeat on one day"] == 3  # one pair, weight 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: repeats_on_one_day skips pairs whose days are both fixed, so a forced "
-    "repeat on one day is missing from result.terms, violations and the objective",
-)
 def test_repeat_on_one_day_forced_on_a_fixed_day_is_reported() -> None:
     _, result, _ = feasible(make_spec(items=[item(occurrences=2, days=[FRIDAY.isoformat()])]))
     assert result.terms.get("repeat on one day") == 3
@@ -608,34 +598,30 @@ def test_dst_fall_back_night_is_solved_and_checked() -> None:
 # --- grains and relations the model and the checker must agree on ----------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: with solver.grain_minutes not dividing a duration, the solve result's end "
-    "is start + duration rounded up to grains (60 min for a 50 min item): the checker rejects",
-)
-def test_explicit_grain_that_does_not_divide_a_duration_keeps_real_durations() -> None:
-    spec = make_spec(spec_data(items=[item(duration=50)], solver={"grain_minutes": 15}))
+def test_explicit_grain_that_does_not_divide_a_duration_is_refused() -> None:
+    """A 50-min item on 15-min grains would silently last 60: the loader refuses it."""
+    spec = make_spec(
+        spec_data(items=[item(duration=50)], solver={"grain_minutes": 15}), references=False
+    )
+    problems = check_references(spec)
+    assert [(loc[-1], "15-minute grains" in message) for loc, message in problems] == [
+        ("duration", True)
+    ]
+
+
+def test_explicit_grain_that_divides_durations_keeps_them() -> None:
+    spec = make_spec(spec_data(items=[item(duration=45)], solver={"grain_minutes": 15}))
     _, _, schedule = feasible(spec)
     show = placement(schedule, "show")
-    assert show.end - show.start == timedelta(minutes=50)
+    assert show.end - show.start == timedelta(minutes=45)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: choose_grain ignores the minutes of windows and hours: a 60 min window "
-    "10:07-11:07 shrinks to 10:10-11:05 on 5-minute grains, and a 60 min item fits nowhere",
-)
 def test_window_off_the_grain_still_fits_its_item() -> None:
     spec = make_spec(items=[item(windows=[window(FRIDAY, "10:07", "11:07")])])
     _, _, schedule = feasible(spec)
     assert placement(schedule, "show").start == paris(FRIDAY, 10, 7)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: relations to an installation are dropped by the model (hard._by_item skips "
-    "installations) but enforced by the checker; the loader accepts them",
-)
 @pytest.mark.parametrize("relation", ["after", "not_same_day_as"])
 def test_relation_to_an_installation_is_refused_or_honoured(relation: str) -> None:
     venues = [venue("hall", installation_slots=1)]
@@ -687,9 +673,8 @@ def small_programmes(draw: st.DrawFn) -> Spec:
             if n and draw(st.booleans()):
                 relation = draw(st.sampled_from(["after", "same_day_as", "not_same_day_as"]))
                 other = draw(st.integers(0, n - 1))
-                single = data["occurrences"] == items[other].get("occurrences") == 1
-                # same-day pairs of repeated items hit a known bug (see the xfail tests)
-                if "duration" in items[other] and (relation != "same_day_as" or single):
+                # relations to installations are refused by the loader
+                if "duration" in items[other]:
                     data[relation] = [f"i{other}"]
         duration = data.pop("duration", None)
         items.append(item(f"i{n}", duration=duration, **data))
@@ -716,11 +701,6 @@ def test_generated_programmes_pass_the_checker(spec: Spec) -> None:
 # --- per-occurrence pins and per-occurrence relations ----------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: pinned_venue and item_days merge the venue and day pins of every "
-    "occurrence into each occurrence, so occurrence 1 may take occurrence 2's pin",
-)
 def test_pins_of_one_occurrence_do_not_apply_to_the_others() -> None:
     pins = [{"occurrence": 1, "venue": "hall", "day": FRIDAY.isoformat()},
             {"occurrence": 2, "venue": "studio", "day": SATURDAY.isoformat()}]
@@ -733,11 +713,6 @@ def test_pins_of_one_occurrence_do_not_apply_to_the_others() -> None:
     assert all(saturday.start <= a and b <= saturday.end for a, b in second.options[0].spans)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: add_order_relations pairs same_day occurrences by position among the "
-    "placeable ones: with talk.1 unplaceable, talk.2 is tied to film.1 instead of film.2",
-)
 def test_same_day_pairs_occurrences_by_number_when_one_is_unplaceable() -> None:
     film_pins = [{"occurrence": 1, "start": at(FRIDAY, "10:00")},
                  {"occurrence": 2, "start": at(SATURDAY, "10:00")}]

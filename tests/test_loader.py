@@ -117,11 +117,6 @@ def test_sexagesimal_duration_is_refused_not_read_as_90(tmp_path: Path) -> None:
     assert "'1:30'" in issue.message
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the loader keeps YAML 1.1 booleans, so `country: NO` (Norway) is read as "
-    "False and refused, although the loader promises YAML 1.2-like reading",
-)
 def test_norway_stays_a_country(tmp_path: Path) -> None:
     loaded = loads(write(tmp_path, edit(BASE, "city: Paris", "city: Oslo\n    country: NO")))
     assert loaded.spec.festivals[0].country == "NO"

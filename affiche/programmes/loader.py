@@ -23,18 +23,24 @@ Loc = tuple[int | str, ...]
 
 
 class _SpecYamlLoader(yaml.SafeLoader):
-    """YAML 1.2-like reading: `10:00` stays a string (not 600), dates stay strings for
-    pydantic to parse, so that times mean what producers wrote."""
+    """YAML 1.2-like reading: `10:00` stays a string (not 600), `NO` stays Norway (not
+    false), dates stay strings for pydantic to parse: values mean what producers wrote."""
 
 
 _SpecYamlLoader.yaml_implicit_resolvers = {
     first: [
         (tag, regexp)
         for tag, regexp in resolvers
-        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int")
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int",
+                       "tag:yaml.org,2002:bool")
     ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_SpecYamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool",
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    list("tTfF"),
+)
 _SpecYamlLoader.add_implicit_resolver(
     "tag:yaml.org,2002:int",
     re.compile(r"^(?:[-+]?0|[-+]?[1-9][0-9_]*|0x[0-9a-fA-F_]+)$"),

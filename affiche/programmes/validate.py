@@ -73,7 +73,7 @@ def _day_problems(loc: Loc, days: list[date], festival: Festival) -> list[Proble
 
 
 def _item_problems(
-    loc: Loc, item: Item, festival: Festival, artists: set[str], items: set[str]
+    loc: Loc, item: Item, festival: Festival, artists: set[str], items: dict[str, Item]
 ) -> list[Problem]:
     venues = {venue.id for venue in festival.venues}
     problems = _unknown((*loc, "artists"), item.artists, artists, "artist")
@@ -83,11 +83,17 @@ def _item_problems(
     )
     for relation in ("after", "same_day_as", "not_same_day_as"):
         values = getattr(item, relation)
-        problems += _unknown((*loc, relation), values, items, "item")
+        problems += _unknown((*loc, relation), values, set(items), "item")
         problems += [
             ((*loc, relation, index), "an item cannot be related to itself")
             for index, value in enumerate(values)
             if value == item.id
+        ]
+        problems += [
+            ((*loc, relation, index), "installations run all festival long: no order or day "
+             "relations with them")
+            for index, value in enumerate(values)
+            if value in items and (item.is_installation or items[value].is_installation)
         ]
     problems += _window_problems((*loc, "windows"), item.windows, festival)
     problems += _day_problems((*loc, "days"), item.days, festival)
@@ -179,12 +185,18 @@ def check_references(spec: Spec) -> list[Problem]:
         "item",
     )
     artists = {artist.id for artist in spec.artists}
-    items = {item.id for festival in spec.festivals for item in festival.items}
+    items = {item.id: item for festival in spec.festivals for item in festival.items}
+    grain = spec.solver.grain_minutes
     for f_index, festival in enumerate(spec.festivals):
         problems += _venue_problems(("festivals", f_index), festival)
         for i_index, item in enumerate(festival.items):
             loc = ("festivals", f_index, "items", i_index)
             problems += _item_problems(loc, item, festival, artists, items)
+            if grain and item.duration and item.duration % grain:
+                problems.append(
+                    ((*loc, "duration"), f"{item.duration} min is not a whole number of "
+                     f"{grain}-minute grains (solver.grain_minutes)")
+                )
     for a_index, artist in enumerate(spec.artists):
         zone_name = artist.timezone or spec.festivals[0].timezone
         for w_index, window in enumerate(artist.availability):

@@ -199,8 +199,8 @@ class Checker:
                         if a.start < b.end:
                             self.fail(a, f"must start after {b.uid} ends")
             for other in item.same_day_as:
-                theirs = sorted(by_item[other], key=lambda p: p.occurrence)
-                for a, b in zip(mine, theirs, strict=False):
+                theirs = {p.occurrence: p for p in by_item[other]}
+                for a, b in ((a, theirs[a.occurrence]) for a in mine if a.occurrence in theirs):
                     if a.day != b.day:
                         self.fail(a, f"must be on the same day as {b.uid}")
             for other in item.not_same_day_as:

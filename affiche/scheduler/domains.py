@@ -234,9 +234,10 @@ def item_occurrences(
     for number in range(1, item.occurrences + 1):
         uid = occurrence_uid(frame.festival.id, item.id, number)
         pinned = _pinned_start(frame, item, number, duration)
+        this_one = _with_own_pins(item, number)
         options, reasons = [], []
         for venue in frame.festival.venues:
-            spans, reason = venue_option(frame, item, venue, duration, pinned)
+            spans, reason = venue_option(frame, this_one, venue, duration, pinned)
             if spans:
                 options.append(Option(venue.id, spans))
             elif reason:
@@ -260,10 +261,16 @@ def item_occurrences(
                 tags=tuple(item.tags),
                 priority=item.priority,
                 headliner=item.headliner,
-                pinned=bool(item.pins),
+                pinned=bool(this_one.pins),
             )
         )
     return placed, unplaceable
+
+
+def _with_own_pins(item: Item, number: int) -> Item:
+    """The item as one occurrence sees it: only the pins of that occurrence apply."""
+    own = [pin for pin in item.pins if pin.occurrence == number]
+    return item if len(own) == len(item.pins) else item.model_copy(update={"pins": own})
 
 
 def _explain(item: Item, reasons: list[str]) -> str:

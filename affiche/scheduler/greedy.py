@@ -66,7 +66,8 @@ class Greedy:
 
     def _place_installation(self, occ: Occurrence) -> None:
         for option in occ.options:
-            if self.board.slots_used[option.venue] < self.problem.venues[option.venue].installation_slots:
+            slots = self.problem.venues[option.venue].installation_slots
+            if self.board.slots_used[option.venue] < slots:
                 self.board.slots_used[option.venue] += 1
                 self.placed[occ.uid] = (option.venue, option.spans[0][0])
                 return

@@ -82,7 +82,9 @@ def _add_travel_pair(problem: Problem, v: Variables, first: Occurrence, second: 
     from a table indexed by the two venue choices (one element constraint per pair, not
     one constraint per pair of venues).
     """
-    table = [problem.travel_between(a.venue, b.venue) for a in first.options for b in second.options]
+    table = [
+        problem.travel_between(a.venue, b.venue) for a in first.options for b in second.options
+    ]
     first_before = v.model.new_bool_var(f"order[{first.uid},{second.uid}]")
     if min(table) == max(table):
         travel: cp_model.LinearExprT = table[0]
@@ -138,7 +140,8 @@ def add_order_relations(problem: Problem, v: Variables) -> None:
                     both = _literals(v.is_placed(a.uid), v.is_placed(b.uid))
                     v.model.add(v.start_of(a.uid) >= v.end_of(b.uid)).only_enforce_if(both)
         elif relation.kind == "same_day":
-            for a, b in zip(mine, theirs, strict=False):
+            by_number = {b.number: b for b in theirs}
+            for a, b in ((a, by_number[a.number]) for a in mine if a.number in by_number):
                 both = _literals(v.is_placed(a.uid), v.is_placed(b.uid))
                 v.model.add(v.day_of(a.uid) == v.day_of(b.uid)).only_enforce_if(both)
         else:

@@ -111,19 +111,34 @@ class Problem:
         return None
 
 
+def _clock_minutes(spec: Spec) -> list[int]:
+    """Every minute-of-hour a producer wrote: hours, windows, curfews, pins."""
+    times = []
+    for festival in spec.festivals:
+        hours = [festival.hours, *festival.hours_by_day.values()]
+        for venue in festival.venues:
+            hours += [venue.hours] if venue.hours else []
+            times += [w.start for w in venue.open + venue.closures]
+            times += [w.end for w in venue.open + venue.closures]
+            times += [venue.sound_curfew] if venue.sound_curfew else []
+        for item in festival.items:
+            hours += item.preferred_hours
+            times += [w.start for w in item.windows] + [w.end for w in item.windows]
+            times += [pin.start for pin in item.pins if pin.start is not None]
+        times += [h.opens for h in hours] + [h.closes for h in hours]
+    for artist in spec.artists:
+        times += [w.start for w in artist.availability] + [w.end for w in artist.availability]
+    return [t.minute for t in times]
+
+
 def choose_grain(spec: Spec) -> int:
-    """5 minutes, or the largest divisor of 5 that all durations and changeovers share."""
+    """5 minutes, or the largest divisor of 5 that every duration, changeover and clock
+    time in the spec shares (so that no window shrinks when rounded to grains)."""
     if spec.solver.grain_minutes is not None:
         return spec.solver.grain_minutes
     minutes = [item.duration for f in spec.festivals for item in f.items if item.duration]
     minutes += [v.changeover_minutes for f in spec.festivals for v in f.venues]
-    minutes += [
-        pin.start.minute
-        for f in spec.festivals
-        for item in f.items
-        for pin in item.pins
-        if pin.start is not None
-    ]
+    minutes += _clock_minutes(spec)
     return reduce(math.gcd, minutes, 5) or 5
 
 

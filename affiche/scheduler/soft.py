@@ -32,16 +32,12 @@ def preferred_venues(problem: Problem, v: Variables) -> list[Term]:
     """An occurrence away from its preferred venues costs its weight."""
     terms = []
     for occ in problem.occurrences:
+        if not occ.preferred_venues or not problem.weights.preferred_venue:
+            continue
         preferred = [v.is_at(occ.uid, venue) for venue in occ.preferred_venues]
-        if occ.preferred_venues and problem.weights.preferred_venue:
-            terms.append(
-                Term(
-                    "preferred venue",
-                    occ.uid,
-                    problem.weights.preferred_venue,
-                    v.is_placed(occ.uid) - sum(preferred),
-                )
-            )
+        away = v.model.new_bool_var(f"away_from_preferred_venue[{occ.uid}]")
+        v.model.add(sum(preferred) + away == v.is_placed(occ.uid))
+        terms.append(Term("preferred venue", occ.uid, problem.weights.preferred_venue, away))
     return terms
 
 
@@ -57,9 +53,9 @@ def preferred_hours(problem: Problem, v: Variables) -> list[Term]:
         v.model.add_linear_expression_in_domain(
             v.start_of(occ.uid), domain_of(tuple((a, b - 1) for a, b in ranges))
         ).only_enforce_if(inside)
-        if not isinstance(v.is_placed(occ.uid), int):
-            v.model.add_implication(inside, v.is_placed(occ.uid))
-        terms.append(Term("preferred hours", occ.uid, weight, v.is_placed(occ.uid) - inside))
+        outside = v.model.new_bool_var(f"outside_preferred_hours[{occ.uid}]")
+        v.model.add(inside + outside == v.is_placed(occ.uid))
+        terms.append(Term("preferred hours", occ.uid, weight, outside))
     return terms
 
 
@@ -81,10 +77,10 @@ def audience_clashes(problem: Problem, v: Variables) -> list[Term]:
     for first, second in sorted(pairs)[:MAX_CLASH_PAIRS] if weight else []:
         before = v.model.new_bool_var(f"before[{first},{second}]")
         after = v.model.new_bool_var(f"after[{first},{second}]")
+        clash = v.model.new_bool_var(f"clash[{first},{second}]")
         v.model.add(v.start_of(second) >= v.end_of(first)).only_enforce_if(before)
         v.model.add(v.start_of(first) >= v.end_of(second)).only_enforce_if(after)
-        v.model.add_at_most_one(before, after)
-        clash = 1 - before - after
+        v.model.add_exactly_one(before, after, clash)
         terms.append(Term("audience clash", f"{first} / {second}", weight, clash))
     return terms
 
@@ -105,14 +101,20 @@ def hotel_nights(problem: Problem, v: Variables) -> list[Term]:
             by_festival[occ.festival].append(occ)
         for festival, occs in by_festival.items():
             days = [v.day_of(o.uid) for o in occs]
-            if len(occs) < 2 or all(isinstance(d, int) for d in days):
+            label = f"{artist}@{festival}"
+            if len(occs) < 2:
+                continue
+            if all(isinstance(d, int) for d in days):
+                terms.append(Term("hotel nights", label, weight, max(days) - min(days)))
                 continue
             last_index = len(problem.days[festival]) - 1
-            first = v.model.new_int_var(0, last_index, f"first_day[{artist},{festival}]")
-            last = v.model.new_int_var(0, last_index, f"last_day[{artist},{festival}]")
+            first = v.model.new_int_var(0, last_index, f"first_day[{label}]")
+            last = v.model.new_int_var(0, last_index, f"last_day[{label}]")
+            nights = v.model.new_int_var(0, last_index, f"nights[{label}]")
             v.model.add_min_equality(first, days)
             v.model.add_max_equality(last, days)
-            terms.append(Term("hotel nights", f"{artist}@{festival}", weight, last - first))
+            v.model.add(nights == last - first)
+            terms.append(Term("hotel nights", label, weight, nights))
     return terms
 
 
@@ -123,11 +125,14 @@ def repeats_on_one_day(problem: Problem, v: Variables) -> list[Term]:
     for occurrences in _by_item(problem).values() if weight else []:
         for a, b in combinations(occurrences, 2):
             day_a, day_b = v.day_of(a.uid), v.day_of(b.uid)
+            label = f"{a.uid} / {b.uid}"
             if isinstance(day_a, int) and isinstance(day_b, int):
+                if day_a == day_b:
+                    terms.append(Term("repeat on one day", label, weight, 1))
                 continue
             same = v.model.new_bool_var(f"same_day[{a.uid},{b.uid}]")
             v.model.add(day_a != day_b).only_enforce_if(~same)
-            terms.append(Term("repeat on one day", f"{a.uid} / {b.uid}", weight, same))
+            terms.append(Term("repeat on one day", label, weight, same))
     return terms
 
 

@@ -163,7 +163,7 @@ def _read_terms(s: cp_model.CpSolver, terms: list[Term]) -> tuple[dict[str, floa
     totals: dict[str, float] = defaultdict(float)
     violations = []
     for term in terms:
-        value = s.value(term.expr)
+        value = term.expr if isinstance(term.expr, int) else s.value(term.expr)
         totals[term.family] += term.weight * value
         if value:
             violations.append(f"{term.family}: {term.label} (cost {term.weight * value:g})")
