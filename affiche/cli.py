@@ -75,8 +75,8 @@ def print_result(result: SolveResult, problem: Problem) -> None:
     say(f"status: {result.status}")
     if result.objective is not None:
         say(f"objective: {result.objective:g}")
-        say(f"bound: {result.bound:g}")
-        say(f"gap: {100 * (result.gap or 0):.2f}%")
+        say(f"bound: {'unknown' if result.bound is None else format(result.bound, 'g')}")
+        say(f"gap: {'unknown' if result.gap is None else format(100 * result.gap, '.2f') + '%'}")
     total = len(problem.occurrences) + len(problem.unplaceable)
     say(f"placed: {len(result.chosen)} of {total} occurrences")
     say(f"time: {result.wall_seconds:.2f}s")
@@ -130,6 +130,11 @@ def solve_to(paths: Sequence[Path], out: Path, args: argparse.Namespace) -> Sche
     for unplaced in schedule.unplaced:
         warn(f"unplaced: {unplaced.uid}: {unplaced.reason}")
     say(f"wrote {out / 'schedule.json'} ({len(schedule.placements)} placements)")
+    if getattr(args, "report", False):
+        from affiche.programmes.report import write_report
+
+        write_report(schedule, result.terms, result.violations, out / "report.html")
+        say(f"wrote {out / 'report.html'}")
     return schedule
 
 
@@ -165,6 +170,16 @@ def cmd_check(args: argparse.Namespace) -> int:
             say(f"  {problem}")
         return EXIT_NO_PROGRAMME
     say(f"ok: {len(schedule.placements)} placements satisfy every hard constraint")
+    return EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from affiche.programmes.spreadsheet_template import write_template
+
+    if args.file.suffix.lower() != ".xlsx":
+        raise CommandError(f"{args.file}: the template is an .xlsx workbook")
+    write_template(args.file)
+    say(f"wrote {args.file}: fill it in, then 'affiche solve {args.file} --out DIR'")
     return EXIT_OK
 
 
@@ -217,6 +232,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-unplaced", action="store_true",
                    help="programme what fits and list the rest")
     p.add_argument("--publish", action="store_true", help="publish after solving")
+    p.add_argument("--report", action="store_true", help="write DIR/report.html")
     p.add_argument("--base-url", default=None, help="public URL of the programme pages")
     p.set_defaults(run=cmd_solve)
 
@@ -224,6 +240,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("specs", nargs="+", type=Path, metavar="SPEC")
     p.add_argument("dir", type=Path, metavar="DIR")
     p.set_defaults(run=cmd_check)
+
+    p = commands.add_parser("template", help="write a spreadsheet template to fill in")
+    p.add_argument("file", type=Path, metavar="FILE.xlsx")
+    p.set_defaults(run=cmd_template)
 
     p = commands.add_parser("publish", help="write iCal feeds, PDF, frab exports into DIR")
     p.add_argument("dir", type=Path, metavar="DIR")

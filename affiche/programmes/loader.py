@@ -111,7 +111,7 @@ def _walk(node: yaml.Node, loc: Loc, source: SourceMap, issues: list[SpecIssue])
             _walk(value, (*loc, index), source, issues)
 
 
-def _describe(error: dict[str, Any]) -> str:
+def describe_error(error: dict[str, Any]) -> str:
     kind = error["type"]
     if kind == "extra_forbidden":
         return "unknown field (check its spelling in docs/spec-format.md)"
@@ -125,7 +125,7 @@ def _describe(error: dict[str, Any]) -> str:
     return message
 
 
-def _clean_loc(loc: tuple[Any, ...]) -> Loc:
+def clean_loc(loc: tuple[Any, ...]) -> Loc:
     """Drop pydantic's union/function markers, keep the user's field path."""
     return tuple(part for part in loc if isinstance(part, int) or "[" not in str(part))
 
@@ -160,12 +160,17 @@ def parse_yaml_spec(path: Path) -> tuple[Spec, SourceMap]:
         spec = Spec.model_validate(data)
     except ValidationError as error:
         raise SpecError(
-            [source.issue(_clean_loc(e["loc"]), _describe(e)) for e in error.errors()]
+            [source.issue(clean_loc(e["loc"]), describe_error(e)) for e in error.errors()]
         ) from None
     return spec, source
 
 
 def _parse_one(path: Path, keep_times: bool) -> tuple[Spec, SourceMap, list[str]]:
+    from affiche.programmes.spreadsheet import looks_like_spreadsheet, read_spreadsheet
+
+    if looks_like_spreadsheet(path):
+        spec, sheets = read_spreadsheet(path)
+        return spec, sheets, []  # type: ignore[return-value]  # same .issue() shape
     if not path.is_file():
         raise SpecError([SpecIssue(str(path), "", "no such file")])
     if path.suffix.lower() not in (".yaml", ".yml"):

@@ -75,26 +75,38 @@ def _max_travel(problem: Problem, first: Occurrence, second: Occurrence) -> int:
     )
 
 
-def _add_travel_pair(problem: Problem, v: Variables, first: Occurrence, second: Occurrence) -> None:
-    """Between two items of one artist, the travel time between their venues.
+def _travel_expression(
+    problem: Problem, v: Variables, first: Occurrence, second: Occurrence
+) -> cp_model.LinearExprT:
+    """The travel time between the venues the two occurrences end up in.
 
-    The travel is a variable: 0 in the same venue, else the walking or travel time, read
-    from a table indexed by the two venue choices (one element constraint per pair, not
-    one constraint per pair of venues).
+    Constant when every pair of candidate venues is as far apart; `T - T * same_venue`
+    when all distinct venues are equally far (the common case of a festival-wide walking
+    time); else read from a table by an element constraint.
     """
-    table = [
-        problem.travel_between(a.venue, b.venue) for a in first.options for b in second.options
-    ]
-    first_before = v.model.new_bool_var(f"order[{first.uid},{second.uid}]")
+    pairs = [(a.venue, b.venue) for a in first.options for b in second.options]
+    table = [problem.travel_between(a, b) for a, b in pairs]
     if min(table) == max(table):
-        travel: cp_model.LinearExprT = table[0]
-    else:
-        choice = v.model.new_int_var(0, len(table) - 1, f"venues[{first.uid},{second.uid}]")
-        v.model.add(
-            choice == v.venue_index(first.uid) * len(second.options) + v.venue_index(second.uid)
-        )
-        travel = v.model.new_int_var(min(table), max(table), f"travel[{first.uid},{second.uid}]")
-        v.model.add_element(choice, table, travel)
+        return table[0]
+    apart = {problem.travel_between(a, b) for a, b in pairs if a != b}
+    if len(apart) == 1:
+        distance = apart.pop()
+        same = v.model.new_bool_var(f"same_venue[{first.uid},{second.uid}]")
+        v.model.add(v.venue_code(first.uid) == v.venue_code(second.uid)).only_enforce_if(same)
+        return distance - distance * same
+    choice = v.model.new_int_var(0, len(table) - 1, f"venues[{first.uid},{second.uid}]")
+    v.model.add(
+        choice == v.venue_index(first.uid) * len(second.options) + v.venue_index(second.uid)
+    )
+    travel = v.model.new_int_var(min(table), max(table), f"travel[{first.uid},{second.uid}]")
+    v.model.add_element(choice, table, travel)
+    return travel
+
+
+def _add_travel_pair(problem: Problem, v: Variables, first: Occurrence, second: Occurrence) -> None:
+    """Between two items of one artist, the travel time between their venues."""
+    travel = _travel_expression(problem, v, first, second)
+    first_before = v.model.new_bool_var(f"order[{first.uid},{second.uid}]")
     both = _literals(v.is_placed(first.uid), v.is_placed(second.uid))
     v.model.add(v.start_of(second.uid) >= v.end_of(first.uid) + travel).only_enforce_if(
         [first_before, *both]

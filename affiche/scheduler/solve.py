@@ -103,16 +103,18 @@ def add_hints(problem: Problem, variables: Variables) -> None:
             variables.hint(uid, venue, start)
 
 
-def complete_hint(model: cp_model.CpModel, time_limit: float) -> bool:
+def complete_hint(model: cp_model.CpModel, time_limit: float) -> cp_model.CpSolver | None:
     """Extend a hint on the decisions to every variable of the model.
 
     CP-SAT takes a complete, feasible hint as its first solution at once; a partial one
     it must repair, which on large festivals can take longer than the whole time limit.
-    The hinted values are fixed in a copy of the model, solved by propagation.
+    The hinted values are fixed in a copy of the model, solved by propagation. The
+    returned solver holds that complete programme (the copy keeps variable indices, so it
+    reads the original model's variables); None when the hint is incomplete or infeasible.
     """
     proto = model.proto
     if not proto.solution_hint.vars:
-        return False
+        return None
     fixed = model.clone()
     for index, value in zip(proto.solution_hint.vars, proto.solution_hint.values, strict=True):
         fixed.add(fixed.get_int_var_from_proto_index(index) == value)
@@ -121,12 +123,12 @@ def complete_hint(model: cp_model.CpModel, time_limit: float) -> bool:
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = 1
     if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return False
+        return None
     values = solver.response_proto.solution
     model.clear_hints()
     for index in range(len(proto.variables)):
         model.add_hint(model.get_int_var_from_proto_index(index), values[index])
-    return True
+    return solver
 
 
 def build_model(problem: Problem, allow_unplaced: bool) -> tuple[Variables, list[Term]]:
@@ -178,26 +180,44 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     solver.parameters.max_time_in_seconds = options.time_limit
     solver.parameters.num_workers = options.workers or max(os.cpu_count() or 1, 1)
     solver.parameters.random_seed = options.seed
-    complete_hint(variables.model, min(10.0, options.time_limit / 3))
+    started = time.perf_counter()
+    greedy = complete_hint(variables.model, min(10.0, options.time_limit / 3))
+    greedy_seconds = time.perf_counter() - started
     progress = _Progress(options.progress)
     solver.best_bound_callback = progress.on_bound
     code = solver.solve(variables.model, progress)
-    result = SolveResult(
-        status=STATUS_NAMES[code],
-        wall_seconds=solver.wall_time,
-        first_solution_seconds=progress.first_solution,
-    )
     if code == cp_model.MODEL_INVALID:
         raise RuntimeError(f"internal error, invalid model: {variables.model.validate()}")
-    if not result.has_solution:
+    result = SolveResult(status=STATUS_NAMES[code], wall_seconds=solver.wall_time)
+    if progress.first_solution is not None:
+        result.first_solution_seconds = greedy_seconds + progress.first_solution
+    if code == cp_model.UNKNOWN and greedy is not None:
+        # CP-SAT found nothing better in time: the greedy programme is still a sound one.
+        _read_solution(result, problem, variables, terms, greedy, bound=None)
+        result.status = "feasible"
+        result.first_solution_seconds = greedy_seconds
         return result
-    result.objective = solver.objective_value if terms else 0.0
-    result.bound = solver.best_objective_bound if terms else 0.0
-    result.gap = _gap(result.objective, result.bound)
-    result.terms, result.violations = _read_terms(solver, terms)
+    if result.has_solution:
+        bound = solver.best_objective_bound if terms else 0.0
+        _read_solution(result, problem, variables, terms, solver, bound)
+    return result
+
+
+def _read_solution(
+    result: SolveResult,
+    problem: Problem,
+    variables: Variables,
+    terms: list[Term],
+    reader: cp_model.CpSolver,
+    bound: float | None,
+) -> None:
+    """Fill `result` with the placements and objective terms `reader` holds."""
+    result.terms, result.violations = _read_terms(reader, terms)
+    result.objective = sum(result.terms.values())
+    result.bound = bound
+    result.gap = _gap(result.objective, bound) if bound is not None else None
     for occ in problem.occurrences:
-        if _truth(solver, variables.is_placed(occ.uid)):
-            result.chosen[occ.uid] = _placement(problem, variables, solver, occ)
+        if _truth(reader, variables.is_placed(occ.uid)):
+            result.chosen[occ.uid] = _placement(problem, variables, reader, occ)
         else:
             result.unplaced[occ.uid] = "left out to make room for higher-priority items"
-    return result

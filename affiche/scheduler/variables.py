@@ -99,6 +99,13 @@ class Variables:
                 self._venue_index[uid] = index
         return self._venue_index[uid]
 
+    def venue_code(self, uid: str) -> cp_model.LinearExprT:
+        """A number that identifies the chosen venue across all occurrences."""
+        return sum(
+            self.problem.venue_number(o.venue) * self.is_at(uid, o.venue)
+            for o in self.occurrences[uid].options
+        )
+
     def venue_interval(self, uid: str, venue: str) -> cp_model.IntervalVar | None:
         return self._venue_interval.get((uid, venue))
 
