@@ -1,0 +1,197 @@
+"""Grid-shaped instances that both affiche and PyCon UK's conference_scheduler can express.
+
+The events and their speakers are the first N events of at most an hour of FOSDEM 2026
+(falling back to a seeded synthetic conference when the data is missing). The grid is 5
+rooms x 4 days x K one-hour slots from 09:00 (K gives about 25 % spare slots). Every event
+takes exactly one slot; two events sharing a speaker may not run at the same time. For
+affiche the grid becomes a spec with one-hour items, one-hour grains, no walking time and
+every soft weight at 0 (pure feasibility, as conference_scheduler without an objective), so
+both solve exactly the same problem; the same checker (`violations`) counts hard violations
+in both answers.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from itertools import combinations
+from typing import Any
+
+from affiche.programmes.model import Spec
+
+ROOMS = 5
+DAYS = 4
+SLOT_MINUTES = 60
+FIRST_HOUR = 9
+SPARE = 1.25
+FIRST_DAY = date(2027, 2, 6)
+SOURCE = "fosdem-2026.xml"
+
+
+@dataclass(frozen=True)
+class GridEvent:
+    id: str
+    persons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Grid:
+    events: tuple[GridEvent, ...]
+    slots_per_day: int
+    source: str
+
+    @property
+    def rooms(self) -> list[str]:
+        return [f"room-{n}" for n in range(ROOMS)]
+
+    @property
+    def days(self) -> list[date]:
+        return [FIRST_DAY + timedelta(days=n) for n in range(DAYS)]
+
+    def slots(self) -> list[tuple[str, datetime]]:
+        """(room, naive UTC start) of every slot, in a fixed order."""
+        return [
+            (room, datetime.combine(day, datetime.min.time()) + timedelta(hours=FIRST_HOUR + k))
+            for day in self.days
+            for room in self.rooms
+            for k in range(self.slots_per_day)
+        ]
+
+
+def _real_events(count: int) -> list[GridEvent] | None:
+    from benchmarks.instances import data_dir
+
+    path = data_dir() / "schedules" / SOURCE
+    if not path.is_file():
+        return None
+    from affiche.programmes.frab_import import load_frab
+
+    spec, _ = load_frab(path)
+    events = [
+        GridEvent(item.id, tuple(item.artists))
+        for festival in spec.festivals
+        for item in festival.items
+        if item.duration and item.duration <= SLOT_MINUTES
+    ]
+    return events[:count] if len(events) >= count else None
+
+
+def _synthetic_events(count: int, seed: int = 1) -> list[GridEvent]:
+    rng = random.Random(seed)
+    persons = [f"p{n}" for n in range(max(2, count * 3 // 4))]
+    return [
+        GridEvent(f"e{n}", tuple(rng.sample(persons, rng.choice([1, 1, 2])))) for n in range(count)
+    ]
+
+
+def make_grid(count: int) -> Grid:
+    events = _real_events(count)
+    source = f"first {count} events of <= 1 h of {SOURCE}"
+    if events is None:
+        events, source = _synthetic_events(count), f"synthetic conference, {count} events"
+    per_day = max(2, math.ceil(count * SPARE / (ROOMS * DAYS)))
+    if FIRST_HOUR + per_day >= 24:
+        raise ValueError(f"grid/{count}: too many events for {ROOMS} rooms x {DAYS} days")
+    return Grid(tuple(events), per_day, source)
+
+
+def grid_spec_data(grid: Grid) -> dict[str, Any]:
+    closes = f"{FIRST_HOUR + grid.slots_per_day:02d}:00"
+    persons = sorted({p for event in grid.events for p in event.persons})
+    festival = {
+        "id": f"grid-{len(grid.events)}",
+        "name": f"Grid conference ({grid.source})",
+        "city": "Brussels",
+        "timezone": "UTC",
+        "start": grid.days[0].isoformat(),
+        "end": grid.days[-1].isoformat(),
+        "hours": {"opens": f"{FIRST_HOUR:02d}:00", "closes": closes},
+        "default_walking_minutes": 0,
+        "venues": [{"id": room, "name": room, "changeover_minutes": 0} for room in grid.rooms],
+        "items": [
+            {"id": event.id, "kind": "talk", "title": event.id, "duration": SLOT_MINUTES,
+             "artists": list(event.persons)}
+            for event in grid.events
+        ],
+    }
+    zero = {name: 0 for name in ("preferred_venue", "preferred_hours", "audience_clash",
+                                 "hotel_nights", "repeat_same_day", "moved")}
+    return {
+        "festivals": [festival],
+        "artists": [{"id": p, "name": p} for p in persons],
+        "solver": {"grain_minutes": SLOT_MINUTES, "weights": zero},
+    }
+
+
+def grid_spec(count: int) -> Spec:
+    return Spec.model_validate(grid_spec_data(make_grid(count)))
+
+
+def clashing_pairs(grid: Grid) -> list[tuple[int, int]]:
+    """Pairs of events (indices) that share a person."""
+    return [
+        (i, j)
+        for (i, a), (j, b) in combinations(enumerate(grid.events), 2)
+        if set(a.persons) & set(b.persons)
+    ]
+
+
+def violations(grid: Grid, assignment: dict[int, list[int]]) -> int:
+    """Hard violations of an answer (event index -> slot indices; -1: not on the grid)."""
+    slots = grid.slots()
+    count = sum(1 for e in range(len(grid.events)) if len(assignment.get(e, [])) != 1)
+    used: dict[int, int] = {}
+    for chosen in assignment.values():
+        for slot in chosen:
+            count += slot < 0
+            used[slot] = used.get(slot, 0) + 1
+    count += sum(n - 1 for slot, n in used.items() if slot >= 0 and n > 1)
+    for i, j in clashing_pairs(grid):
+        times_i = {slots[s][1] for s in assignment.get(i, []) if s >= 0}
+        times_j = {slots[s][1] for s in assignment.get(j, []) if s >= 0}
+        count += len(times_i & times_j)
+    return count
+
+
+def affiche_assignment(grid: Grid, chosen: dict[str, Any]) -> dict[int, list[int]]:
+    """Our placements (uid -> Chosen) as grid slots."""
+    index = {(room, start): n for n, (room, start) in enumerate(grid.slots())}
+    by_item = {event.id: n for n, event in enumerate(grid.events)}
+    assignment: dict[int, list[int]] = {}
+    for uid, place in chosen.items():
+        item = uid.split(".")[1]
+        start = place.start.astimezone(UTC).replace(tzinfo=None)
+        assignment.setdefault(by_item[item], []).append(index.get((place.venue, start), -1))
+    return assignment
+
+
+def solve_with_conference_scheduler(grid: Grid, time_limit: float) -> dict[str, Any]:
+    """Build the same grid for conference_scheduler, solve it with CBC, count violations."""
+    import pulp
+    from conference_scheduler import scheduler
+    from conference_scheduler.resources import Event, Slot
+
+    slots = [
+        Slot(venue=room, starts_at=start, duration=SLOT_MINUTES, capacity=100,
+             session=f"{start.date()}-{room}")
+        for room, start in grid.slots()
+    ]
+    events = [Event(name=e.id, duration=SLOT_MINUTES, demand=0) for e in grid.events]
+    for i, j in clashing_pairs(grid):
+        events[i].add_unavailability(events[j])
+        events[j].add_unavailability(events[i])
+    solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit)
+    started = time.perf_counter()
+    try:
+        solution = scheduler.solution(events, slots, solver=solver)
+    except ValueError:
+        return {"status": "no solution", "violations": None}
+    solve_s = time.perf_counter() - started
+    assignment: dict[int, list[int]] = {}
+    for event, slot in solution:
+        assignment.setdefault(event, []).append(slot)
+    return {"status": "feasible", "solver_wall_s": solve_s,
+            "violations": violations(grid, assignment)}

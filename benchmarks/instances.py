@@ -1,0 +1,120 @@
+"""The benchmark instances, by name; each builds a validated `Spec` on demand.
+
+Names: `bundled`, `real/<schedule>/track`, `real/<schedule>/any-room`, `gen/<items>`,
+`grid/<events>` (grid-shaped instances also run by conference_scheduler, see `grid.py`).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from affiche.programmes.model import Spec
+
+GENERATED_SIZES = (250, 500, 1000, 2000, 4000)
+QUICK_GENERATED_SIZES = (250, 500)
+GRID_SIZES = (40, 80, 160)
+QUICK_GRID_SIZES = (40, 80)
+GENERATOR_SEED = 1
+SCHEDULE_SUFFIXES = (".xml", ".json")
+
+
+@dataclass(frozen=True)
+class Instance:
+    name: str
+    group: str  # bundled, real-track, real-any-room, generated, grid
+    build: Callable[[], Spec]
+    size_hint: int = 0  # items, for ordering and plotting before anything is built
+
+
+def data_dir() -> Path:
+    """`../shared/data` beside the repository, or $AFFICHE_BENCH_DATA."""
+    default = Path(__file__).resolve().parents[2] / "shared" / "data"
+    return Path(os.environ.get("AFFICHE_BENCH_DATA", default))
+
+
+def schedule_files() -> list[Path]:
+    folder = data_dir() / "schedules"
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.suffix.lower() in SCHEDULE_SUFFIXES)
+
+
+def bundled_spec() -> Spec:
+    from affiche.cli import bundled_specs
+    from affiche.programmes.loader import load_specs
+
+    return load_specs(bundled_specs()).spec
+
+
+def frab_spec(path: Path, any_room: bool) -> Spec:
+    """A real schedule as the importer reads it; `any_room` lets each event use any room
+    open on its day (the importer's track rule is dropped here, not in the importer)."""
+    from affiche.programmes.frab_import import load_frab
+
+    spec, _warnings = load_frab(path)
+    if any_room:
+        for festival in spec.festivals:
+            for item in festival.items:
+                item.venues = []
+    return spec
+
+
+def generated_spec(items: int, seed: int = GENERATOR_SEED) -> Spec:
+    from affiche.programmes.generate import generate_spec
+
+    return Spec.model_validate(generate_spec(items, seed))
+
+
+def _real(path: Path) -> list[Instance]:
+    stem = path.stem
+    return [
+        Instance(f"real/{stem}/track", "real-track", lambda: frab_spec(path, False)),
+        Instance(f"real/{stem}/any-room", "real-any-room", lambda: frab_spec(path, True)),
+    ]
+
+
+def _generated(size: int) -> Instance:
+    return Instance(f"gen/{size}", "generated", lambda: generated_spec(size), size)
+
+
+def _grid(size: int) -> Instance:
+    from benchmarks.grid import grid_spec
+
+    return Instance(f"grid/{size}", "grid", lambda: grid_spec(size), size)
+
+
+def all_instances(quick: bool = False) -> list[Instance]:
+    """Every instance, in the order they run (`quick`: a fast subset)."""
+    instances = [Instance("bundled", "bundled", bundled_spec)]
+    for path in schedule_files():
+        instances += _real(path)
+    sizes = QUICK_GENERATED_SIZES if quick else GENERATED_SIZES
+    instances += [_generated(size) for size in sizes]
+    instances += [_grid(size) for size in (QUICK_GRID_SIZES if quick else GRID_SIZES)]
+    return instances
+
+
+def find_instance(name: str) -> Instance:
+    """Any known instance by name (also sizes outside the default series: gen/N, grid/N)."""
+    for instance in all_instances():
+        if instance.name == name:
+            return instance
+    kind, _, size = name.partition("/")
+    if kind == "gen" and size.isdigit():
+        return _generated(int(size))
+    if kind == "grid" and size.isdigit():
+        return _grid(int(size))
+    raise KeyError(f"no benchmark instance named {name!r}")
+
+
+def matches(name: str, pattern: str | None) -> bool:
+    """`--only`: a glob (`real/*/any-room`) or, without glob characters, a substring."""
+    if not pattern:
+        return True
+    if any(ch in pattern for ch in "*?["):
+        return fnmatch.fnmatch(name, pattern)
+    return pattern in name

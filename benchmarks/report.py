@@ -1,0 +1,348 @@
+"""Medians over runs, the Markdown report with its targets, and the log-log plot."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+Record = dict[str, Any]
+
+LINEAR_SLOPE = 1.2  # "about linear": log-log slope at most this
+FOSDEM_ANY_ROOM = "real/fosdem-2026/any-room"
+
+
+@dataclass
+class Summary:
+    """One solver on one instance: medians over its runs."""
+
+    instance: str
+    solver: str
+    runs: int
+    status: str
+    values: dict[str, float | None] = field(default_factory=dict)
+    sizes: dict[str, int] = field(default_factory=dict)
+    error: str | None = None
+
+    def get(self, key: str) -> float | None:
+        return self.values.get(key)
+
+
+MEDIAN_KEYS = ("solver_first_s", "first_feasible_s", "first_feasible_process_s",
+               "final_process_s", "solver_wall_s", "solve_call_s", "objective", "bound", "gap",
+               "peak_mb", "violations", "time_limit")
+
+
+def _median(records: list[Record], key: str) -> float | None:
+    values = [r[key] for r in records if r.get(key) is not None]
+    return statistics.median(values) if values else None
+
+
+def summarise(records: list[Record]) -> Summary:
+    first = records[0]
+    statuses = Counter(r.get("status", "error") for r in records)
+    summary = Summary(first["instance"], first["solver"], len(records),
+                      statuses.most_common(1)[0][0])
+    if len(statuses) > 1:
+        summary.status += " (" + ", ".join(f"{n}x {s}" for s, n in statuses.items()) + ")"
+    summary.values = {key: _median(records, key) for key in MEDIAN_KEYS}
+    summary.sizes = {k: first[k] for k in ("items", "occurrences", "venues", "unplaceable")
+                     if k in first}
+    summary.error = next((r["error"] for r in records if r.get("error")), None)
+    return summary
+
+
+def group_records(records: list[Record]) -> list[Summary]:
+    keys: dict[tuple[str, str], list[Record]] = {}
+    for record in records:
+        keys.setdefault((record["instance"], record["solver"]), []).append(record)
+    return [summarise(group) for group in keys.values()]
+
+
+# --- formatting ----------------------------------------------------------------------------
+
+
+def fmt(value: float | None, spec: str = ".2f", suffix: str = "") -> str:
+    return "–" if value is None else f"{value:{spec}}{suffix}"
+
+
+def fmt_gap(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.2f} %"
+
+
+def size_cell(summary: Summary) -> str:
+    s = summary.sizes
+    if not s:
+        return "–"
+    cell = f"{s.get('items', '?')}/{s.get('occurrences', '?')}/{s.get('venues', '?')}"
+    return cell + (f" ({s['unplaceable']} unplaceable)" if s.get("unplaceable") else "")
+
+
+TABLE_HEAD = (
+    "| instance | solver | size (items/occ/venues) | first feasible, solver s "
+    "| first feasible, process s | final status, process s | status | objective | bound "
+    "| gap | peak MB | violations | runs | limit s |"
+)
+
+
+def table_row(s: Summary) -> str:
+    status = s.status + (f": {s.error}" if s.error else "")
+    cells = [
+        s.instance, s.solver, size_cell(s), fmt(s.get("solver_first_s"), ".3f"),
+        fmt(s.get("first_feasible_process_s")), fmt(s.get("final_process_s")), status,
+        fmt(s.get("objective"), "g"), fmt(s.get("bound"), "g"), fmt_gap(s.get("gap")),
+        fmt(s.get("peak_mb"), ".0f"), fmt(s.get("violations"), "g"), str(s.runs),
+        fmt(s.get("time_limit"), "g"),
+    ]
+    return "| " + " | ".join(c.replace("|", "/") for c in cells) + " |"
+
+
+def results_table(summaries: list[Summary]) -> str:
+    sep = "|" + "---|" * TABLE_HEAD.count(" | ") + "---|"
+    return "\n".join([TABLE_HEAD, sep, *(table_row(s) for s in summaries)])
+
+
+def _by(summaries: list[Summary], solver: str) -> dict[str, Summary]:
+    return {s.instance: s for s in summaries if s.solver == solver}
+
+
+def _ratio(ours: float | None, theirs: float | None) -> str:
+    return "–" if not ours or not theirs else f"{ours / theirs:.3f}"
+
+
+def baseline_table(summaries: list[Summary]) -> str:
+    ours, base = _by(summaries, "affiche"), _by(summaries, "baseline")
+    lines = ["| instance | ours: first feasible, process s | baseline: first feasible, process s "
+             "| baseline status | ratio ours / baseline (process) | ratio (solver only) |",
+             "|---|---|---|---|---|---|"]
+    for name, b in base.items():
+        o = ours.get(name)
+        o_first = o.get("first_feasible_process_s") if o else None
+        lines.append(
+            f"| {name} | {fmt(o_first)} | {fmt(b.get('first_feasible_process_s'))} | {b.status} "
+            f"| {_ratio(o_first, b.get('first_feasible_process_s'))} "
+            f"| {_ratio(o.get('solver_first_s') if o else None, b.get('solver_first_s'))} |"
+        )
+    return "\n".join(lines)
+
+
+def _solve_only(summary: Summary | None) -> float | None:
+    """Our `solve()` call: model building, hint and search (as the peer's model + CBC)."""
+    return None if summary is None else summary.get("solve_call_s")
+
+
+def peer_table(summaries: list[Summary], peer_note: str | None) -> str:
+    ours, peer = _by(summaries, "affiche"), _by(summaries, "conference-scheduler")
+    lines = ["| instance | ours: final, process s | ours: violations | objective ours "
+             "| conference_scheduler: final, process s | its status | its violations "
+             "| ratio ours / peer | ratio, solve only (model + search) |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for name, p in peer.items():
+        o = ours.get(name)
+        o_final = o.get("final_process_s") if o else None
+        status = p.status + (f": {p.error}" if p.error else "")
+        lines.append(
+            f"| {name} | {fmt(o_final)} | {fmt(o.get('violations') if o else None, 'g')} "
+            f"| {fmt(o.get('objective') if o else None, 'g')} "
+            f"| {fmt(p.get('final_process_s'))} | {status} | {fmt(p.get('violations'), 'g')} "
+            f"| {_ratio(o_final, p.get('final_process_s'))} "
+            f"| {_ratio(_solve_only(o), p.get('solver_wall_s'))} |"
+        )
+    if peer_note:
+        lines.append(f"\n{peer_note}")
+    return "\n".join(lines)
+
+
+# --- targets -------------------------------------------------------------------------------
+
+
+@dataclass
+class Target:
+    title: str
+    target: str
+    measured: str
+    verdict: str  # "met", "missed by ...", "not measured ..."
+
+
+def _within(value: float | None, limit: float, unit: str = "s") -> str:
+    if value is None:
+        return "missed: no feasible programme"
+    if value < limit:
+        return "met"
+    return f"missed by {value - limit:.2f} {unit} ({value / limit:.1f}x the target)"
+
+
+def target_fosdem(summaries: list[Summary]) -> Target:
+    s = _by(summaries, "affiche").get(FOSDEM_ANY_ROOM)
+    title, goal = "FOSDEM 2026 any-room to first feasible", "< 2 s (baseline: about 9 s)"
+    if s is None:
+        return Target(title, goal, "–", "not measured (instance not run)")
+    value = s.get("first_feasible_process_s")
+    measured = (f"{fmt(value)} s whole process (solver alone {fmt(s.get('solver_first_s'))} s); "
+                f"status {s.status} at a {s.get('time_limit') or 0:g} s limit")
+    return Target(title, goal, measured, _within(value, 2.0))
+
+
+def target_real(summaries: list[Summary]) -> Target:
+    real = [s for s in _by(summaries, "affiche").values() if s.instance.startswith("real/")]
+    title, goal = "every real schedule feasible", "< 10 s each (whole process)"
+    if not real:
+        return Target(title, goal, "–", "not measured (no real schedule run)")
+    worst = max(real, key=lambda s: s.get("first_feasible_process_s") or math.inf)
+    value = worst.get("first_feasible_process_s")
+    failing = [s.instance for s in real
+               if (s.get("first_feasible_process_s") or math.inf) >= 10.0]
+    measured = f"slowest: {worst.instance}, {fmt(value)} s"
+    if failing:
+        measured += f"; over 10 s or none: {', '.join(failing)}"
+    return Target(title, goal, measured, _within(value, 10.0))
+
+
+def target_gap(summaries: list[Summary]) -> Target:
+    s = _by(summaries, "affiche").get("gen/1000")
+    title, goal = "1,000-item generated festival", "gap < 1 % within 60 s"
+    if s is None:
+        return Target(title, goal, "–", "not measured (gen/1000 not run; drop --quick)")
+    gap, limit = s.get("gap"), s.get("time_limit") or 0
+    measured = f"gap {fmt_gap(gap)} at a {limit:g} s limit, status {s.status}"
+    if gap is not None and gap < 0.01 and limit <= 60:
+        return Target(title, goal, measured, "met")
+    if limit < 60:
+        return Target(title, goal, measured, f"not measured at 60 s (ran with {limit:g} s)")
+    if gap is None and s.get("objective") is not None:
+        return Target(title, goal, measured, "missed: a programme but no bound, so no gap")
+    if gap is None:
+        return Target(title, goal, measured, "missed: no feasible programme")
+    return Target(title, goal, measured, f"missed by {100 * (gap - 0.01):.2f} points of gap")
+
+
+def target_peer(summaries: list[Summary]) -> Target:
+    ours, peer = _by(summaries, "affiche"), _by(summaries, "conference-scheduler")
+    title, goal = "faster than conference_scheduler", ">= 10x on every grid instance (0 violations)"
+    pairs = [(n, ours[n], p) for n, p in peer.items() if n in ours]
+    speedups, solve_only = [], []
+    for name, o, p in pairs:
+        o_t, p_t = o.get("final_process_s"), p.get("final_process_s")
+        if o_t and p_t and o.get("violations") == 0 and p.get("violations") == 0:
+            speedups.append((name, p_t / o_t))
+            o_s, p_s = o.get("solve_call_s"), p.get("solver_wall_s")
+            solve_only.append(f"{name}: {p_s / o_s:.1f}x" if o_s and p_s else f"{name}: –")
+    if not speedups:
+        return Target(title, goal, "–", "not measured (conference_scheduler did not run)")
+    measured = (", ".join(f"{n}: {x:.1f}x" for n, x in speedups)
+                + " (peer time / ours, whole process, judged); solve only (model + search): "
+                + ", ".join(solve_only))
+    worst = min(x for _, x in speedups)
+    verdict = "met" if worst >= 10 else f"missed: worst {worst:.1f}x, {10 - worst:.1f}x short"
+    return Target(title, goal, measured, verdict)
+
+
+def fit_slope(points: list[tuple[float, float]]) -> float | None:
+    """Least-squares slope of log(time) against log(size)."""
+    pts = [(math.log(x), math.log(y)) for x, y in points if x > 0 and y and y > 0]
+    if len(pts) < 2:
+        return None
+    mx = statistics.fmean(x for x, _ in pts)
+    my = statistics.fmean(y for _, y in pts)
+    den = sum((x - mx) ** 2 for x, _ in pts)
+    return None if den == 0 else sum((x - mx) * (y - my) for x, y in pts) / den
+
+
+def generated_series(summaries: list[Summary], solver: str, key: str) -> list[tuple[float, float]]:
+    series = [
+        (float(s.sizes.get("items", 0)), s.get(key))
+        for s in _by(summaries, solver).values()
+        if s.instance.startswith("gen/") and s.get(key)
+    ]
+    return sorted((x, float(y)) for x, y in series if y is not None)
+
+
+def target_growth(summaries: list[Summary]) -> Target:
+    title, goal = "growth with size (generated series)", f"about linear: slope <= {LINEAR_SLOPE}"
+    unsolved = [s.instance for s in _by(summaries, "affiche").values()
+                if s.instance.startswith("gen/") and s.get("first_feasible_s") is None]
+    slope = fit_slope(generated_series(summaries, "affiche", "first_feasible_s"))
+    if unsolved:
+        return Target(title, goal, f"slope {fmt(slope)} over the sizes solved",
+                      f"missed: no feasible programme for {', '.join(unsolved)} in the limit")
+    if slope is None:
+        return Target(title, goal, "–", "not measured (fewer than 2 generated sizes solved)")
+    others = {
+        "solver alone": fit_slope(generated_series(summaries, "affiche", "solver_first_s")),
+        "final status": fit_slope(generated_series(summaries, "affiche", "final_process_s")),
+    }
+    measured = (f"slope {slope:.2f} for load + build + first feasible (no interpreter start); "
+                + "; ".join(f"{k} {fmt(v)}" for k, v in others.items()))
+    verdict = "met" if slope <= LINEAR_SLOPE else f"missed by {slope - LINEAR_SLOPE:.2f}"
+    return Target(title, goal, measured, verdict)
+
+
+def targets(summaries: list[Summary]) -> list[Target]:
+    return [target_fosdem(summaries), target_real(summaries), target_gap(summaries),
+            target_peer(summaries), target_growth(summaries)]
+
+
+def targets_markdown(found: list[Target]) -> str:
+    lines = ["| target | goal | measured | verdict |", "|---|---|---|---|"]
+    lines += [f"| {t.title} | {t.target} | {t.measured} | **{t.verdict}** |" for t in found]
+    for t in found:
+        lines += ["", f"### {t.title}", "", f"- target: {t.target}", f"- measured: {t.measured}",
+                  f"- **{t.verdict}**"]
+    return "\n".join(lines)
+
+
+# --- files ---------------------------------------------------------------------------------
+
+
+def markdown(summaries: list[Summary], header: str, peer_note: str | None) -> str:
+    return "\n\n".join([
+        "# affiche benchmarks", header,
+        "## Results (medians over runs)", results_table(summaries),
+        "Times: *solver* counts from the start of the CP-SAT search; *process* from the start "
+        "of a fresh Python process (interpreter, imports, load, build, model, search). "
+        "Peak MB is the child's maximum resident set size. Violations: the independent "
+        "checker (`scheduler/check.py`), or on grid instances the checker shared with "
+        "conference_scheduler.",
+        "## Plain CP-SAT baseline (one run)", baseline_table(summaries),
+        "## conference_scheduler on grid instances (one run)", peer_table(summaries, peer_note),
+        "## Targets", targets_markdown(targets(summaries)),
+    ]) + "\n"
+
+
+def write_plot(summaries: list[Summary], path: Path) -> bool:
+    """Time against size, log-log, for the generated series; False without matplotlib."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    curves = [("affiche", "first_feasible_process_s", "affiche: first feasible (process)"),
+              ("affiche", "solver_first_s", "affiche: first feasible (solver)"),
+              ("affiche", "final_process_s", "affiche: final status (process)"),
+              ("baseline", "first_feasible_process_s", "plain CP-SAT: first feasible (process)")]
+    figure, axes = plt.subplots(figsize=(7, 5))
+    plotted = False
+    for solver, key, label in curves:
+        points = generated_series(summaries, solver, key)
+        if points:
+            axes.plot(*zip(*points, strict=True), marker="o", label=label)
+            plotted = True
+    if not plotted:
+        axes.text(0.5, 0.5, "no generated instance solved", ha="center", transform=axes.transAxes)
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_xlabel("items (generated festival)")
+    axes.set_ylabel("seconds")
+    axes.set_title("affiche: time against size")
+    axes.grid(True, which="both", alpha=0.3)
+    if plotted:
+        axes.legend()
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+    return True

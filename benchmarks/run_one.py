@@ -1,0 +1,164 @@
+"""One measurement in a fresh process; prints exactly one JSON line on stdout.
+
+    python -m benchmarks.run_one INSTANCE [--solver affiche|baseline|conference-scheduler]
+                                 [--time-limit S] [--no-check]
+
+Times are seconds from this module's first line (`started_epoch` lets the parent add the
+interpreter start-up). `first_feasible_s` is load + build + model + the solver's time to its
+first solution, so it is what a user waits for a first programme.
+"""
+
+from __future__ import annotations
+
+import time
+
+STARTED_EPOCH = time.time()
+STARTED = time.perf_counter()
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import resource  # noqa: E402
+import sys  # noqa: E402
+from typing import Any  # noqa: E402
+
+SOLVERS = ("affiche", "baseline", "conference-scheduler")
+
+
+def _since_start() -> float:
+    return time.perf_counter() - STARTED
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _sizes(problem: Any) -> dict[str, int]:
+    items = {occ.item for occ in problem.occurrences} | {u.item for u in problem.unplaceable}
+    return {
+        "items": len(items),
+        "occurrences": len(problem.occurrences) + len(problem.unplaceable),
+        "venues": len(problem.venues),
+        "unplaceable": len(problem.unplaceable),
+    }
+
+
+def _load(name: str) -> tuple[Any, Any, dict[str, float]]:
+    from affiche.scheduler.problem import build_problem
+    from benchmarks.instances import find_instance
+
+    instance = find_instance(name)
+    spec = instance.build()
+    loaded = _since_start()
+    problem = build_problem(spec)
+    built = _since_start()
+    return spec, problem, {"load_s": loaded, "build_s": built - loaded}
+
+
+def _check(spec: Any, problem: Any, result: Any) -> int:
+    from affiche.programmes.assemble import assemble_schedule
+    from affiche.scheduler.check import check_schedule
+
+    unplaceable = {u.uid: u.reason for u in problem.unplaceable}
+    schedule = assemble_schedule(spec, result, unplaceable, [])
+    return len(check_schedule(spec, schedule))
+
+
+def _grid_violations(name: str, result: Any) -> int | None:
+    """Grid instances: hard violations counted by the checker shared with the peer."""
+    if not name.startswith("grid/"):
+        return None
+    from benchmarks.grid import affiche_assignment, make_grid, violations
+
+    grid = make_grid(int(name.split("/")[1]))
+    return violations(grid, affiche_assignment(grid, result.chosen))
+
+
+def run_affiche(name: str, time_limit: float, check: bool) -> dict[str, Any]:
+    from affiche.scheduler.solve import SolveOptions, solve
+
+    spec, problem, out = _load(name)
+    called = _since_start()
+    result = solve(problem, SolveOptions(time_limit=time_limit))
+    returned = _since_start()
+    out.update(_sizes(problem))
+    overhead = max(0.0, returned - called - result.wall_seconds)  # model, hint, read-back
+    out.update(
+        status=result.status, objective=result.objective, bound=result.bound, gap=result.gap,
+        solver_first_s=result.first_solution_seconds, solver_wall_s=result.wall_seconds,
+        first_feasible_s=None if result.first_solution_seconds is None
+        else min(returned, called + overhead + result.first_solution_seconds),
+        final_s=returned, solve_call_s=returned - called, peak_mb=_peak_mb(),
+    )
+    if result.has_solution:
+        out["violations"] = _grid_violations(name, result)
+        if check and out["violations"] is None:
+            out["violations"] = _check(spec, problem, result)
+    return out
+
+
+def run_baseline(name: str, time_limit: float) -> dict[str, Any]:
+    from benchmarks.baseline import solve_baseline
+
+    _spec, problem, out = _load(name)
+    called = _since_start()
+    result = solve_baseline(problem, time_limit)
+    returned = _since_start()
+    out.update(_sizes(problem))
+    overhead = max(0.0, returned - called - result.wall_seconds)
+    out.update(
+        status=result.status, solver_first_s=result.first_solution_seconds,
+        solver_wall_s=result.wall_seconds,
+        first_feasible_s=None if result.first_solution_seconds is None
+        else min(returned, called + overhead + result.first_solution_seconds),
+        final_s=returned, peak_mb=_peak_mb(),
+    )
+    return out
+
+
+def run_conference_scheduler(name: str, time_limit: float) -> dict[str, Any]:
+    from benchmarks.grid import make_grid, solve_with_conference_scheduler
+
+    kind, _, size = name.partition("/")
+    if kind != "grid":
+        raise ValueError("conference_scheduler runs only the grid/N instances")
+    grid = make_grid(int(size))
+    loaded = _since_start()
+    out: dict[str, Any] = {"load_s": loaded, "items": len(grid.events),
+                           "occurrences": len(grid.events), "venues": 5}
+    out.update(solve_with_conference_scheduler(grid, time_limit))
+    out.update(final_s=_since_start(), peak_mb=_peak_mb(), objective=0.0)
+    out["first_feasible_s"] = out["final_s"] if out["status"] == "feasible" else None
+    return out
+
+
+def measure(name: str, solver: str, time_limit: float, check: bool = True) -> dict[str, Any]:
+    """Run one solver on one instance here, in this process."""
+    record: dict[str, Any] = {"instance": name, "solver": solver, "time_limit": time_limit,
+                              "started_epoch": STARTED_EPOCH}
+    try:
+        if solver == "affiche":
+            record.update(run_affiche(name, time_limit, check))
+        elif solver == "baseline":
+            record.update(run_baseline(name, time_limit))
+        else:
+            record.update(run_conference_scheduler(name, time_limit))
+    except Exception as error:  # reported in the table, never a crash of the harness
+        record.update(status="error", error=f"{type(error).__name__}: {error}")
+    return record
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run_one")
+    parser.add_argument("instance")
+    parser.add_argument("--solver", choices=SOLVERS, default="affiche")
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--no-check", action="store_true",
+                        help="skip re-checking the programme (scheduler/check.py)")
+    args = parser.parse_args(argv)
+    record = measure(args.instance, args.solver, args.time_limit, not args.no_check)
+    print(json.dumps(record), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
