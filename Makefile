@@ -21,17 +21,19 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 test: install
-	$(BIN)/ruff check affiche tests
+	$(BIN)/ruff check affiche tests benchmarks
 	$(BIN)/python -m pytest -q
 
 lint: install
-	$(BIN)/ruff check affiche tests
+	$(BIN)/ruff check affiche tests benchmarks
 
 demo: install
 	$(BIN)/affiche demo
 
+## Benchmarks (not part of make test): the peers and the plot need the bench extra.
 bench: install
-	$(BIN)/python -m benchmarks
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

@@ -13,12 +13,13 @@ from importlib import resources
 from pathlib import Path
 
 from affiche.programmes.assemble import assemble_schedule
+from affiche.programmes.changes import Changes, compare_with_published, published_placements
 from affiche.programmes.errors import SpecError
 from affiche.programmes.loader import LoadedSpec, load_specs
 from affiche.programmes.schedule import Schedule, load_schedule, save_schedule
 from affiche.scheduler.check import check_schedule
 from affiche.scheduler.explain import explain_infeasible
-from affiche.scheduler.problem import Problem, build_problem
+from affiche.scheduler.problem import Problem, build_problem, set_previous
 from affiche.scheduler.solve import SolveOptions, SolveResult, solve
 
 EXIT_OK, EXIT_NO_PROGRAMME, EXIT_BAD_INPUT = 0, 1, 2
@@ -106,11 +107,43 @@ def infeasible_message(problem: Problem) -> str:
     )
 
 
+def _use_published(problem: Problem, out: Path) -> bool:
+    """Re-plan against the last published version in `out`, if there is one."""
+    from affiche.programmes.publish import PublishError
+
+    try:
+        published = published_placements(out)
+    except PublishError as error:
+        raise CommandError(f"{error} (use --from-scratch to ignore it)") from None
+    if not published:
+        return False
+    kept = set_previous(problem, published)
+    say(f"re-planning against the published version: {kept} of {len(published)} published "
+        "occurrences still in the spec (--from-scratch ignores them)")
+    return True
+
+
+def print_changes(changes: Changes) -> None:
+    say(f"changes: {len(changes.kept)} kept, {len(changes.moved)} moved, "
+        f"{len(changes.cancelled)} cancelled, {len(changes.new)} new "
+        f"({100 * changes.kept_share:.1f}% of surviving published occurrences kept)")
+    for uid, move in changes.moved:
+        say(f"  moved: {uid}: {move}")
+    for uid in changes.cancelled:
+        say(f"  cancelled: {uid}")
+    for uid in changes.new:
+        say(f"  new: {uid}")
+    if changes.artists_to_tell:
+        say(f"  artists to tell (their feeds change at the next publish): "
+            f"{', '.join(changes.artists_to_tell)}")
+
+
 def solve_to(paths: Sequence[Path], out: Path, args: argparse.Namespace) -> Schedule:
     if out.exists() and not out.is_dir():
         raise CommandError(f"{out} exists and is not a folder")
     loaded = load(paths, keep_times=args.keep_times)
     problem = placeable_problem(loaded, args.allow_unplaced)
+    replanning = not getattr(args, "from_scratch", True) and _use_published(problem, out)
     options = SolveOptions(
         time_limit=args.time_limit,
         workers=args.workers,
@@ -127,6 +160,8 @@ def solve_to(paths: Sequence[Path], out: Path, args: argparse.Namespace) -> Sche
             EXIT_NO_PROGRAMME,
         )
     schedule = write_checked(loaded, result, problem, out)
+    if replanning:
+        print_changes(compare_with_published(out, schedule))
     for unplaced in schedule.unplaced:
         warn(f"unplaced: {unplaced.uid}: {unplaced.reason}")
     say(f"wrote {out / 'schedule.json'} ({len(schedule.placements)} placements)")
@@ -202,7 +237,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    args.keep_times, args.allow_unplaced = False, False
+    args.keep_times, args.allow_unplaced, args.from_scratch = False, False, True
     say(f"solving the bundled festivals: {', '.join(p.name for p in bundled_specs())}")
     solve_to(bundled_specs(), args.out, args)
     publish(args.out, f"http://{args.host}:{args.port}")
@@ -233,6 +268,8 @@ def parser() -> argparse.ArgumentParser:
                    help="programme what fits and list the rest")
     p.add_argument("--publish", action="store_true", help="publish after solving")
     p.add_argument("--report", action="store_true", help="write DIR/report.html")
+    p.add_argument("--from-scratch", action="store_true",
+                   help="ignore the version published in DIR (default: re-plan against it)")
     p.add_argument("--base-url", default=None, help="public URL of the programme pages")
     p.set_defaults(run=cmd_solve)
 

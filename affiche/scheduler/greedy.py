@@ -57,12 +57,40 @@ class Greedy:
             self.by_item[occ.item].append(occ)
 
     def run(self) -> dict[str, tuple[str, int]]:
+        for occ in self.problem.occurrences:
+            if occ.uid in self.problem.previous:
+                self._keep_previous(occ)
         for occ in _order(self.problem):
+            if occ.uid in self.placed:
+                continue
             if occ.installation:
                 self._place_installation(occ)
             else:
                 self._place_timed(occ)
         return self.placed
+
+    def _keep_previous(self, occ: Occurrence) -> None:
+        """Put a published occurrence back where it was, if that is still allowed."""
+        venue, start = self.problem.previous[occ.uid]
+        option = next((o for o in occ.options if o.venue == venue), None)
+        if option is None:
+            return
+        if occ.installation:
+            if self.board.slots_used[venue] < self.problem.venues[venue].installation_slots:
+                self.board.slots_used[venue] += 1
+                self.placed[occ.uid] = (venue, option.spans[0][0])
+            return
+        inside = any(a <= start and start + occ.duration <= b for a, b in option.spans)
+        changeover = self.problem.venues[venue].changeover
+        if inside and self._conflict(occ, venue, start, changeover) is None:
+            self._take(occ, venue, start)
+
+    def _take(self, occ: Occurrence, venue: str, start: int) -> None:
+        self.placed[occ.uid] = (venue, start)
+        changeover = self.problem.venues[venue].changeover
+        self.board.venue_busy[venue].append((start, start + occ.duration + changeover))
+        for artist in occ.bound_artists:
+            self.board.artist_busy[artist].append((start, start + occ.duration, venue))
 
     def _place_installation(self, occ: Occurrence) -> None:
         for option in occ.options:
@@ -99,11 +127,7 @@ class Greedy:
         if best is None:
             return
         _, start, venue = best
-        self.placed[occ.uid] = (venue, start)
-        changeover = self.problem.venues[venue].changeover
-        self.board.venue_busy[venue].append((start, start + occ.duration + changeover))
-        for artist in occ.bound_artists:
-            self.board.artist_busy[artist].append((start, start + occ.duration, venue))
+        self._take(occ, venue, start)
 
     def _first_fit(self, occ: Occurrence, option: Option, earliest: int) -> int | None:
         changeover = self.problem.venues[option.venue].changeover

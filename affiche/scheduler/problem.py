@@ -266,6 +266,18 @@ def build_problem(spec: Spec) -> Problem:
     return problem
 
 
+def set_previous(problem: Problem, placements: dict[str, tuple[str, datetime]]) -> int:
+    """Record where published occurrences were (uid -> venue, aware start), for the
+    stability term and the greedy warm start. Returns how many still exist."""
+    known = {occ.uid for occ in problem.occurrences}
+    problem.previous = {
+        uid: (venue, problem.clock.ceil(start))
+        for uid, (venue, start) in placements.items()
+        if uid in known
+    }
+    return len(problem.previous)
+
+
 def _labels(spec: Spec) -> dict[str, str]:
     """Names producers know things by: item titles, venue and artist names."""
     labels = {artist.id: artist.name for artist in spec.artists}

@@ -153,7 +153,6 @@ def stability(problem: Problem, v: Variables) -> list[Term]:
                 v.model.add_implication(kept, at)
             if not occ.installation:
                 v.model.add(v.start_of(occ.uid) == start).only_enforce_if(kept)
-        v.hint(occ.uid, venue, start)
         factor = 1 + 2 * occ.headliner + len(occ.artists)
         terms.append(Term("moved", occ.uid, problem.weights.moved * factor, 1 - kept))
     return terms

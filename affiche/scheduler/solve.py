@@ -83,7 +83,7 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self._say(self.objective_value)
 
     def on_bound(self, bound: float) -> None:
-        self.bound = bound
+        self.bound = max(bound, 0.0)  # every term is non-negative (see `_bound`)
         self._say(None)
 
     def _say(self, objective: float | None) -> None:
@@ -97,10 +97,9 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 
 
 def add_hints(problem: Problem, variables: Variables) -> None:
-    """The greedy programme as a hint (previous placements are hinted by `stability`)."""
+    """The greedy programme (published placements kept where they still fit) as a hint."""
     for uid, (venue, start) in greedy_placement(problem).items():
-        if uid not in problem.previous:
-            variables.hint(uid, venue, start)
+        variables.hint(uid, venue, start)
 
 
 def complete_hint(model: cp_model.CpModel, time_limit: float) -> cp_model.CpSolver | None:
