@@ -16,6 +16,8 @@ from affiche.programmes.assemble import assemble_schedule
 from affiche.programmes.changes import Changes, compare_with_published, published_placements
 from affiche.programmes.errors import SpecError
 from affiche.programmes.loader import LoadedSpec, load_specs
+from affiche.programmes.model import Spec
+from affiche.programmes.pins import apply_pins
 from affiche.programmes.schedule import Schedule, load_schedule, save_schedule
 from affiche.scheduler.check import check_schedule
 from affiche.scheduler.explain import explain_infeasible
@@ -107,6 +109,15 @@ def infeasible_message(problem: Problem) -> str:
     )
 
 
+def pinned_spec(spec: Spec, pins: list[str]) -> Spec:
+    try:
+        return apply_pins(spec, pins)
+    except SpecError as error:
+        raise CommandError(
+            "bad --pin:\n" + "\n".join(f"  {issue}" for issue in error.issues)
+        ) from None
+
+
 def _use_published(problem: Problem, out: Path) -> bool:
     """Re-plan against the last published version in `out`, if there is one."""
     from affiche.programmes.publish import PublishError
@@ -142,6 +153,8 @@ def solve_to(paths: Sequence[Path], out: Path, args: argparse.Namespace) -> Sche
     if out.exists() and not out.is_dir():
         raise CommandError(f"{out} exists and is not a folder")
     loaded = load(paths, keep_times=args.keep_times)
+    if getattr(args, "pin", None):
+        loaded.spec = pinned_spec(loaded.spec, args.pin)
     problem = placeable_problem(loaded, args.allow_unplaced)
     replanning = not getattr(args, "from_scratch", True) and _use_published(problem, out)
     options = SolveOptions(
@@ -268,6 +281,8 @@ def parser() -> argparse.ArgumentParser:
                    help="programme what fits and list the rest")
     p.add_argument("--publish", action="store_true", help="publish after solving")
     p.add_argument("--report", action="store_true", help="write DIR/report.html")
+    p.add_argument("--pin", action="append", default=[], metavar="ITEM[#N]=[VENUE][@WHEN]",
+                   help="pin an occurrence to a venue, a start or a day (repeatable)")
     p.add_argument("--from-scratch", action="store_true",
                    help="ignore the version published in DIR (default: re-plan against it)")
     p.add_argument("--base-url", default=None, help="public URL of the programme pages")
