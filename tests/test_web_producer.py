@@ -155,3 +155,33 @@ def test_production_refuses_missing_or_placeholder_tokens(tmp_path) -> None:
         tmp_path, Settings(env="development", token=None, db=f"sqlite:///{tmp_path}/b.db")
     )
     assert dev.state.token_generated and len(dev.state.token) >= 16
+
+
+IMPOSSIBLE_YAML = """
+festivals:
+  - id: tight
+    name: Tight
+    timezone: Europe/Paris
+    start: 2018-06-12
+    end: 2018-06-12
+    venues:
+      - {id: lac, name: Scène du lac, hours: {opens: "20:00", closes: "22:00"}}
+    items:
+      - {id: reflets, kind: concert, title: Reflets, duration: 60}
+      - {id: nuit, kind: concert, title: "Nuit d'eau", duration: 60}
+      - {id: points, kind: performance, title: Points Cloud, duration: 60}
+"""
+
+
+def test_an_impossible_programme_fails_with_the_reason(client: TestClient) -> None:
+    for spec in client.get("/api/producer/specs", headers=auth()).json():
+        client.delete(f"/api/producer/specs/{spec['name']}", headers=auth())
+    created = client.post(
+        "/api/producer/specs", headers=auth(), json={"name": "tight", "content": IMPOSSIBLE_YAML}
+    )
+    assert created.status_code == 201, created.text
+    run = client.post("/api/producer/solves", headers=auth(), json={"time_limit": 5}).json()
+    done = client.get(f"/api/producer/solves/{run['id']}?wait=60", headers=auth()).json()
+    assert done["status"] == "failed"
+    assert "Scène du lac is open 120 minutes" in done["error"], done
+    assert "Points Cloud" in done["error"]

@@ -17,6 +17,7 @@ from typing import Any
 
 from affiche.programmes.assemble import assemble_schedule
 from affiche.scheduler.check import check_schedule
+from affiche.scheduler.explain import explain_infeasible
 from affiche.scheduler.problem import build_problem
 from affiche.scheduler.solve import SolveOptions, solve
 from affiche.web.errors import BadSpec
@@ -86,6 +87,12 @@ def _pipeline(job: SolveJob, say: Any) -> tuple[dict[str, Any], str]:
     )
     result = solve(problem, options)
     say(f"status: {result.status}")
+    if result.status == "infeasible":
+        reasons = [conflict.message for conflict in explain_infeasible(problem)]
+        raise SolveFailed(
+            "no programme satisfies every hard constraint together"
+            + (": " + "; ".join(reasons) if reasons else "")
+        )
     if not result.has_solution:
         raise SolveFailed(f"no programme: solver status {result.status}")
     unplaceable = {u.uid: u.reason for u in problem.unplaceable}
