@@ -189,3 +189,23 @@ class Greedy:
 def greedy_placement(problem: Problem) -> dict[str, tuple[str, int]]:
     """A venue and start (grains) for every occurrence the greedy pass could place."""
     return Greedy(problem).run()
+
+
+def why_left_out(
+    problem: Problem, placed: dict[str, tuple[str, int]], occ: Occurrence
+) -> str:
+    """In words, what keeps `occ` out of the programme `placed` (uid -> venue, start)."""
+    greedy = Greedy(problem)
+    for other in problem.occurrences:
+        if other.uid in placed and not other.installation:
+            greedy._take(other, *placed[other.uid])
+    names = ", ".join(problem.labels.get(o.venue, o.venue) for o in occ.options)
+    if occ.installation:
+        return f"every installation slot at {names} is taken"
+    alone = Occurrence(**{**occ.__dict__, "bound_artists": ()})
+    if all(greedy._first_fit(alone, option, 0) is None for option in occ.options):
+        return f"{names}: no free time left in its windows"
+    if all(greedy._first_fit(occ, option, 0) is None for option in occ.options):
+        artists = ", ".join(problem.labels.get(a, a) for a in occ.bound_artists)
+        return f"its artists ({artists}) are busy or travelling whenever a venue is free"
+    return "it fits alone, but not with its order or day relations and higher-priority items"

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from ortools.sat.python import cp_model
 
-from affiche.scheduler.greedy import greedy_placement
+from affiche.scheduler.greedy import greedy_placement, why_left_out
 from affiche.scheduler.hard import HARD_FAMILIES
 from affiche.scheduler.problem import Occurrence, Problem
 from affiche.scheduler.soft import SOFT_FAMILIES, Term
@@ -225,8 +225,12 @@ def _read_solution(
     result.objective = sum(result.terms.values())
     result.bound = bound
     result.gap = _gap(result.objective, bound) if bound is not None else None
+    grains: dict[str, tuple[str, int]] = {}
     for occ in problem.occurrences:
         if _truth(reader, variables.is_placed(occ.uid)):
-            result.chosen[occ.uid] = _placement(problem, variables, reader, occ)
-        else:
-            result.unplaced[occ.uid] = "left out to make room for higher-priority items"
+            chosen = _placement(problem, variables, reader, occ)
+            result.chosen[occ.uid] = chosen
+            grains[occ.uid] = (chosen.venue, problem.clock.ceil(chosen.start))
+    for occ in problem.occurrences:
+        if occ.uid not in result.chosen:
+            result.unplaced[occ.uid] = why_left_out(problem, grains, occ)
