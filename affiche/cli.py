@@ -236,16 +236,16 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def serve(directory: Path, host: str, port: int) -> None:
+def serve(directory: Path, host: str, port: int, db: str | None = None) -> None:
     from affiche.web.app import run
 
-    run(directory, host=host, port=port)
+    run(directory, host=host, port=port, db=db)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
     if not (args.dir / "schedule.json").is_file():
         raise CommandError(f"{args.dir} holds no schedule.json: run 'affiche solve' first")
-    serve(args.dir, args.host, args.port)
+    serve(args.dir, args.host, args.port, args.db)
     return EXIT_OK
 
 
@@ -306,6 +306,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("dir", type=Path, metavar="DIR")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--db", default=None, metavar="URL",
+                   help="SQLAlchemy URL of the store, e.g. postgresql+psycopg://… "
+                        "(default: DIR/affiche.db, or AFFICHE_DB)")
     p.set_defaults(run=cmd_serve)
 
     p = commands.add_parser("demo", help="solve, publish and serve the bundled festivals")

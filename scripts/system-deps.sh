@@ -8,6 +8,7 @@ command -v xmllint >/dev/null || needed+=(libxml2-utils)
 ldconfig -p 2>/dev/null | grep -q libpango-1.0 || needed+=(libpango-1.0-0 libpangoft2-1.0-0)
 fc-list 2>/dev/null | grep -qi dejavu || needed+=(fonts-dejavu-core)
 command -v chromium >/dev/null || needed+=(chromium)
+ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || needed+=(postgresql)
 [ ${#needed[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
   echo "system-deps: cannot install ${needed[*]} (needs root and apt-get); tests that need them will skip" >&2

@@ -81,11 +81,14 @@ def create_app(directory: Path, settings: Settings | None = None) -> FastAPI:
     return app
 
 
-def run(directory: Path, host: str = "127.0.0.1", port: int = 8000) -> None:
-    """Serve `directory` with uvicorn until interrupted."""
+def run(
+    directory: Path, host: str = "127.0.0.1", port: int = 8000, db: str | None = None
+) -> None:
+    """Serve `directory` with uvicorn until interrupted; `db` overrides AFFICHE_DB."""
     import uvicorn
 
-    app = create_app(Path(directory))
+    settings = get_settings().model_copy(update={"db": db}) if db else None
+    app = create_app(Path(directory), settings)
     if app.state.token_generated:
         print(
             f"affiche: development producer token (this run only): {app.state.token}",
