@@ -54,6 +54,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "city": "City",
         "time": "Time",
         "tz_note": "Times are local to the festival",
+        "colon": ": ",
+        "after_midnight": "after midnight",
+        "grid_hint": "Scroll sideways for more venues. Times are local to the festival.",
+        "nothing_now": "Nothing is on right now.",
+        "all_over": "These festivals are over. Their programme stays below for reference.",
+        "starts_on": "{name} starts on {day}.",
+        "see_below": "The full programme is below.",
+        "feeds_intro": (
+            "Add a calendar to your phone or computer: "
+            "it updates itself when the programme changes."
+        ),
         "language_switch": "Language",
         "kind.installation": "installation",
         "kind.performance": "performance",
@@ -141,6 +152,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "city": "Ville",
         "time": "Heure",
         "tz_note": "Horaires à l’heure locale du festival",
+        "colon": "\u00a0: ",
+        "after_midnight": "après minuit",
+        "grid_hint": (
+            "Faites défiler sur le côté pour voir les autres lieux. "
+            "Horaires à l’heure locale du festival."
+        ),
+        "nothing_now": "Rien en ce moment.",
+        "all_over": "Ces festivals sont terminés. Leur programme reste consultable ci-dessous.",
+        "starts_on": "{name} commence le {day}.",
+        "see_below": "Le programme complet est ci-dessous.",
+        "feeds_intro": (
+            "Ajoutez un calendrier à votre téléphone ou ordinateur\u00a0: "
+            "il se met à jour quand le programme change."
+        ),
         "language_switch": "Langue",
         "kind.installation": "installation",
         "kind.performance": "performance",
@@ -235,7 +260,20 @@ def format_day(lang: str, day: date) -> str:
 
 
 def format_time(lang: str, moment: datetime) -> str:
-    return moment.strftime("%H:%M") if lang == "en" else moment.strftime("%H h %M")
+    """`21:05` / `21 h 05` (non-breaking spaces, so the time never splits over two lines)."""
+    return moment.strftime("%H:%M") if lang == "en" else moment.strftime("%H\u00a0h\u00a0%M")
+
+
+def format_range(lang: str, first: date, last: date) -> str:
+    """`Thursday 14 – Sunday 17 June 2018`; the month and year are said once when shared."""
+    if first == last:
+        return format_day(lang, first)
+    if first.year != last.year:
+        return f"{format_day(lang, first)} – {format_day(lang, last)}"
+    start = f"{_DAYS[lang][first.weekday()]} {first.day}"
+    if first.month != last.month:
+        start += f" {_MONTHS[lang][first.month - 1]}"
+    return f"{start} – {format_day(lang, last)}"
 
 
 def negotiate(accept_language: str | None) -> str:

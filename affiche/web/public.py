@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Annotated, Any
 
+import pytz
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
 from affiche.programmes.publish.ical import safe_id
+from affiche.programmes.publish.pdf import sort_key
+from affiche.programmes.schedule import FestivalInfo
 from affiche.web.deps import (
     DirectoryDep,
     LangDep,
@@ -63,6 +67,23 @@ def filter_context(programme: Any, filters: Filters) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Quiet:
+    """Why "now and next" is empty: every festival over, or the one coming next."""
+
+    over: bool
+    upcoming: FestivalInfo | None
+
+
+def quiet_status(festivals: list[FestivalInfo], now: datetime) -> Quiet:
+    def today(festival: FestivalInfo) -> date:
+        return now.astimezone(pytz.timezone(festival.timezone)).date()
+
+    coming = sorted((f for f in festivals if f.start > today(f)), key=lambda f: f.start)
+    over = bool(festivals) and all(f.end < today(f) for f in festivals)
+    return Quiet(over, coming[0] if coming else None)
+
+
 @router.get("/", summary="Programme by day")
 def front_page(
     request: Request,
@@ -79,10 +100,15 @@ def front_page(
     filters = parse_filters(day, venue, kind, tag)
     selected = programme.select(filters)
     installations = [o for o in selected if o.is_installation]
+    now_next = [] if filters.active else now_and_next(programme, now)
+    quiet = None
+    if not filters.active and not now_next:
+        quiet = quiet_status(list(programme.schedule.festivals), now)
     context = {
         "groups": group_by_day(selected),
         "installations": installations,
-        "now_next": [] if filters.active else now_and_next(programme, now),
+        "now_next": now_next,
+        "quiet": quiet,
         "festivals": programme.schedule.festivals,
         **filter_context(programme, filters),
     }
@@ -150,6 +176,26 @@ def json_ld_script(payload: list[dict[str, Any]]) -> str:
     """JSON safe inside <script>: `<`, `>` and `&` escaped so `</script>` cannot close it."""
     text = json.dumps(payload, ensure_ascii=False, indent=1)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@dataclass(frozen=True)
+class CalendarRow:
+    """One festival, venue or artist with its feed in each language."""
+
+    name: str
+    feeds: list[Any]
+
+
+def _calendar_rows(feeds: list[Any], kind: str, names: dict[str, str]) -> list[CalendarRow]:
+    by_id: dict[str, list[Any]] = {}
+    for feed in feeds:
+        if feed.kind == kind:
+            by_id.setdefault(feed.identifier, []).append(feed)
+    rows = [
+        CalendarRow(names.get(ident, ident), sorted(group, key=lambda f: f.language != "en"))
+        for ident, group in by_id.items()
+    ]
+    return sorted(rows, key=lambda r: sort_key(r.name))
 
 
 def _feeds(directory: Any, kind: str, identifier: str) -> list[Any]:
@@ -247,17 +293,18 @@ def calendars_page(
     lang: LangDep,
 ) -> Response:
     feeds = list_feeds(directory)
+    exports = present_exports(directory)
     names = {
         "festival": {safe_id(f.id): f.name for f in programme.schedule.festivals},
         "venue": {safe_id(v.id): v.name for v in programme.schedule.venues},
         "artist": {safe_id(a.id): a.name for a in programme.schedule.artists},
     }
     context = {
-        "sections": [
-            (kind, [f for f in feeds if f.kind == kind]) for kind in ("festival", "venue", "artist")
-        ],
+        "sections": [(kind, _calendar_rows(feeds, kind, names[kind])) for kind in names],
         "names": names,
-        "exports": present_exports(directory),
+        "exports": exports,
+        "pdfs": [n for n in exports if n.endswith(".pdf")],
+        "other_exports": [n for n in exports if not n.endswith(".pdf")],
         "has_feeds": bool(feeds),
     }
     return render_page(

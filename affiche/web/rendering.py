@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 from fastapi import Request
@@ -9,13 +10,41 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
+from affiche.programmes.publish.pdf import french_typography
 from affiche.web.caching import cached_html
-from affiche.web.i18n import LANG_COOKIE, LANGUAGES, format_day, format_time, translate
+from affiche.web.i18n import (
+    LANG_COOKIE,
+    LANGUAGES,
+    format_day,
+    format_range,
+    format_time,
+    translate,
+)
 
 
 def switch_url(request: Request, lang: str) -> str:
     url = request.url.include_query_params(lang=lang)
     return f"{url.path}?{url.query}"
+
+
+def typeset(text: str, lang: str) -> str:
+    """French spacing (no line break before `:` or inside « »); other languages as they are."""
+    return french_typography(text) if lang == "fr" else text
+
+
+def last_day(occ: Any) -> date:
+    """The last day an installation is open: one closing at midnight (or in the small hours
+    before the festival's day starts) closes on the evening before, not the next day."""
+    end = occ.end
+    small_hours = end.hour * 60 + end.minute <= occ.festival.day_start_hour * 60
+    if end.date() > occ.start.date() and small_hours:
+        return end.date() - timedelta(days=1)
+    return end.date()
+
+
+def after_midnight(occ: Any) -> bool:
+    """A show in the small hours, listed with the evening of the programme day before."""
+    return occ.start.date() > occ.day
 
 
 def base_context(request: Request, lang: str) -> dict[str, Any]:
@@ -30,7 +59,10 @@ def base_context(request: Request, lang: str) -> dict[str, Any]:
         "t": lambda key: translate(lang, key),
         "fmt_day": lambda day: format_day(lang, day),
         "fmt_time": lambda moment: format_time(lang, moment),
-        "text": lambda text: text.in_language(lang),
+        "fmt_range": lambda first, last: format_range(lang, first, last),
+        "text": lambda text: typeset(text.in_language(lang), lang),
+        "last_day": last_day,
+        "after_midnight": after_midnight,
     }
 
 

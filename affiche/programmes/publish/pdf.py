@@ -95,8 +95,8 @@ LABELS = {
         "continued": "suite",
         "artists": "Artistes",
         "night": "après minuit, dans la nuit qui suit",
-        "forward": "Passage à l’heure d’été cette nuit : on avance d’une heure.",
-        "back": "Retour à l’heure d’hiver cette nuit : on recule d’une heure.",
+        "forward": "Passage à l’heure d’été cette nuit\u00a0: on avance d’une heure.",
+        "back": "Retour à l’heure d’hiver cette nuit\u00a0: on recule d’une heure.",
         "times": "Horaires locaux ({zone}), sur 24 heures.",
     },
 }
@@ -161,6 +161,24 @@ class Booklet:
     artist_index: list[IndexEntry]
 
 
+NBSP = "\u00a0"
+NNBSP = "\u202f"  # narrow no-break space: before ; ? ! and inside « »
+
+
+def french_typography(text: str) -> str:
+    """French spacing and punctuation: no line break before : ; ? ! », after «;
+    typographic apostrophes. Only spaces already there are made non-breaking, so an
+    English title inside a French programme ("Are you talking to me?") is left alone."""
+    text = re.sub(r"[ \u00a0\u202f]+:", NBSP + ":", text)
+    text = re.sub(r"[ \u00a0\u202f]+([;?!»])", NNBSP + r"\1", text)
+    text = re.sub(r"«[ \u00a0\u202f]+", "«" + NNBSP, text)
+    return re.sub(r"(?<=\w)'(?=\w)", "’", text)
+
+
+def typeset(text: str, lang: str) -> str:
+    return french_typography(text) if lang == "fr" else text
+
+
 def date_label(day: date, lang: str, weekday: bool = True) -> str:
     """`Saturday 28 March` / `samedi 28 mars`."""
     text = f"{day.day} {MONTHS[lang][day.month - 1]}"
@@ -216,7 +234,7 @@ def build_booklet(
         name=festival.name,
         city=", ".join(p for p in (festival.city, festival.country) if p),
         dates=dates_label(festival.start, festival.end, lang),
-        description=festival.description.in_language(lang),
+        description=typeset(festival.description.in_language(lang), lang),
         times_note=LABELS[lang]["times"].format(zone=festival.timezone),
         days=_days(festival, occs, rank, lang),
         venue_index=_venue_index(festival, occs, rank, lang),
@@ -259,7 +277,7 @@ def _entry(festival: FestivalInfo, occ: PublishedOccurrence, lang: str) -> Entry
         start=f"{start:%H:%M}",
         end=f"{end:%H:%M}",
         night=start.date() > occ.day,
-        title=occ.title.in_language(lang),
+        title=typeset(occ.title.in_language(lang), lang),
         artists=", ".join(occ.artist_names),
         kind=kind_label(occ.kind, lang),
     )
@@ -274,7 +292,8 @@ def _when(festival: FestivalInfo, occ: PublishedOccurrence, lang: str) -> str:
 
 def _index_line(festival: FestivalInfo, occ: PublishedOccurrence, lang: str) -> IndexLine:
     night = _local(occ.start, festival).date() > occ.day
-    return IndexLine(occ.uid, _when(festival, occ, lang), night, occ.title.in_language(lang))
+    title = typeset(occ.title.in_language(lang), lang)
+    return IndexLine(occ.uid, _when(festival, occ, lang), night, title)
 
 
 def _venue_index(
