@@ -5,9 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from affiche.programmes.publish.versions import PublishedVersion, load_latest_version
 from affiche.programmes.schedule import Placement, Schedule
+
+if TYPE_CHECKING:  # the publishers (PDF, iCal) load only when publishing
+    from affiche.programmes.publish.versions import PublishedVersion
+
+
+def load_latest_version(versions_dir: Path) -> PublishedVersion | None:
+    from affiche.programmes.publish.versions import load_latest_version as latest
+
+    return latest(versions_dir)
 
 
 @dataclass

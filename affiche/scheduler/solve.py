@@ -185,20 +185,20 @@ def _read_terms(s: cp_model.CpSolver, terms: list[Term]) -> tuple[dict[str, floa
 def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     """Solve `problem`; the status is always one of STATUS_NAMES' values."""
     options = options or SolveOptions()
+    started = time.perf_counter()
     variables, terms = build_model(problem, options.allow_unplaced)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = options.time_limit
     solver.parameters.num_workers = options.workers or max(os.cpu_count() or 1, 1)
     solver.parameters.random_seed = options.seed
-    started = time.perf_counter()
     greedy = complete_hint(variables.model, min(10.0, options.time_limit / 3))
     greedy_seconds = time.perf_counter() - started
+    solver.parameters.max_time_in_seconds = max(0.1, options.time_limit - greedy_seconds)
     progress = _Progress(options.progress)
     solver.best_bound_callback = progress.on_bound
     code = solver.solve(variables.model, progress)
     if code == cp_model.MODEL_INVALID:
         raise RuntimeError(f"internal error, invalid model: {variables.model.validate()}")
-    result = SolveResult(status=STATUS_NAMES[code], wall_seconds=solver.wall_time)
+    result = SolveResult(status=STATUS_NAMES[code], wall_seconds=time.perf_counter() - started)
     if progress.first_solution is not None:
         result.first_solution_seconds = greedy_seconds + progress.first_solution
     if code == cp_model.UNKNOWN and greedy is not None:
