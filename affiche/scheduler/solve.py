@@ -199,13 +199,15 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     if code == cp_model.MODEL_INVALID:
         raise RuntimeError(f"internal error, invalid model: {variables.model.validate()}")
     result = SolveResult(status=STATUS_NAMES[code], wall_seconds=time.perf_counter() - started)
-    if progress.first_solution is not None:
+    if greedy is not None:
+        # the completed greedy programme satisfies every hard constraint of the model
+        result.first_solution_seconds = greedy_seconds
+    elif progress.first_solution is not None:
         result.first_solution_seconds = greedy_seconds + progress.first_solution
     if code == cp_model.UNKNOWN and greedy is not None:
         # CP-SAT found nothing better in time: the greedy programme is still a sound one.
         _read_solution(result, problem, variables, terms, greedy, bound=None)
         result.status = "feasible"
-        result.first_solution_seconds = greedy_seconds
         return result
     if result.has_solution:
         _read_solution(result, problem, variables, terms, solver, _bound(solver, terms))
