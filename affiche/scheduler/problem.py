@@ -104,12 +104,6 @@ class Problem:
     def travel_between(self, first: str, second: str) -> int:
         return 0 if first == second else self.travel.get((first, second), 0)
 
-    def venue_number(self, venue: str) -> int:
-        """A stable number per venue (its position in the spec), from 1."""
-        if not hasattr(self, "_numbers"):
-            self._numbers = {name: n for n, name in enumerate(self.venues, start=1)}
-        return self._numbers[venue]
-
     def day_of(self, festival: str, grain: int) -> int | None:
         for index, day in enumerate(self.days[festival]):
             if day.start <= grain < day.end:

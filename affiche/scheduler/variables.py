@@ -29,6 +29,7 @@ class Variables:
         self._busy_interval: dict[str, cp_model.IntervalVar] = {}
         self._day: dict[str, cp_model.IntVar | int] = {}
         self._venue_index: dict[str, cp_model.IntVar | int] = {}
+        self._venue_number = {venue: n for n, venue in enumerate(problem.venues, start=1)}
         for occ in problem.occurrences:
             self._create(occ, allow_unplaced)
 
@@ -102,7 +103,7 @@ class Variables:
     def venue_code(self, uid: str) -> cp_model.LinearExprT:
         """A number that identifies the chosen venue across all occurrences."""
         return sum(
-            self.problem.venue_number(o.venue) * self.is_at(uid, o.venue)
+            self._venue_number[o.venue] * self.is_at(uid, o.venue)
             for o in self.occurrences[uid].options
         )
 
