@@ -6,6 +6,8 @@ from datetime import date, datetime
 
 from fastapi import Request
 
+from affiche.programmes.calendar_words import MONTHS, WEEKDAYS
+
 LANGUAGES = ("en", "fr")
 DEFAULT_LANGUAGE = "en"
 LANG_COOKIE = "lang"
@@ -212,40 +214,8 @@ STRINGS: dict[str, dict[str, str]] = {
     },
 }
 
-_DAYS = {
-    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-    "fr": ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
-}
-_MONTHS = {
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    "fr": [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
-}
+_DAYS = WEEKDAYS
+_MONTHS = MONTHS
 
 
 def translate(lang: str, key: str) -> str:

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from affiche.programmes.calendar_words import MONTHS, WEEKDAYS
 from affiche.programmes.publish.clock import in_zone
 from affiche.programmes.publish.frab import day_bounds
 from affiche.programmes.publish.versions import PublishedOccurrence
@@ -32,40 +33,6 @@ from affiche.programmes.schedule import FestivalInfo, Schedule
 TEMPLATE = "programme.html"
 STYLESHEET = "programme.css"
 
-WEEKDAYS = {
-    "en": ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
-    "fr": ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
-}
-MONTHS = {
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    "fr": [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
-}
 KINDS = {
     "fr": {
         "concert": "concert",
