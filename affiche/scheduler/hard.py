@@ -11,7 +11,6 @@ from itertools import combinations
 from ortools.sat.python import cp_model
 
 from affiche.scheduler.problem import Occurrence, Problem
-from affiche.scheduler.spans import start_ranges
 from affiche.scheduler.variables import Variables
 
 
@@ -63,18 +62,6 @@ def artist_occurrences(problem: Problem) -> dict[str, list[Occurrence]]:
     return by_artist
 
 
-def _reach(occ: Occurrence) -> tuple[int, int]:
-    """The earliest start and latest end an occurrence can have."""
-    ranges = [r for o in occ.options for r in start_ranges(o.spans, occ.duration)]
-    return min(a for a, _ in ranges), max(b for _, b in ranges) + occ.duration
-
-
-def _max_travel(problem: Problem, first: Occurrence, second: Occurrence) -> int:
-    return max(
-        problem.travel_between(a.venue, b.venue) for a in first.options for b in second.options
-    )
-
-
 def _travel_expression(
     problem: Problem, v: Variables, first: Occurrence, second: Occurrence
 ) -> cp_model.LinearExprT:
@@ -84,16 +71,19 @@ def _travel_expression(
     when all distinct venues are equally far (the common case of a festival-wide walking
     time); else read from a table by an element constraint.
     """
-    pairs = [(a.venue, b.venue) for a in first.options for b in second.options]
-    table = [problem.travel_between(a, b) for a, b in pairs]
-    if min(table) == max(table):
-        return table[0]
-    apart = {problem.travel_between(a, b) for a, b in pairs if a != b}
+    apart = problem.travel_values(first.festival, second.festival)
+    if len(apart) == 1 and first.festival != second.festival:
+        return next(iter(apart))
     if len(apart) == 1:
-        distance = apart.pop()
+        distance = next(iter(apart))
         same = v.model.new_bool_var(f"same_venue[{first.uid},{second.uid}]")
         v.model.add(v.venue_code(first.uid) == v.venue_code(second.uid)).only_enforce_if(same)
         return distance - distance * same
+    table = [
+        problem.travel_between(a.venue, b.venue) for a in first.options for b in second.options
+    ]
+    if min(table) == max(table):
+        return table[0]
     choice = v.model.new_int_var(0, len(table) - 1, f"venues[{first.uid},{second.uid}]")
     v.model.add(
         choice == v.venue_index(first.uid) * len(second.options) + v.venue_index(second.uid)
@@ -123,10 +113,10 @@ def add_artist_no_overlap(problem: Problem, v: Variables) -> None:
             continue
         v.model.add_no_overlap([v.busy_interval(occ.uid) for occ in occurrences])
         for first, second in combinations(occurrences, 2):
-            travel = _max_travel(problem, first, second)
+            travel = max(problem.travel_values(first.festival, second.festival))
             if travel == 0:
                 continue
-            (start_a, end_a), (start_b, end_b) = _reach(first), _reach(second)
+            (start_a, end_a), (start_b, end_b) = problem.reach(first), problem.reach(second)
             if end_a + travel <= start_b or end_b + travel <= start_a:
                 continue
             _add_travel_pair(problem, v, first, second)

@@ -100,9 +100,30 @@ class Problem:
     unplaceable: list[Unplaceable] = field(default_factory=list)
     previous: dict[str, tuple[str, int]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
+    _festival_travel: dict[tuple[str, str], set[int]] = field(default_factory=dict, repr=False)
+    _reach: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
 
     def travel_between(self, first: str, second: str) -> int:
         return 0 if first == second else self.travel.get((first, second), 0)
+
+    def travel_values(self, festival_a: str, festival_b: str) -> set[int]:
+        """Every travel time between two distinct venues of these festivals."""
+        key = (festival_a, festival_b)
+        if key not in self._festival_travel:
+            venues_a = [v for v, f in self.venues.items() if f.festival == festival_a]
+            venues_b = [v for v, f in self.venues.items() if f.festival == festival_b]
+            self._festival_travel[key] = {
+                self.travel_between(a, b) for a in venues_a for b in venues_b if a != b
+            } or {0}
+        return self._festival_travel[key]
+
+    def reach(self, occ: Occurrence) -> tuple[int, int]:
+        """The earliest start and the latest end an occurrence can have."""
+        if occ.uid not in self._reach:
+            firsts = [o.spans[0][0] for o in occ.options]
+            lasts = [o.spans[-1][1] for o in occ.options]
+            self._reach[occ.uid] = (min(firsts), max(lasts))
+        return self._reach[occ.uid]
 
     def day_of(self, festival: str, grain: int) -> int | None:
         for index, day in enumerate(self.days[festival]):

@@ -12,7 +12,7 @@ from itertools import combinations
 
 from ortools.sat.python import cp_model
 
-from affiche.scheduler.hard import _by_item, _reach, artist_occurrences
+from affiche.scheduler.hard import _by_item, artist_occurrences
 from affiche.scheduler.problem import Occurrence, Problem
 from affiche.scheduler.spans import start_ranges
 from affiche.scheduler.variables import Variables, domain_of
@@ -67,14 +67,9 @@ def audience_clashes(problem: Problem, v: Variables) -> list[Term]:
         if not occ.installation:
             for tag in occ.tags:
                 by_tag[tag].append(occ)
-    pairs = {
-        (a.uid, b.uid)
-        for occs in by_tag.values()
-        for a, b in combinations(occs, 2)
-        if a.item != b.item and _may_overlap(a, b)
-    }
+    pairs = _clash_pairs(problem, by_tag) if weight else []
     terms = []
-    for first, second in sorted(pairs)[:MAX_CLASH_PAIRS] if weight else []:
+    for first, second in pairs:
         before = v.model.new_bool_var(f"before[{first},{second}]")
         after = v.model.new_bool_var(f"after[{first},{second}]")
         clash = v.model.new_bool_var(f"clash[{first},{second}]")
@@ -85,9 +80,22 @@ def audience_clashes(problem: Problem, v: Variables) -> list[Term]:
     return terms
 
 
-def _may_overlap(first: Occurrence, second: Occurrence) -> bool:
-    (a_start, a_end), (b_start, b_end) = _reach(first), _reach(second)
-    return a_start < b_end and b_start < a_end
+def _clash_pairs(problem: Problem, by_tag: dict[str, list[Occurrence]]) -> list[tuple[str, str]]:
+    """Pairs of occurrences of different items for one audience that could overlap, at
+    most MAX_CLASH_PAIRS of them (in a stable order, so solves are reproducible)."""
+    pairs: set[tuple[str, str]] = set()
+    for tag in sorted(by_tag):
+        occs = sorted(by_tag[tag], key=lambda o: problem.reach(o))
+        for index, a in enumerate(occs):
+            a_end = problem.reach(a)[1]
+            for b in occs[index + 1:]:
+                if problem.reach(b)[0] >= a_end:
+                    break  # sorted by earliest start: no later one can overlap `a`
+                if a.item != b.item:
+                    pairs.add((min(a.uid, b.uid), max(a.uid, b.uid)))
+            if len(pairs) >= MAX_CLASH_PAIRS:
+                return sorted(pairs)[:MAX_CLASH_PAIRS]
+    return sorted(pairs)
 
 
 def hotel_nights(problem: Problem, v: Variables) -> list[Term]:
