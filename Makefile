@@ -6,8 +6,8 @@ STAMP := $(VENV)/.installed
 
 .PHONY: install test lint demo bench clean system-deps
 
-$(VENV)/bin/python:
-	$(PYTHON) -m venv $(VENV)
+.venv/bin/python:
+	$(PYTHON) -m venv .venv
 
 $(STAMP): $(VENV)/bin/python pyproject.toml
 	$(BIN)/pip install --quiet --upgrade pip
