@@ -260,9 +260,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _solver_flags(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--time-limit", type=float, default=30.0, metavar="S",
-                        help="seconds the solver may take (default 30)")
+def _solver_flags(parser: argparse.ArgumentParser, time_limit: float = 30.0) -> None:
+    parser.add_argument("--time-limit", type=float, default=time_limit, metavar="S",
+                        help=f"seconds the solver may take (default {time_limit:g})")
     parser.add_argument("--workers", type=int, default=0, metavar="N",
                         help="solver threads (default: one per core)")
 
@@ -316,7 +316,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--no-serve", action="store_true", help="stop after publishing")
-    _solver_flags(p)
+    _solver_flags(p, time_limit=10.0)
     p.set_defaults(run=cmd_demo)
     return main
 
