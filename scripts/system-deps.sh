@@ -15,4 +15,8 @@ if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
   exit 0
 fi
 echo "system-deps: installing ${needed[*]}"
-apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${needed[@]}" >/dev/null
+if ! { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive \
+       apt-get install -y -q "${needed[@]}" >/dev/null; }; then
+  echo "system-deps: could not install ${needed[*]}; tests that need them will skip" >&2
+fi
+exit 0
