@@ -7,6 +7,7 @@ check that fails); 2 a spec or command-line problem, reported with file, line an
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from importlib import resources
@@ -33,6 +34,12 @@ class CommandError(Exception):
     def __init__(self, message: str, code: int = EXIT_BAD_INPUT) -> None:
         super().__init__(message)
         self.code = code
+
+
+def _first_lines(text: str, count: int = 6) -> str:
+    """A long library message cut to its first lines, without pydantic's doc links."""
+    lines = [line for line in text.splitlines() if "errors.pydantic.dev" not in line]
+    return "\n".join(lines[:count]) + ("\n  …" if len(lines) > count else "")
 
 
 def say(message: str = "") -> None:
@@ -187,11 +194,14 @@ def solve_to(paths: Sequence[Path], out: Path, args: argparse.Namespace) -> Sche
 
 
 def publish(out: Path, base_url: str | None = None) -> None:
-    from affiche.programmes.publish import publish_directory
+    from affiche.programmes.publish import PublishError, publish_directory
 
     if not (out / "schedule.json").is_file():
         raise CommandError(f"{out} holds no schedule.json: run 'affiche solve' first")
-    result = publish_directory(out, base_url=base_url)
+    try:
+        result = publish_directory(out, base_url=base_url)
+    except PublishError as error:
+        raise CommandError(f"nothing published: {_first_lines(str(error))}") from None
     say(f"published version {result.version} in {out}")
 
 
@@ -210,7 +220,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         raise CommandError(f"{args.dir} holds no schedule.json") from None
     except ValueError as error:
         path = args.dir / "schedule.json"
-        raise CommandError(f"{path} is not a valid schedule: {error}") from None
+        raise CommandError(f"{path} is not a valid schedule: {_first_lines(str(error))}") from None
     problems = check_schedule(loaded.spec, schedule)
     if problems:
         say(f"{len(problems)} problems:")
@@ -331,6 +341,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         warn("affiche: stopped")
         return 130
+    except Exception as error:  # a bug: say so plainly; AFFICHE_DEBUG=1 shows the trace
+        if os.environ.get("AFFICHE_DEBUG"):
+            raise
+        warn(f"affiche: internal error: {error!r} (run with AFFICHE_DEBUG=1 for details, "
+             "and please report it)")
+        return 70
 
 
 if __name__ == "__main__":
