@@ -7,7 +7,6 @@ declared once or identically). Every problem is reported with its file, line and
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,11 +72,6 @@ class LoadedSpec:
     warnings: list[str]
     festival_sources: list[tuple[SourceMap, int]]
     artist_sources: list[tuple[SourceMap, int]]
-
-    def locate(self, loc: Loc) -> SpecIssue:
-        """A located issue stub for a path in the merged spec (message filled by caller)."""
-        source, local = self._source_of(loc)
-        return source.issue(local, "")
 
     def issue(self, loc: Loc, message: str) -> SpecIssue:
         source, local = self._source_of(loc)
@@ -230,10 +224,3 @@ def load_specs(paths: list[Path], *, keep_times: bool = False) -> LoadedSpec:
     if problems:
         raise SpecError(problems)
     return loaded
-
-
-def iter_items(spec: Spec) -> Iterator[tuple[Loc, Any]]:
-    """Every item with its path in the spec."""
-    for f_index, festival in enumerate(spec.festivals):
-        for i_index, item in enumerate(festival.items):
-            yield ("festivals", f_index, "items", i_index), item

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import reduce
 
-from affiche.programmes.model import Festival, Item, Spec, Weights
-from affiche.programmes.schedule import occurrence_uid
+from affiche.programmes.model import Festival, Spec, Weights
 from affiche.scheduler.grains import Clock, origin_for
 from affiche.scheduler.spans import Spans
 from affiche.timeutil import days_between, local_at, localize
@@ -300,7 +299,3 @@ def _labels(spec: Spec) -> dict[str, str]:
         labels.update({venue.id: venue.name for venue in festival.venues})
         labels.update({item.id: item.title.en or item.title.fr for item in festival.items})
     return labels
-
-
-def item_uids(festival: Festival, item: Item) -> list[str]:
-    return [occurrence_uid(festival.id, item.id, n) for n in range(1, item.occurrences + 1)]
