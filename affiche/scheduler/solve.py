@@ -18,6 +18,12 @@ from affiche.scheduler.problem import Occurrence, Problem
 from affiche.scheduler.soft import SOFT_FAMILIES, Term
 from affiche.scheduler.variables import Variables
 
+# Above this many variables, presolve probing costs more than it gives: on 1,000 generated
+# items (97k variables, 2 cores, 40 s) default settings spent 35 s in presolve and found
+# nothing better than the greedy programme (6,424); without probing CP-SAT reached 6,218.
+# On 500 items (36k) both were within 1 %; below that the defaults are kept.
+LARGE_MODEL = 30_000
+
 STATUS_NAMES = {
     cp_model.OPTIMAL: "optimal",
     cp_model.FEASIBLE: "feasible",
@@ -190,6 +196,8 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = options.workers or max(os.cpu_count() or 1, 1)
     solver.parameters.random_seed = options.seed
+    if len(variables.model.proto.variables) > LARGE_MODEL:
+        solver.parameters.cp_model_probing_level = 0
     greedy = complete_hint(variables.model, min(10.0, options.time_limit / 3))
     greedy_seconds = time.perf_counter() - started
     solver.parameters.max_time_in_seconds = max(0.1, options.time_limit - greedy_seconds)
