@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
-from affiche.programmes.assemble import assemble_schedule
+from affiche.programmes.assemble import NoProgramme, checked_schedule
 from affiche.programmes.changes import Changes, compare_with_published, published_placements
 from affiche.programmes.errors import SpecError
 from affiche.programmes.loader import LoadedSpec, load_specs
@@ -21,7 +21,6 @@ from affiche.programmes.model import Spec
 from affiche.programmes.pins import apply_pins
 from affiche.programmes.schedule import Schedule, load_schedule, save_schedule
 from affiche.scheduler.check import check_schedule
-from affiche.scheduler.explain import explain_infeasible
 from affiche.scheduler.problem import Problem, build_problem, set_previous
 from affiche.scheduler.solve import SolveOptions, SolveResult, solve
 
@@ -94,28 +93,6 @@ def print_result(result: SolveResult, problem: Problem) -> None:
         say(f"  {family}: {cost:g}")
 
 
-def write_checked(loaded: LoadedSpec, result: SolveResult, problem: Problem, out: Path) -> Schedule:
-    unplaceable = {u.uid: u.reason for u in problem.unplaceable}
-    schedule = assemble_schedule(loaded.spec, result, unplaceable, loaded.warnings)
-    problems = check_schedule(loaded.spec, schedule)
-    if problems:
-        raise CommandError(
-            "internal error: the solved programme fails the independent check, not written:\n"
-            + "\n".join(f"  {p}" for p in problems[:30]),
-            EXIT_NO_PROGRAMME,
-        )
-    save_schedule(schedule, out)
-    return schedule
-
-
-def infeasible_message(problem: Problem) -> str:
-    reasons = explain_infeasible(problem)
-    lines = [f"  - {conflict.message}" for conflict in reasons]
-    return "no programme satisfies every hard constraint together" + (
-        ":\n" + "\n".join(lines) if lines else " (no smaller reason found)"
-    )
-
-
 def pinned_spec(spec: Spec, pins: list[str]) -> Spec:
     try:
         return apply_pins(spec, pins)
@@ -172,14 +149,13 @@ def solve_to(paths: Sequence[Path], out: Path, args: argparse.Namespace) -> Sche
     )
     result = solve(problem, options)
     print_result(result, problem)
-    if not result.has_solution:
-        if result.status == "infeasible":
-            raise CommandError(infeasible_message(problem), EXIT_NO_PROGRAMME)
-        raise CommandError(
-            f"no programme found within {args.time_limit:g}s (try a longer --time-limit)",
-            EXIT_NO_PROGRAMME,
+    try:
+        schedule = checked_schedule(
+            loaded.spec, problem, result, loaded.warnings, args.time_limit
         )
-    schedule = write_checked(loaded, result, problem, out)
+    except NoProgramme as error:
+        raise CommandError(str(error), EXIT_NO_PROGRAMME) from None
+    save_schedule(schedule, out)
     if replanning:
         print_changes(compare_with_published(out, schedule))
     for unplaced in schedule.unplaced:

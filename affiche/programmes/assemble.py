@@ -16,6 +16,9 @@ from affiche.programmes.schedule import (
     VenueInfo,
     occurrence_uid,
 )
+from affiche.scheduler.check import check_schedule
+from affiche.scheduler.explain import explain_infeasible
+from affiche.scheduler.problem import Problem
 from affiche.scheduler.solve import SolveResult
 from affiche.timeutil import programme_day, zone
 
@@ -134,3 +137,38 @@ def assemble_schedule(
         unplaced=unplaced,
         warnings=list(warnings or []),
     )
+
+
+class NoProgramme(Exception):
+    """Nothing to write: why, in the producer's words."""
+
+
+def infeasible_message(problem: Problem) -> str:
+    reasons = explain_infeasible(problem)
+    lines = [f"  - {conflict.message}" for conflict in reasons]
+    return "no programme satisfies every hard constraint together" + (
+        ":\n" + "\n".join(lines) if lines else " (no smaller reason found)"
+    )
+
+
+def checked_schedule(
+    spec: Spec, problem: Problem, result: SolveResult, warnings: list[str], time_limit: float
+) -> Schedule:
+    """The schedule of a solve, once the independent checker has passed it.
+
+    Raises NoProgramme when the solve has no programme (with the explanation when it is
+    infeasible) or when the checker finds a broken rule (a bug: nothing is written).
+    """
+    if not result.has_solution:
+        if result.status == "infeasible":
+            raise NoProgramme(infeasible_message(problem))
+        raise NoProgramme(f"no programme found within {time_limit:g}s (allow more time)")
+    unplaceable = {u.uid: u.reason for u in problem.unplaceable}
+    schedule = assemble_schedule(spec, result, unplaceable, warnings)
+    problems = check_schedule(spec, schedule)
+    if problems:
+        raise NoProgramme(
+            "internal error: the solved programme fails the independent check, not written:\n"
+            + "\n".join(f"  {p}" for p in problems[:30])
+        )
+    return schedule

@@ -15,9 +15,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Any
 
-from affiche.programmes.assemble import assemble_schedule
-from affiche.scheduler.check import check_schedule
-from affiche.scheduler.explain import explain_infeasible
+from affiche.programmes.assemble import NoProgramme, checked_schedule
 from affiche.scheduler.problem import build_problem
 from affiche.scheduler.solve import SolveOptions, solve
 from affiche.web.errors import BadSpec
@@ -87,19 +85,11 @@ def _pipeline(job: SolveJob, say: Any) -> tuple[dict[str, Any], str]:
     )
     result = solve(problem, options)
     say(f"status: {result.status}")
-    if result.status == "infeasible":
-        reasons = [conflict.message for conflict in explain_infeasible(problem)]
-        raise SolveFailed(
-            "no programme satisfies every hard constraint together"
-            + (": " + "; ".join(reasons) if reasons else "")
-        )
-    if not result.has_solution:
-        raise SolveFailed(f"no programme: solver status {result.status}")
-    unplaceable = {u.uid: u.reason for u in problem.unplaceable}
-    schedule = assemble_schedule(spec, result, unplaceable, loaded.warnings + pin_warnings)
-    problems = check_schedule(spec, schedule)
-    if problems:
-        raise SolveFailed("the programme fails the independent check: " + "; ".join(problems[:5]))
+    warnings = loaded.warnings + pin_warnings
+    try:
+        schedule = checked_schedule(spec, problem, result, warnings, job.time_limit)
+    except NoProgramme as error:
+        raise SolveFailed(str(error)) from None
     summary = {
         "status": result.status,
         "objective": result.objective,
