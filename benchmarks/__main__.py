@@ -34,7 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="a fast subset, 10 s limit")
     p.add_argument("--only", metavar="PATTERN", help="instances matching a glob or substring")
     p.add_argument("--instance", action="append", default=[], metavar="NAME",
-                   help="run this instance by name (repeatable; also gen/N, grid/N)")
+                   help="run this instance by name (repeatable; also gen/N, grid/N, "
+                        "grid/N@FILE, grid@FILE)")
     p.add_argument("--time-limit", type=float, default=None, metavar="S",
                    help=f"solver limit per run (default {FULL_TIME_LIMIT:g}, "
                         f"--quick {QUICK_TIME_LIMIT:g})")
@@ -115,6 +116,13 @@ def measure_all(instances: list[Instance], args: argparse.Namespace, limit: floa
     peer_ok = conference_scheduler_note() is None
     for instance in instances:
         print(f"{instance.name}", flush=True)
+        if instance.prepare is not None:
+            try:
+                instance.prepare()
+            except (OSError, ValueError) as error:
+                print(f"  cannot build it: {error}", flush=True)
+                records.append(_failed(instance.name, "affiche", "error", str(error)))
+                continue
         jobs: list[tuple[str, float, float]] = [("affiche", limit, limit * 2 + 120)] * args.runs
         if not args.no_peers:
             jobs.append(("baseline", limit, limit * 2 + 120))

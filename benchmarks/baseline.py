@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
+from affiche.scheduler.cpsat import STATUS_NAMES
 from affiche.scheduler.problem import Occurrence, Problem
-from affiche.scheduler.solve import STATUS_NAMES
 from affiche.scheduler.spans import start_ranges
 
 

@@ -1,7 +1,8 @@
 """The benchmark instances, by name; each builds a validated `Spec` on demand.
 
 Names: `bundled`, `real/<schedule>/track`, `real/<schedule>/any-room`, `gen/<items>`,
-`grid/<events>` (grid-shaped instances also run by conference_scheduler, see `grid.py`).
+`grid/<events>`, `grid/<events>@<file>`, `grid@<file>` (grid-shaped instances also run by
+conference_scheduler, see `grid.py`; the file is any programme the loader reads).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class Instance:
     group: str  # bundled, real-track, real-any-room, generated, grid
     build: Callable[[], Spec]
     size_hint: int = 0  # items, for ordering and plotting before anything is built
+    prepare: Callable[[], object] | None = None  # run once in the harness, before timing
 
 
 def data_dir() -> Path:
@@ -81,10 +83,22 @@ def _generated(size: int) -> Instance:
     return Instance(f"gen/{size}", "generated", lambda: generated_spec(size), size)
 
 
-def _grid(size: int) -> Instance:
-    from benchmarks.grid import grid_spec
+def grid_name(name: str) -> tuple[int | None, Path | None] | None:
+    """`grid/160` -> (160, None); `grid/160@a.xml` -> (160, a.xml); `grid@a.xml` ->
+    (None, a.xml); None for a name that is not a grid."""
+    head, _, source = name.partition("@")
+    kind, _, size = head.partition("/")
+    if kind != "grid" or (size and not size.isdigit()) or (not size and not source):
+        return None
+    return (int(size) if size else None), (Path(source) if source else None)
 
-    return Instance(f"grid/{size}", "grid", lambda: grid_spec(size), size)
+
+def _grid(name: str) -> Instance:
+    from benchmarks.grid import grid_spec, make_grid
+
+    count, source = grid_name(name) or (None, None)
+    return Instance(name, "grid", lambda: grid_spec(make_grid(count, source)), count or 0,
+                    prepare=lambda: make_grid(count, source))
 
 
 def all_instances(quick: bool = False) -> list[Instance]:
@@ -94,20 +108,20 @@ def all_instances(quick: bool = False) -> list[Instance]:
         instances += _real(path)
     sizes = QUICK_GENERATED_SIZES if quick else GENERATED_SIZES
     instances += [_generated(size) for size in sizes]
-    instances += [_grid(size) for size in (QUICK_GRID_SIZES if quick else GRID_SIZES)]
+    instances += [_grid(f"grid/{size}") for size in (QUICK_GRID_SIZES if quick else GRID_SIZES)]
     return instances
 
 
 def find_instance(name: str) -> Instance:
-    """Any known instance by name (also sizes outside the default series: gen/N, grid/N)."""
+    """Any known instance by name (also outside the default series: gen/N, grid/N[@FILE])."""
     for instance in all_instances():
         if instance.name == name:
             return instance
     kind, _, size = name.partition("/")
     if kind == "gen" and size.isdigit():
         return _generated(int(size))
-    if kind == "grid" and size.isdigit():
-        return _grid(int(size))
+    if grid_name(name) is not None:
+        return _grid(name)
     raise KeyError(f"no benchmark instance named {name!r}")
 
 

@@ -65,11 +65,13 @@ def _check(spec: Any, problem: Any, result: Any) -> int:
 
 def _grid_violations(name: str, result: Any) -> int | None:
     """Grid instances: hard violations counted by the checker shared with the peer."""
-    if not name.startswith("grid/"):
-        return None
     from benchmarks.grid import affiche_assignment, make_grid, violations
+    from benchmarks.instances import grid_name
 
-    grid = make_grid(int(name.split("/")[1]))
+    parsed = grid_name(name)
+    if parsed is None:
+        return None
+    grid = make_grid(*parsed)
     return violations(grid, affiche_assignment(grid, result.chosen))
 
 
@@ -117,11 +119,12 @@ def run_baseline(name: str, time_limit: float) -> dict[str, Any]:
 
 def run_conference_scheduler(name: str, time_limit: float) -> dict[str, Any]:
     from benchmarks.grid import make_grid, solve_with_conference_scheduler
+    from benchmarks.instances import grid_name
 
-    kind, _, size = name.partition("/")
-    if kind != "grid":
-        raise ValueError("conference_scheduler runs only the grid/N instances")
-    grid = make_grid(int(size))
+    parsed = grid_name(name)
+    if parsed is None:
+        raise ValueError("conference_scheduler runs only the grid instances")
+    grid = make_grid(*parsed)
     loaded = _since_start()
     out: dict[str, Any] = {"load_s": loaded, "items": len(grid.events),
                            "occurrences": len(grid.events), "venues": 5}

@@ -14,7 +14,7 @@ if str(ROOT) not in sys.path:  # `benchmarks/` is beside the package, not instal
 
 from benchmarks.__main__ import main  # noqa: E402
 from benchmarks.grid import Grid, GridEvent, violations  # noqa: E402
-from benchmarks.instances import matches  # noqa: E402
+from benchmarks.instances import grid_name, matches  # noqa: E402
 from benchmarks.report import TABLE_HEAD, fit_slope  # noqa: E402
 
 
@@ -75,3 +75,30 @@ def test_conference_scheduler_side_by_side(tmp_path: Path) -> None:
     text = (tmp_path / "latest.md").read_text(encoding="utf-8")
     assert _row(text, "grid/40", "affiche")[11] == "0"
     assert _row(text, "grid/40", "conference-scheduler")[11] == "0"
+
+
+def test_grid_names() -> None:
+    assert grid_name("grid/160") == (160, None)
+    assert grid_name("grid/160@talks.xml") == (160, Path("talks.xml"))
+    assert grid_name("grid@talks.xml") == (None, Path("talks.xml"))
+    assert grid_name("grid") is None and grid_name("grid/x") is None
+    assert grid_name("gen/160") is None
+
+
+def test_grid_from_any_programme_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An unseen programme becomes a grid once; timed runs read the small JSON copy."""
+    from benchmarks import grid as grid_module
+    from tests.builders import festival, item, spec_data, write_yaml
+
+    monkeypatch.setattr(grid_module, "CACHE", tmp_path / "cache")
+    items = [item(f"t{n}", artists=[f"p{n % 3}"]) for n in range(6)] + [item("long", 90)]
+    source = write_yaml(tmp_path / "talks.yaml", spec_data(festivals=[festival(items=items)],
+                                                           artists=[{"id": f"p{n}", "name": "P"}
+                                                                    for n in range(3)]))
+    built = grid_module.make_grid(None, source)
+    assert [e.id for e in built.events] == [f"t{n}" for n in range(6)]  # "long" > 1 h
+    assert built.events[4].persons == ("p1",)
+    assert len(list((tmp_path / "cache").glob("*.json"))) == 1
+    assert grid_module.make_grid(None, source) == built  # read back from the copy
+    with pytest.raises(ValueError, match="6 events of at most 60 min, 7 wanted"):
+        grid_module.make_grid(7, source)
