@@ -127,6 +127,7 @@ def measure_all(instances: list[Instance], args: argparse.Namespace, limit: floa
         if not args.no_peers:
             jobs.append(("baseline", limit, limit * 2 + 120))
             if instance.group == "grid" and peer_ok:
+                jobs.append(("affiche-cpsat", limit, limit * 2 + 120))
                 jobs.append(("conference-scheduler", args.peer_timeout, args.peer_timeout + 60))
         for solver, solver_limit, timeout in jobs:
             record = run_process(instance.name, solver, solver_limit, timeout)

@@ -14,6 +14,7 @@ class SolveOptions:
     allow_unplaced: bool = False
     seed: int = 0
     progress: Callable[[str], None] | None = None
+    shortcut: bool = True  # False: always CP-SAT (the benchmarks measure the model so)
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     unknown or invalid."""
     options = options or SolveOptions()
     started = time.perf_counter()
-    if not has_objective(problem):
+    if options.shortcut and not has_objective(problem):
         result = complete_greedy_programme(problem, started)
         if result is not None:
             return result

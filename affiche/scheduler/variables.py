@@ -29,6 +29,7 @@ class Variables:
         self._busy_interval: dict[str, cp_model.IntervalVar] = {}
         self._day: dict[str, cp_model.IntVar | int] = {}
         self._venue_index: dict[str, cp_model.IntVar | int] = {}
+        self._venue_code: dict[str, cp_model.IntVar | int] = {}
         self._venue_number = {venue: n for n, venue in enumerate(problem.venues, start=1)}
         for occ in problem.occurrences:
             self._create(occ, allow_unplaced)
@@ -100,12 +101,22 @@ class Variables:
                 self._venue_index[uid] = index
         return self._venue_index[uid]
 
-    def venue_code(self, uid: str) -> cp_model.LinearExprT:
-        """A number that identifies the chosen venue across all occurrences."""
-        return sum(
-            self._venue_number[o.venue] * self.is_at(uid, o.venue)
-            for o in self.occurrences[uid].options
-        )
+    def venue_code(self, uid: str) -> cp_model.IntVar | int:
+        """A number that identifies the chosen venue across all occurrences (one variable
+        per occurrence, made on first use, so that comparing two is a two-term constraint)."""
+        if uid not in self._venue_code:
+            options = self.occurrences[uid].options
+            numbers = [self._venue_number[o.venue] for o in options]
+            if len(options) == 1:
+                self._venue_code[uid] = numbers[0]
+            else:
+                code = self.model.new_int_var_from_domain(  # 0: left out (--allow-unplaced)
+                    cp_model.Domain.from_values([0, *numbers]), f"venue_code[{uid}]"
+                )
+                at = [self.is_at(uid, o.venue) for o in options]
+                self.model.add(code == sum(n * a for n, a in zip(numbers, at, strict=True)))
+                self._venue_code[uid] = code
+        return self._venue_code[uid]
 
     def venue_interval(self, uid: str, venue: str) -> cp_model.IntervalVar | None:
         return self._venue_interval.get((uid, venue))
