@@ -17,7 +17,6 @@ from affiche.programmes.schedule import (
     occurrence_uid,
 )
 from affiche.scheduler.check import check_schedule
-from affiche.scheduler.explain import explain_infeasible
 from affiche.scheduler.problem import Problem
 from affiche.scheduler.solve import SolveResult
 from affiche.timeutil import programme_day, zone
@@ -144,6 +143,8 @@ class NoProgramme(Exception):
 
 
 def infeasible_message(problem: Problem) -> str:
+    from affiche.scheduler.explain import explain_infeasible  # loads CP-SAT: only when needed
+
     reasons = explain_infeasible(problem)
     lines = [f"  - {conflict.message}" for conflict in reasons]
     return "no programme satisfies every hard constraint together" + (

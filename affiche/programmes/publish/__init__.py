@@ -10,7 +10,18 @@
 - `DIR/versions/NNNN.json`, the record later versions compare against.
 """
 
-from affiche.programmes.publish.engine import PublishResult, publish_directory
+from typing import Any
+
 from affiche.programmes.publish.versions import PublishError
 
 __all__ = ["PublishError", "PublishResult", "publish_directory"]
+
+
+def __getattr__(name: str) -> Any:
+    """The publishers (Jinja2, WeasyPrint, icalendar) load on first use, so that reading
+    the published versions (every re-plan does) stays cheap."""
+    if name in ("PublishResult", "publish_directory"):
+        from affiche.programmes.publish import engine
+
+        return getattr(engine, name)
+    raise AttributeError(name)
