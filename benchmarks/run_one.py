@@ -39,6 +39,7 @@ def _sizes(problem: Any) -> dict[str, int]:
         "occurrences": len(problem.occurrences) + len(problem.unplaceable),
         "venues": len(problem.venues),
         "unplaceable": len(problem.unplaceable),
+        "candidates": sum(len(occ.options) for occ in problem.occurrences),
     }
 
 
