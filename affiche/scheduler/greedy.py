@@ -116,6 +116,25 @@ class Greedy:
 
     def _place_timed(self, occ: Occurrence) -> None:
         earliest = self._earliest(occ)
+        spread = self._day_after_previous_repeat(occ)
+        if spread is not None and self._try_from(occ, max(earliest, spread)):
+            return
+        self._try_from(occ, earliest)
+
+    def _day_after_previous_repeat(self, occ: Occurrence) -> int | None:
+        """Where a repeat should start looking when repeats on one day cost something: the
+        next programme day after the previous repeat's (None: no such day, or no cost)."""
+        if occ.pinned or occ.number == 1 or not self.problem.weights.repeat_same_day:
+            return None
+        previous = next((o for o in self.by_item[occ.item] if o.number == occ.number - 1), None)
+        if previous is None or previous.uid not in self.placed:
+            return None
+        days = self.problem.days[occ.festival]
+        day = self.problem.day_of(occ.festival, self.placed[previous.uid][1])
+        return days[day + 1].start if day is not None and day + 1 < len(days) else None
+
+    def _try_from(self, occ: Occurrence, earliest: int) -> bool:
+        """Place `occ` at its earliest fit from `earliest` (preferred venues first)."""
         best: tuple[int, int, str] | None = None
         for option in occ.options:
             start = self._first_fit(occ, option, earliest)
@@ -125,9 +144,10 @@ class Greedy:
             if best is None or (preferred, start) < best[:2]:
                 best = (preferred, start, option.venue)
         if best is None:
-            return
+            return False
         _, start, venue = best
         self._take(occ, venue, start)
+        return True
 
     def _first_fit(self, occ: Occurrence, option: Option, earliest: int) -> int | None:
         changeover = self.problem.venues[option.venue].changeover

@@ -1,7 +1,9 @@
 """Soft constraint families: each returns named, weighted terms of the objective.
 
 A term's expression counts violations (0 when satisfied), so the report can say, family by
-family, what the programme gave up and where.
+family, what the programme gave up and where. Each violation literal is tied to its cause
+both ways (set exactly when violated): a one-way link lets a solution that is not optimal
+carry a literal at 1 for a violation that is not there, and the report would list it.
 """
 
 from __future__ import annotations
@@ -50,10 +52,13 @@ def preferred_hours(problem: Problem, v: Variables) -> list[Term]:
             continue
         inside = v.model.new_bool_var(f"in_preferred_hours[{occ.uid}]")
         ranges = start_ranges(occ.preferred_spans, 0)
-        v.model.add_linear_expression_in_domain(
-            v.start_of(occ.uid), domain_of(tuple((a, b - 1) for a, b in ranges))
-        ).only_enforce_if(inside)
+        preferred = domain_of(tuple((a, b - 1) for a, b in ranges))
+        start = v.start_of(occ.uid)
+        v.model.add_linear_expression_in_domain(start, preferred).only_enforce_if(inside)
         outside = v.model.new_bool_var(f"outside_preferred_hours[{occ.uid}]")
+        v.model.add_linear_expression_in_domain(start, preferred.complement()).only_enforce_if(
+            outside
+        )
         v.model.add(inside + outside == v.is_placed(occ.uid))
         terms.append(Term("preferred hours", occ.uid, weight, outside))
     return terms
@@ -75,6 +80,8 @@ def audience_clashes(problem: Problem, v: Variables) -> list[Term]:
         clash = v.model.new_bool_var(f"clash[{first},{second}]")
         v.model.add(v.start_of(second) >= v.end_of(first)).only_enforce_if(before)
         v.model.add(v.start_of(first) >= v.end_of(second)).only_enforce_if(after)
+        v.model.add(v.start_of(second) < v.end_of(first)).only_enforce_if(clash)
+        v.model.add(v.start_of(first) < v.end_of(second)).only_enforce_if(clash)
         v.model.add_exactly_one(before, after, clash)
         terms.append(Term("audience clash", f"{first} / {second}", weight, clash))
     return terms
@@ -140,6 +147,7 @@ def repeats_on_one_day(problem: Problem, v: Variables) -> list[Term]:
                 continue
             same = v.model.new_bool_var(f"same_day[{a.uid},{b.uid}]")
             v.model.add(day_a != day_b).only_enforce_if(~same)
+            v.model.add(day_a == day_b).only_enforce_if(same)
             terms.append(Term("repeat on one day", label, weight, same))
     return terms
 
@@ -159,8 +167,15 @@ def stability(problem: Problem, v: Variables) -> list[Term]:
         else:
             if not isinstance(at, int):
                 v.model.add_implication(kept, at)
+            same_place = [at] if not isinstance(at, int) else []
             if not occ.installation:
-                v.model.add(v.start_of(occ.uid) == start).only_enforce_if(kept)
+                same_start = v.model.new_bool_var(f"same_start[{occ.uid}]")
+                v.model.add(v.start_of(occ.uid) == start).only_enforce_if(same_start)
+                v.model.add(v.start_of(occ.uid) != start).only_enforce_if(~same_start)
+                v.model.add_implication(kept, same_start)
+                same_place.append(same_start)
+            # kept exactly when both venue and start are the published ones
+            v.model.add_bool_or([kept, *(~literal for literal in same_place)])
         factor = 1 + 2 * occ.headliner + len(occ.artists)
         terms.append(Term("moved", occ.uid, problem.weights.moved * factor, 1 - kept))
     return terms

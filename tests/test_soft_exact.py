@@ -1,0 +1,63 @@
+"""The cost a solve reports is the cost of the programme it returns, even a programme that is
+not optimal: each soft literal is set exactly when its violation is there.
+
+The first solution (the greedy programme completed by propagation, with no objective to
+push the literals down) is where a one-way link showed: repeats reported on one day that
+were on two."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import combinations
+
+import pytest
+
+from affiche.programmes.generate import generate_spec
+from affiche.programmes.model import Spec
+from affiche.scheduler.cpsat import _read_solution, build_model, complete_hint
+from affiche.scheduler.problem import Problem, build_problem
+from affiche.scheduler.result import SolveResult
+
+
+def _day(problem: Problem, result: SolveResult, uid: str, festival: str) -> int | None:
+    return problem.day_of(festival, problem.clock.ceil(result.chosen[uid].start))
+
+
+def recomputed_costs(problem: Problem, result: SolveResult) -> dict[str, float]:
+    """Repeats on one day, audience clashes and hotel nights, counted from the placements."""
+    w = problem.weights
+    timed = [o for o in problem.occurrences if not o.installation]
+    by_item, by_artist = defaultdict(list), defaultdict(list)
+    for occ in timed:
+        by_item[occ.item].append(occ)
+        for artist in occ.bound_artists:
+            by_artist[(artist, occ.festival)].append(occ)
+    repeats = sum(
+        _day(problem, result, a.uid, a.festival) == _day(problem, result, b.uid, b.festival)
+        for occs in by_item.values() for a, b in combinations(occs, 2)
+    )
+    clashes = 0
+    for a, b in combinations(timed, 2):
+        if a.item != b.item and set(a.tags) & set(b.tags):
+            first, second = result.chosen[a.uid], result.chosen[b.uid]
+            clashes += first.start < second.end and second.start < first.end
+    nights = 0
+    for occs in by_artist.values():
+        days = [_day(problem, result, o.uid, o.festival) for o in occs]
+        nights += max(days) - min(days) if len(days) > 1 else 0
+    return {"repeat on one day": w.repeat_same_day * repeats,
+            "audience clash": w.audience_clash * clashes, "hotel nights": w.hotel_nights * nights}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_first_solution_reports_its_true_cost(seed: int) -> None:
+    problem = build_problem(Spec.model_validate(generate_spec(60, seed)))
+    variables, terms = build_model(problem, allow_unplaced=False)
+    first = complete_hint(variables.model, 10.0)
+    assert first is not None
+    result = SolveResult(status="feasible")
+    _read_solution(result, problem, variables, terms, first, bound=None)
+    expected = recomputed_costs(problem, result)
+    assert sum(expected.values()) > 0  # the instance does pay something
+    for family, cost in expected.items():
+        assert result.terms.get(family, 0) == cost, family
