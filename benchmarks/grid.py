@@ -3,12 +3,13 @@
 The events and their speakers are the first N events of at most an hour of a programme:
 FOSDEM 2026 by default (a seeded synthetic conference when the data is missing), or any
 file the loader reads (`grid/160@talks.xml`; `grid@programme.yaml` takes all its short
-events). The grid is 5 rooms x 4 days x K one-hour slots from 09:00 (K gives about 25 %
-spare slots). Every event takes exactly one slot; two events sharing a speaker may not run
-at the same time. For affiche the grid becomes a spec with one-hour items, one-hour grains,
-no walking time and every soft weight at 0 (pure feasibility, as conference_scheduler
-without an objective), so both solve exactly the same problem; the same checker
-(`violations`) counts hard violations in both answers.
+events). The grid is R rooms x 4 days x K one-hour slots from 09:00, with about 25 % spare
+slots: 5 rooms while K fits in a 09:00-21:00 day (up to 192 events), more beyond. Every
+event takes exactly one slot; two events sharing a speaker may not run at the same time.
+For affiche the grid becomes a spec with one-hour items, one-hour grains, no walking time
+and every soft weight at 0 (pure feasibility, as conference_scheduler without an
+objective), so both solve exactly the same problem; the same checker (`violations`) counts
+hard violations in both answers.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from typing import Any
 
 from affiche.programmes.model import Spec
 
-ROOMS = 5
+ROOMS = 5  # at least
 DAYS = 4
+LAST_HOUR = 21
 SLOT_MINUTES = 60
 FIRST_HOUR = 9
 SPARE = 1.25
@@ -47,10 +49,11 @@ class Grid:
     events: tuple[GridEvent, ...]
     slots_per_day: int
     source: str
+    room_count: int = ROOMS
 
     @property
     def rooms(self) -> list[str]:
-        return [f"room-{n}" for n in range(ROOMS)]
+        return [f"room-{n}" for n in range(self.room_count)]
 
     @property
     def days(self) -> list[date]:
@@ -104,14 +107,14 @@ def _build_grid(count: int | None, source: Path | None) -> Grid:
     else:
         wanted = count or 160
         events, described = _synthetic_events(wanted), f"synthetic conference, {wanted} events"
-    per_day = max(2, math.ceil(len(events) * SPARE / (ROOMS * DAYS)))
-    if FIRST_HOUR + per_day >= 24:
-        raise ValueError(f"{len(events)} events: too many for {ROOMS} rooms x {DAYS} days")
-    return Grid(tuple(events), per_day, described)
+    slots = math.ceil(len(events) * SPARE)
+    rooms = max(ROOMS, math.ceil(slots / (DAYS * (LAST_HOUR - FIRST_HOUR))))
+    per_day = max(2, math.ceil(slots / (rooms * DAYS)))
+    return Grid(tuple(events), per_day, described, rooms)
 
 
 def _cache_file(count: int | None, source: Path | None) -> Path:
-    key = f"{count}|{source.resolve() if source else SOURCE}"
+    key = f"v2|{count}|{source.resolve() if source else SOURCE}"
     if source is not None and source.is_file():
         key += f"|{source.stat().st_mtime_ns}|{source.stat().st_size}"
     digest = hashlib.sha256(key.encode()).hexdigest()[:12]
@@ -134,13 +137,13 @@ def make_grid(count: int | None, source: Path | None = None) -> Grid:
 
 
 def grid_to_json(grid: Grid) -> dict[str, Any]:
-    return {"source": grid.source, "slots_per_day": grid.slots_per_day,
+    return {"source": grid.source, "slots_per_day": grid.slots_per_day, "rooms": grid.room_count,
             "events": [{"id": e.id, "persons": list(e.persons)} for e in grid.events]}
 
 
 def grid_from_json(data: dict[str, Any]) -> Grid:
     events = tuple(GridEvent(e["id"], tuple(e["persons"])) for e in data["events"])
-    return Grid(events, int(data["slots_per_day"]), str(data["source"]))
+    return Grid(events, int(data["slots_per_day"]), str(data["source"]), int(data["rooms"]))
 
 
 def grid_spec_data(grid: Grid) -> dict[str, Any]:

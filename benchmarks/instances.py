@@ -17,7 +17,7 @@ from affiche.programmes.model import Spec
 
 GENERATED_SIZES = (250, 500, 1000, 2000, 4000)
 QUICK_GENERATED_SIZES = (250, 500)
-GRID_SIZES = (40, 80, 160, 200)  # 200: the most a 5-room, 4-day grid holds
+GRID_SIZES = (40, 80, 160, 200, 400)
 QUICK_GRID_SIZES = (40, 80)
 GENERATOR_SEED = 1
 SCHEDULE_SUFFIXES = (".xml", ".json")

@@ -128,7 +128,7 @@ def run_conference_scheduler(name: str, time_limit: float) -> dict[str, Any]:
     grid = make_grid(*parsed)
     loaded = _since_start()
     out: dict[str, Any] = {"load_s": loaded, "items": len(grid.events),
-                           "occurrences": len(grid.events), "venues": 5}
+                           "occurrences": len(grid.events), "venues": grid.room_count}
     out.update(solve_with_conference_scheduler(grid, time_limit))
     out.update(final_s=_since_start(), peak_mb=_peak_mb(), objective=0.0)
     out["first_feasible_s"] = out["final_s"] if out["status"] == "feasible" else None
