@@ -9,6 +9,7 @@ it cannot place is simply left without a hint.
 
 from __future__ import annotations
 
+from bisect import bisect_right, insort
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -17,7 +18,7 @@ from affiche.scheduler.problem import Occurrence, Option, Problem
 
 @dataclass
 class _Board:
-    """What is taken so far: venue time, artist time, installation slots."""
+    """What is taken so far: venue time (sorted, disjoint), artist time, installation slots."""
 
     venue_busy: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
     artist_busy: dict[str, list[tuple[int, int, str]]] = field(
@@ -88,7 +89,7 @@ class Greedy:
     def _take(self, occ: Occurrence, venue: str, start: int) -> None:
         self.placed[occ.uid] = (venue, start)
         changeover = self.problem.venues[venue].changeover
-        self.board.venue_busy[venue].append((start, start + occ.duration + changeover))
+        insort(self.board.venue_busy[venue], (start, start + occ.duration + changeover))
         for artist in occ.bound_artists:
             self.board.artist_busy[artist].append((start, start + occ.duration, venue))
 
@@ -162,10 +163,10 @@ class Greedy:
 
     def _conflict(self, occ: Occurrence, venue: str, start: int, changeover: int) -> int | None:
         """None if `start` works, else a later start worth trying."""
+        free = self._venue_free_from(venue, start, occ.duration + changeover)
+        if free != start:
+            return free
         end = start + occ.duration
-        for busy_start, busy_end in self.board.venue_busy[venue]:
-            if busy_start < end + changeover and start < busy_end:
-                return busy_end
         for artist in occ.bound_artists:
             for busy_start, busy_end, where in self.board.artist_busy[artist]:
                 there = self.problem.travel_between(where, venue)
@@ -173,6 +174,16 @@ class Greedy:
                 if busy_start < end + back and start < busy_end + there:
                     return busy_end + there
         return self._day_conflict(occ, start)
+
+    def _venue_free_from(self, venue: str, start: int, length: int) -> int:
+        """The earliest start from `start` at which `length` grains overlap nothing booked
+        at `venue`: past every booking in the way at once, not one call per booking."""
+        busy = self.board.venue_busy[venue]
+        index = bisect_right(busy, start, key=lambda booking: booking[1])  # ends are sorted
+        while index < len(busy) and busy[index][0] < start + length:
+            start = max(start, busy[index][1])
+            index += 1
+        return start
 
     def _day_conflict(self, occ: Occurrence, start: int) -> int | None:
         day = self.problem.day_of(occ.festival, start)
