@@ -79,26 +79,32 @@ def complete_hint(model: cp_model.CpModel, time_limit: float) -> cp_model.CpSolv
 
     CP-SAT takes a complete, feasible hint as its first solution at once; a partial one
     it must repair, which on large festivals can take longer than the whole time limit.
-    The hinted values are fixed in a copy of the model, solved by propagation. The
-    returned solver holds that complete programme (the copy keeps variable indices, so it
-    reads the original model's variables); None when the hint is incomplete or infeasible.
+    The hinted variables' domains are narrowed to their values in a copy of the model,
+    solved by propagation. The returned solver holds that complete programme (the copy
+    keeps variable indices, so it reads the original model's variables); None when the
+    hint is incomplete or infeasible. The protos are edited directly: one constraint or
+    one `add_hint` call per variable took three times as long on 2,000 items.
     """
     proto = model.proto
     if not proto.solution_hint.vars:
         return None
     fixed = model.clone()
+    variables = fixed.proto.variables
     for index, value in zip(proto.solution_hint.vars, proto.solution_hint.values, strict=True):
-        fixed.add(fixed.get_int_var_from_proto_index(index) == value)
+        if index < 0:  # a negated literal
+            index, value = -index - 1, 1 - value
+        domain = variables[index].domain
+        domain.clear()
+        domain.extend([value, value])
     fixed.clear_objective()
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = 1
     if solver.solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None
-    values = solver.response_proto.solution
     model.clear_hints()
-    for index in range(len(proto.variables)):
-        model.add_hint(model.get_int_var_from_proto_index(index), values[index])
+    proto.solution_hint.vars.extend(range(len(proto.variables)))
+    proto.solution_hint.values.extend(solver.response_proto.solution)
     return solver
 
 

@@ -50,10 +50,11 @@ class Variables:
             domain_of(tuple((a, b - 1) for a, b in union)), f"start[{occ.uid}]"
         )
         self._start[occ.uid] = start
+        everywhere = sum(b - a for a, b in union)
         for option in occ.options:
             at = self._at[(occ.uid, option.venue)]
             own = ranges[option.venue]
-            if normalise((a, b + 1) for a, b in own) != union:
+            if sum(b + 1 - a for a, b in own) != everywhere:  # own ⊆ union: fewer starts
                 model.add_linear_expression_in_domain(start, domain_of(own)).only_enforce_if(at)
             changeover = self.problem.venues[option.venue].changeover
             self._venue_interval[(occ.uid, option.venue)] = self._interval(
