@@ -7,9 +7,11 @@ the occurrence is unplaceable before any solving, and the reason names the famil
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from affiche.programmes.model import Artist, Festival, Item
 from affiche.programmes.schedule import occurrence_uid
@@ -32,9 +34,9 @@ class Frame:
     clock: Clock
     days: list[Day]
     artists: dict[str, Artist]
-    _cache: dict[tuple[str, str], Spans] = field(default_factory=dict)
+    _cache: dict[tuple[str, str], Any] = field(default_factory=dict)
 
-    def cached(self, key: tuple[str, str], compute: Callable[[], Spans]) -> Spans:
+    def cached(self, key: tuple[str, str], compute: Callable[[], Any]) -> Any:
         if key not in self._cache:
             self._cache[key] = compute()
         return self._cache[key]
@@ -223,6 +225,45 @@ def _preferred_spans(frame: Frame, item: Item) -> Spans:
     )
 
 
+# Item fields no family above reads: items that differ only in these share their options.
+# Any other field (a new one too) keeps items apart, so the cache can only miss, never lie.
+NOT_READ_BY_FAMILIES = {
+    "id", "title", "description", "occurrences", "artists", "preferred_venues",
+    "preferred_hours", "after", "same_day_as", "not_same_day_as", "tags", "priority",
+    "headliner", "track", "language",
+}
+
+
+def domain_key(frame: Frame, item: Item) -> str:
+    """What the families read of `item` (its artists only through their availability)."""
+    data = item.model_dump(mode="json", exclude=NOT_READ_BY_FAMILIES)
+    data["availability"] = [
+        frame.artists[a].model_dump(mode="json", include={"availability", "timezone"})
+        for a in item.artists
+        if frame.artists[a].availability
+    ]
+    return json.dumps(data, sort_keys=True)
+
+
+def venue_options(
+    frame: Frame, item: Item, duration: int, pinned: Spans | None
+) -> tuple[list[Option], list[str]]:
+    """Every venue where the item may go with what is left there, and why the others
+    are out; computed once for all items the families see alike (`domain_key`)."""
+
+    def compute() -> tuple[list[Option], list[str]]:
+        options, reasons = [], []
+        for venue in frame.festival.venues:
+            spans, reason = venue_option(frame, item, venue, duration, pinned)
+            if spans:
+                options.append(Option(venue.id, spans))
+            elif reason:
+                reasons.append(reason)
+        return options, reasons
+
+    return frame.cached(("options", domain_key(frame, item)), compute)
+
+
 def item_occurrences(
     frame: Frame, item: Item, loc: Loc
 ) -> tuple[list[Occurrence], list[Unplaceable]]:
@@ -235,13 +276,7 @@ def item_occurrences(
         uid = occurrence_uid(frame.festival.id, item.id, number)
         pinned = _pinned_start(frame, item, number, duration)
         this_one = _with_own_pins(item, number)
-        options, reasons = [], []
-        for venue in frame.festival.venues:
-            spans, reason = venue_option(frame, this_one, venue, duration, pinned)
-            if spans:
-                options.append(Option(venue.id, spans))
-            elif reason:
-                reasons.append(reason)
+        options, reasons = venue_options(frame, this_one, duration, pinned)
         if not options:
             unplaceable.append(Unplaceable(uid, item.id, loc, _explain(item, reasons)))
             continue
