@@ -1,15 +1,16 @@
 """Grid-shaped instances that both affiche and PyCon UK's conference_scheduler can express.
 
-The events and their speakers are the first N events of at most an hour of a programme:
-FOSDEM 2026 by default (a seeded synthetic conference when the data is missing), or any
-file the loader reads (`grid/160@talks.xml`; `grid@programme.yaml` takes all its short
-events). The grid is R rooms x 4 days x K one-hour slots from 09:00, with about 25 % spare
-slots: 5 rooms while K fits in a 09:00-21:00 day (up to 192 events), more beyond. Every
-event takes exactly one slot; two events sharing a speaker may not run at the same time.
-For affiche the grid becomes a spec with one-hour items, one-hour grains, no walking time
-and every soft weight at 0 (pure feasibility, as conference_scheduler without an
-objective), so both solve exactly the same problem; the same checker (`violations`) counts
-hard violations in both answers.
+The events and their speakers are the first N timed events of a programme: FOSDEM 2026 by
+default (a seeded synthetic conference when the data is missing), or any file the loader
+reads (`grid/160@talks.xml`; `grid@programme.yaml` takes all its timed events). The grid is
+R rooms x 4 days x K slots from 09:00, with about 25 % spare slots: 5 rooms while K fits in
+a 09:00-21:00 day, more beyond. Slots last an hour, or as long as the longest event rounded
+up to half an hour (conference_scheduler puts an event only in a slot at least as long).
+Every event takes exactly one slot; two events sharing a speaker may not run at the same
+time. For affiche the grid becomes a spec with slot-long items, slot-long grains (at most
+an hour), no walking time and every soft weight at 0 (pure feasibility, as
+conference_scheduler without an objective), so both solve exactly the same problem; the
+same checker (`violations`) counts hard violations in both answers.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ CACHE = Path(__file__).resolve().parent / "results" / "instances"
 class GridEvent:
     id: str
     persons: tuple[str, ...]
+    minutes: int = SLOT_MINUTES
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,7 @@ class Grid:
     slots_per_day: int
     source: str
     room_count: int = ROOMS
+    slot_minutes: int = SLOT_MINUTES
 
     @property
     def rooms(self) -> list[str]:
@@ -62,7 +65,8 @@ class Grid:
     def slots(self) -> list[tuple[str, datetime]]:
         """(room, naive UTC start) of every slot, in a fixed order."""
         return [
-            (room, datetime.combine(day, datetime.min.time()) + timedelta(hours=FIRST_HOUR + k))
+            (room, datetime.combine(day, datetime.min.time())
+             + timedelta(minutes=FIRST_HOUR * 60 + k * self.slot_minutes))
             for day in self.days
             for room in self.rooms
             for k in range(self.slots_per_day)
@@ -70,16 +74,16 @@ class Grid:
 
 
 def _events_of(path: Path) -> list[GridEvent]:
-    """The events of at most one slot of any programme the loader reads (frab XML or JSON,
-    pretalx, a spec), in file order."""
+    """The timed events (not installations) of any programme the loader reads (frab XML or
+    JSON, pretalx, a spec), in file order."""
     from affiche.programmes.loader import load_specs
 
     spec = load_specs([path]).spec
     return [
-        GridEvent(item.id, tuple(item.artists))
+        GridEvent(item.id, tuple(item.artists), item.duration)
         for festival in spec.festivals
         for item in festival.items
-        if item.duration and item.duration <= SLOT_MINUTES and not item.is_installation
+        if item.duration and not item.is_installation
     ]
 
 
@@ -91,8 +95,14 @@ def _synthetic_events(count: int, seed: int = 1) -> list[GridEvent]:
     ]
 
 
+def slot_minutes_for(events: list[GridEvent]) -> int:
+    """An hour, or the longest event rounded up to half an hour (every event fits a slot)."""
+    longest = max((e.minutes for e in events), default=SLOT_MINUTES)
+    return max(SLOT_MINUTES, math.ceil(longest / 30) * 30)
+
+
 def _build_grid(count: int | None, source: Path | None) -> Grid:
-    """The first `count` short events of `source` (default: FOSDEM 2026 in shared data,
+    """The first `count` timed events of `source` (default: FOSDEM 2026 in shared data,
     else a synthetic conference) on a grid with about 25 % spare slots."""
     from benchmarks.instances import data_dir
 
@@ -101,20 +111,25 @@ def _build_grid(count: int | None, source: Path | None) -> Grid:
         events = _events_of(path)
         wanted = len(events) if count is None else count
         if len(events) < wanted or not events:
-            raise ValueError(f"{path}: {len(events)} events of at most {SLOT_MINUTES} min, "
-                             f"{wanted} wanted")
-        events, described = events[:wanted], f"first {wanted} events of <= 1 h of {path.name}"
+            raise ValueError(f"{path}: {len(events)} timed events, {wanted} wanted")
+        events, described = events[:wanted], f"first {wanted} events of {path.name}"
     else:
         wanted = count or 160
         events, described = _synthetic_events(wanted), f"synthetic conference, {wanted} events"
+    minutes = slot_minutes_for(events)
+    fit_in_a_day = (LAST_HOUR - FIRST_HOUR) * 60 // minutes
+    if fit_in_a_day < 1:
+        longest = max(events, key=lambda e: e.minutes)
+        raise ValueError(f"{longest.id} lasts {longest.minutes} min: longer than a grid day "
+                         f"({FIRST_HOUR}:00-{LAST_HOUR}:00)")
     slots = math.ceil(len(events) * SPARE)
-    rooms = max(ROOMS, math.ceil(slots / (DAYS * (LAST_HOUR - FIRST_HOUR))))
-    per_day = max(2, math.ceil(slots / (rooms * DAYS)))
-    return Grid(tuple(events), per_day, described, rooms)
+    rooms = max(ROOMS, math.ceil(slots / (DAYS * fit_in_a_day)))
+    per_day = min(fit_in_a_day, max(2, math.ceil(slots / (rooms * DAYS))))
+    return Grid(tuple(events), per_day, described, rooms, minutes)
 
 
 def _cache_file(count: int | None, source: Path | None) -> Path:
-    key = f"v2|{count}|{source.resolve() if source else SOURCE}"
+    key = f"v3|{count}|{source.resolve() if source else SOURCE}"
     if source is not None and source.is_file():
         key += f"|{source.stat().st_mtime_ns}|{source.stat().st_size}"
     digest = hashlib.sha256(key.encode()).hexdigest()[:12]
@@ -138,16 +153,21 @@ def make_grid(count: int | None, source: Path | None = None) -> Grid:
 
 def grid_to_json(grid: Grid) -> dict[str, Any]:
     return {"source": grid.source, "slots_per_day": grid.slots_per_day, "rooms": grid.room_count,
-            "events": [{"id": e.id, "persons": list(e.persons)} for e in grid.events]}
+            "slot_minutes": grid.slot_minutes,
+            "events": [{"id": e.id, "persons": list(e.persons), "minutes": e.minutes}
+                       for e in grid.events]}
 
 
 def grid_from_json(data: dict[str, Any]) -> Grid:
-    events = tuple(GridEvent(e["id"], tuple(e["persons"])) for e in data["events"])
-    return Grid(events, int(data["slots_per_day"]), str(data["source"]), int(data["rooms"]))
+    events = tuple(GridEvent(e["id"], tuple(e["persons"]), int(e["minutes"]))
+                   for e in data["events"])
+    return Grid(events, int(data["slots_per_day"]), str(data["source"]), int(data["rooms"]),
+                int(data["slot_minutes"]))
 
 
 def grid_spec_data(grid: Grid) -> dict[str, Any]:
-    closes = f"{FIRST_HOUR + grid.slots_per_day:02d}:00"
+    closing = FIRST_HOUR * 60 + grid.slots_per_day * grid.slot_minutes
+    closes = f"{closing // 60:02d}:{closing % 60:02d}"
     persons = sorted({p for event in grid.events for p in event.persons})
     festival = {
         "id": f"grid-{len(grid.events)}",
@@ -160,8 +180,8 @@ def grid_spec_data(grid: Grid) -> dict[str, Any]:
         "default_walking_minutes": 0,
         "venues": [{"id": room, "name": room, "changeover_minutes": 0} for room in grid.rooms],
         "items": [
-            {"id": event.id, "kind": "talk", "title": event.id, "duration": SLOT_MINUTES,
-             "artists": list(event.persons)}
+            {"id": event.id, "kind": "talk", "title": event.id,
+             "duration": grid.slot_minutes, "artists": list(event.persons)}
             for event in grid.events
         ],
     }
@@ -170,7 +190,7 @@ def grid_spec_data(grid: Grid) -> dict[str, Any]:
     return {
         "festivals": [festival],
         "artists": [{"id": p, "name": p} for p in persons],
-        "solver": {"grain_minutes": SLOT_MINUTES, "weights": zero},
+        "solver": {"grain_minutes": math.gcd(grid.slot_minutes, 60), "weights": zero},
     }
 
 
@@ -223,11 +243,11 @@ def solve_with_conference_scheduler(grid: Grid, time_limit: float) -> dict[str, 
     from conference_scheduler.resources import Event, Slot
 
     slots = [
-        Slot(venue=room, starts_at=start, duration=SLOT_MINUTES, capacity=100,
+        Slot(venue=room, starts_at=start, duration=grid.slot_minutes, capacity=100,
              session=f"{start.date()}-{room}")
         for room, start in grid.slots()
     ]
-    events = [Event(name=e.id, duration=SLOT_MINUTES, demand=0) for e in grid.events]
+    events = [Event(name=e.id, duration=e.minutes, demand=0) for e in grid.events]
     for i, j in clashing_pairs(grid):
         events[i].add_unavailability(events[j])
         events[j].add_unavailability(events[i])

@@ -96,9 +96,26 @@ def test_grid_from_any_programme_file(tmp_path: Path, monkeypatch: pytest.Monkey
                                                            artists=[{"id": f"p{n}", "name": "P"}
                                                                     for n in range(3)]))
     built = grid_module.make_grid(None, source)
-    assert [e.id for e in built.events] == [f"t{n}" for n in range(6)]  # "long" > 1 h
+    assert [e.id for e in built.events] == [*(f"t{n}" for n in range(6)), "long"]
     assert built.events[4].persons == ("p1",)
+    assert built.slot_minutes == 90  # every event fits a slot, as conference_scheduler needs
     assert len(list((tmp_path / "cache").glob("*.json"))) == 1
     assert grid_module.make_grid(None, source) == built  # read back from the copy
-    with pytest.raises(ValueError, match="6 events of at most 60 min, 7 wanted"):
-        grid_module.make_grid(7, source)
+    assert grid_module.make_grid(6, source).slot_minutes == 60
+    with pytest.raises(ValueError, match="7 timed events, 8 wanted"):
+        grid_module.make_grid(8, source)
+
+
+def test_grid_with_long_events_is_solved_on_its_own_slots() -> None:
+    """Slots as long as the longest event: affiche's answer lands on the grid's slots."""
+    from affiche.scheduler.problem import build_problem
+    from affiche.scheduler.solve import solve
+    from benchmarks.grid import affiche_assignment, grid_spec
+
+    events = tuple(GridEvent(f"e{n}", (f"p{n % 4}",), 90 if n % 5 == 0 else 30)
+                   for n in range(30))
+    grid = Grid(events, 2, "t", 5, 90)
+    result = solve(build_problem(grid_spec(grid)))
+    assignment = affiche_assignment(grid, result.chosen)
+    assert all(slot >= 0 for slots in assignment.values() for slot in slots)
+    assert violations(grid, assignment) == 0
