@@ -45,9 +45,9 @@ def test_greedy_programme_keeps_every_hard_rule(seed: int) -> None:
     assert complete_hint(variables.model, 10.0) is not None
 
 
-def _greedy_trap() -> dict:
-    """The greedy pass puts `free` in the hall at 11:00; then `late` (whose artist needs an
-    hour to walk from the hall) finds no venue. Swapping them works."""
+def _order_trap() -> dict:
+    """In the first pass `free` takes the hall at 11:00; then `late` (whose artist needs an
+    hour to walk from the hall) finds no venue. Placing `late` first works."""
     venues = [venue("hall", hours={"opens": "10:00", "closes": "12:00"}),
               venue("studio", hours={"opens": "11:00", "closes": "12:00"})]
     items = [item("free"), item("first", venues=["hall"], artists=["ana", "cy"]),
@@ -58,6 +58,27 @@ def _greedy_trap() -> dict:
     return _without_objective(data)
 
 
+def _greedy_trap() -> dict:
+    """Ana's two talks must share the studio (an hour's walk between venues), but every
+    pass puts one of them in the hall, the earliest fit, whatever the order."""
+    venues = [venue("hall", hours={"opens": "11:00", "closes": "12:00"}),
+              venue("studio", hours={"opens": "11:00", "closes": "13:00"})]
+    items = [item("solo", artists=["ana"]), item("duo", artists=["ana", "cy"]), item("free")]
+    fest = festival(venues=venues, items=items, end="2026-06-12", default_walking_minutes=60)
+    data = spec_data(festivals=[fest], artists=[artist("ana"), artist("cy")],
+                     solver={"grain_minutes": 60})
+    return _without_objective(data)
+
+
+def test_a_later_pass_places_first_what_the_first_pass_left_out() -> None:
+    problem = build_problem(make_spec(_order_trap()))
+    assert len(greedy_placement(problem, passes=1)) == 2
+    placed = greedy_placement(problem)
+    assert len(placed) == 3 and placed["fest.late.1"][0] == "hall"
+    result = complete_greedy_programme(problem, 0.0)
+    assert result is not None and result.status == "optimal"
+
+
 def test_falls_back_to_cp_sat_when_greedy_leaves_items_out() -> None:
     spec = make_spec(_greedy_trap())
     problem = build_problem(spec)
@@ -66,7 +87,7 @@ def test_falls_back_to_cp_sat_when_greedy_leaves_items_out() -> None:
     _problem, result, schedule = solve_spec(spec)
     assert result.status == "optimal"
     assert schedule is not None and check_schedule(spec, schedule) == []
-    assert result.chosen["fest.late.1"].venue == "hall"
+    assert {result.chosen[f"fest.{i}.1"].venue for i in ("solo", "duo")} == {"studio"}
 
 
 def test_cp_sat_is_not_loaded_for_a_problem_without_objective() -> None:

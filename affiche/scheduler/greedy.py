@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from affiche.scheduler.problem import Occurrence, Option, Problem
 
+PASSES = 4  # at most; only a pass that leaves something out is followed by another
+
 
 @dataclass
 class _Board:
@@ -27,8 +29,9 @@ class _Board:
     slots_used: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
-def _order(problem: Problem) -> list[Occurrence]:
-    """Items others must follow come first; then pinned, then the least flexible."""
+def _order(problem: Problem, promoted: frozenset[str] = frozenset()) -> list[Occurrence]:
+    """Items others must follow come first; then pinned, then `promoted` (left out by an
+    earlier pass), then the least flexible."""
     level: dict[str, int] = defaultdict(int)
     for _ in range(len(problem.relations)):
         changed = False
@@ -44,13 +47,15 @@ def _order(problem: Problem) -> list[Occurrence]:
 
     return sorted(
         problem.occurrences,
-        key=lambda o: (level[o.item], not o.pinned, len(o.options), slack(o), o.uid),
+        key=lambda o: (level[o.item], not o.pinned, o.uid not in promoted, len(o.options),
+                       slack(o), o.uid),
     )
 
 
 class Greedy:
-    def __init__(self, problem: Problem) -> None:
+    def __init__(self, problem: Problem, promoted: frozenset[str] = frozenset()) -> None:
         self.problem = problem
+        self.promoted = promoted
         self.board = _Board()
         self.placed: dict[str, tuple[str, int]] = {}
         self.by_item: dict[str, list[Occurrence]] = defaultdict(list)
@@ -61,7 +66,7 @@ class Greedy:
         for occ in self.problem.occurrences:
             if occ.uid in self.problem.previous:
                 self._keep_previous(occ)
-        for occ in _order(self.problem):
+        for occ in _order(self.problem, self.promoted):
             if occ.uid in self.placed:
                 continue
             if occ.installation:
@@ -217,9 +222,23 @@ class Greedy:
         return days[current + 1].start
 
 
-def greedy_placement(problem: Problem) -> dict[str, tuple[str, int]]:
-    """A venue and start (grains) for every occurrence the greedy pass could place."""
-    return Greedy(problem).run()
+def greedy_placement(problem: Problem, passes: int = PASSES) -> dict[str, tuple[str, int]]:
+    """A venue and start (grains) for every occurrence the greedy passes could place.
+
+    When a pass leaves occurrences out, the next one places them first, with those of every
+    earlier pass ("squeaky wheel"); the first complete pass wins, else the fullest.
+    """
+    best: dict[str, tuple[str, int]] = {}
+    promoted: frozenset[str] = frozenset()
+    for _ in range(passes):
+        placed = Greedy(problem, promoted).run()
+        if len(placed) > len(best):
+            best = placed
+        left_out = {occ.uid for occ in problem.occurrences if occ.uid not in placed}
+        if not left_out or left_out <= promoted:
+            break  # complete, or promoting again would repeat this pass
+        promoted |= left_out
+    return best
 
 
 def why_left_out(
