@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
+from affiche.programmes.generate import generate_spec
+from affiche.programmes.model import Spec
+from affiche.scheduler.cpsat import _read_terms, build_model, complete_hint
 from affiche.scheduler.greedy import greedy_placement
+from affiche.scheduler.marginal import MarginalCost
 from affiche.scheduler.problem import build_problem
 from tests.builders import festival, item, make_spec, spec_data
 
@@ -21,3 +27,44 @@ def test_repeats_go_on_the_following_days_when_one_day_costs() -> None:
 
 def test_repeats_pack_from_the_first_day_when_it_costs_nothing() -> None:
     assert _repeat_days(0) == [0, 0, 0]
+
+
+def _two_for_families(clash_weight: int) -> tuple[int, int]:
+    """Two one-hour talks for one audience, on a one-day festival with two venues."""
+    items = [item("kids-a", tags=["families"]), item("kids-b", tags=["families"])]
+    data = spec_data(festivals=[festival(items=items, end="2026-06-12")],
+                     solver={"weights": {"audience_clash": clash_weight}})
+    problem = build_problem(make_spec(data))
+    placed = greedy_placement(problem)
+    return placed["fest.kids-a.1"][1], placed["fest.kids-b.1"][1]
+
+
+def test_items_for_one_audience_are_kept_apart_when_a_clash_costs() -> None:
+    first, second = _two_for_families(5)
+    hour = 60 // 5  # grains
+    assert abs(first - second) >= hour
+
+
+def test_items_for_one_audience_pack_at_the_earliest_when_a_clash_is_free() -> None:
+    first, second = _two_for_families(0)
+    assert first == second  # two venues free at opening time
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_the_greedy_prices_a_programme_as_the_objective_does(seed: int) -> None:
+    """Replaying the greedy programme through `MarginalCost` adds up to what CP-SAT's soft
+    terms say the same programme costs."""
+    problem = build_problem(Spec.model_validate(generate_spec(60, seed)))
+    placed = greedy_placement(problem)
+    assert len(placed) == len(problem.occurrences)
+    costs = MarginalCost(problem)
+    total = 0
+    for occ in problem.occurrences:
+        venue, start = placed[occ.uid]
+        if not occ.installation:
+            total += costs.at(occ, start) + costs.venue(occ, venue)
+            costs.record(occ, start)
+    variables, terms = build_model(problem, allow_unplaced=False)
+    solver = complete_hint(variables.model, 10.0)
+    assert solver is not None
+    assert total == sum(_read_terms(solver, terms)[0].values()) > 0

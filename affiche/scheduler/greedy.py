@@ -13,16 +13,22 @@ from bisect import bisect_right, insort
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from affiche.scheduler.marginal import MarginalCost
 from affiche.scheduler.problem import Occurrence, Option, Problem
 
 PASSES = 4  # at most; only a pass that leaves something out is followed by another
+PRICED_STARTS = 120  # at most this many candidate starts priced per occurrence
+CHEAP_STARTS = 96  # of which the cheapest this many are tried, cheapest first
+VENUE_CHECKS = 300  # venue-and-start checks per occurrence, before falling back to earliest fit
 
 
 @dataclass
 class _Board:
     """What is taken so far: venue time (sorted, disjoint), artist time, installation slots."""
 
-    venue_busy: dict[str, list[tuple[int, int]]] = field(default_factory=lambda: defaultdict(list))
+    # bookings of each venue, as two sorted lists (disjoint, so ends sort like starts)
+    venue_starts: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    venue_ends: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     artist_busy: dict[str, list[tuple[int, int, str]]] = field(
         default_factory=lambda: defaultdict(list)
     )
@@ -30,8 +36,9 @@ class _Board:
 
 
 def _order(problem: Problem, promoted: frozenset[str] = frozenset()) -> list[Occurrence]:
-    """Items others must follow come first; then pinned, then `promoted` (left out by an
-    earlier pass), then the least flexible."""
+    """Items others must follow come first; then pinned, then `promoted` items (left out by
+    an earlier pass), then the least flexible. An item's occurrences keep their numbers'
+    order, which the model requires of their starts (`add_repeat_order`)."""
     level: dict[str, int] = defaultdict(int)
     for _ in range(len(problem.relations)):
         changed = False
@@ -47,15 +54,19 @@ def _order(problem: Problem, promoted: frozenset[str] = frozenset()) -> list[Occ
 
     return sorted(
         problem.occurrences,
-        key=lambda o: (level[o.item], not o.pinned, o.uid not in promoted, len(o.options),
-                       slack(o), o.uid),
+        key=lambda o: (level[o.item], not o.pinned, o.item not in promoted, len(o.options),
+                       slack(o), o.item, o.number),
     )
 
 
 class Greedy:
-    def __init__(self, problem: Problem, promoted: frozenset[str] = frozenset()) -> None:
+    def __init__(
+        self, problem: Problem, promoted: frozenset[str] = frozenset(), priced: bool = True
+    ) -> None:
         self.problem = problem
         self.promoted = promoted
+        self.costs = MarginalCost(problem)
+        self.priced = priced and self.costs.prices_time
         self.board = _Board()
         self.placed: dict[str, tuple[str, int]] = {}
         self.by_item: dict[str, list[Occurrence]] = defaultdict(list)
@@ -86,15 +97,15 @@ class Greedy:
                 self.board.slots_used[venue] += 1
                 self.placed[occ.uid] = (venue, option.spans[0][0])
             return
-        inside = any(a <= start and start + occ.duration <= b for a, b in option.spans)
-        changeover = self.problem.venues[venue].changeover
-        if inside and self._conflict(occ, venue, start, changeover) is None:
+        if self._fits_at(occ, option, start):
             self._take(occ, venue, start)
 
     def _take(self, occ: Occurrence, venue: str, start: int) -> None:
         self.placed[occ.uid] = (venue, start)
+        self.costs.record(occ, start)
         changeover = self.problem.venues[venue].changeover
-        insort(self.board.venue_busy[venue], (start, start + occ.duration + changeover))
+        insort(self.board.venue_starts[venue], start)
+        insort(self.board.venue_ends[venue], start + occ.duration + changeover)
         for artist in occ.bound_artists:
             self.board.artist_busy[artist].append((start, start + occ.duration, venue))
 
@@ -122,10 +133,63 @@ class Greedy:
 
     def _place_timed(self, occ: Occurrence) -> None:
         earliest = self._earliest(occ)
+        if self.priced and self._place_cheapest(occ, earliest):
+            return
         spread = self._day_after_previous_repeat(occ)
         if spread is not None and self._try_from(occ, max(earliest, spread)):
             return
         self._try_from(occ, earliest)
+
+    def _place_cheapest(self, occ: Occurrence, earliest: int) -> bool:
+        """Place `occ` at the cheapest start worth trying (soft costs so far, then the
+        earliest), where some venue is free exactly then; False if none is."""
+        starts = self.costs.starts_worth_trying(occ, earliest, self._latest(occ))
+        if len(starts) > PRICED_STARTS:  # evenly spread, so the cost per item stays flat
+            starts = starts[:: -(-len(starts) // PRICED_STARTS)]
+        priced = sorted((self.costs.at(occ, start), start) for start in starts)
+        options = sorted(occ.options, key=lambda o: self.costs.venue(occ, o.venue))
+        best: tuple[int, int, str] | None = None
+        checks = VENUE_CHECKS
+        for cost, start in priced[:CHEAP_STARTS]:
+            if (best is not None and cost >= best[0]) or checks <= 0:
+                break  # sorted by cost: nothing later is cheaper; or enough looking
+            if not self._artists_may_be_free(occ, start):
+                continue  # no venue can work then: skip checking each one
+            # the first venue free at `start` is its cheapest there (options sorted by cost)
+            for option in options[:checks]:
+                checks -= 1
+                if self._fits_at(occ, option, start):
+                    break
+            else:
+                continue
+            total = cost + self.costs.venue(occ, option.venue)
+            if best is None or (total, start) < best[:2]:
+                best = (total, start, option.venue)
+        if best is None:
+            return False
+        self._take(occ, best[2], best[1])
+        return True
+
+    def _artists_may_be_free(self, occ: Occurrence, start: int) -> bool:
+        """False when an artist is booked during the very time (travel aside)."""
+        end = start + occ.duration
+        return not any(busy_start < end and start < busy_end
+                       for artist in occ.bound_artists
+                       for busy_start, busy_end, _ in self.board.artist_busy[artist])
+
+    def _latest(self, occ: Occurrence) -> int | None:
+        """A cheap start may not take the days later repeats need: with n repeats to come,
+        none after the n-th day from the end (None: no such limit)."""
+        later = sum(o.number > occ.number for o in self.by_item[occ.item])
+        days = self.problem.days[occ.festival]
+        if occ.pinned or not later or later >= len(days):
+            return None
+        return days[len(days) - 1 - later].end - 1
+
+    def _fits_at(self, occ: Occurrence, option: Option, start: int) -> bool:
+        inside = any(a <= start and start + occ.duration <= b for a, b in option.spans)
+        changeover = self.problem.venues[option.venue].changeover
+        return inside and self._conflict(occ, option.venue, start, changeover) is None
 
     def _day_after_previous_repeat(self, occ: Occurrence) -> int | None:
         """Where a repeat should start looking when repeats on one day cost something: the
@@ -183,10 +247,10 @@ class Greedy:
     def _venue_free_from(self, venue: str, start: int, length: int) -> int:
         """The earliest start from `start` at which `length` grains overlap nothing booked
         at `venue`: past every booking in the way at once, not one call per booking."""
-        busy = self.board.venue_busy[venue]
-        index = bisect_right(busy, start, key=lambda booking: booking[1])  # ends are sorted
-        while index < len(busy) and busy[index][0] < start + length:
-            start = max(start, busy[index][1])
+        starts, ends = self.board.venue_starts[venue], self.board.venue_ends[venue]
+        index = bisect_right(ends, start)  # the first booking that ends after `start`
+        while index < len(starts) and starts[index] < start + length:
+            start = max(start, ends[index])
             index += 1
         return start
 
@@ -225,19 +289,28 @@ class Greedy:
 def greedy_placement(problem: Problem, passes: int = PASSES) -> dict[str, tuple[str, int]]:
     """A venue and start (grains) for every occurrence the greedy passes could place.
 
-    When a pass leaves occurrences out, the next one places them first, with those of every
-    earlier pass ("squeaky wheel"); the first complete pass wins, else the fullest.
+    Each occurrence goes to the cheapest of several starts (see `marginal.py`). When a pass
+    leaves occurrences out, the next one places them first, with those of every earlier
+    pass ("squeaky wheel"); the first complete pass wins. Cheap starts can use up time that
+    later occurrences needed (a first repeat placed late leaves no room for the second), so
+    if no priced pass is complete, the same passes run again at earliest fits; the fullest
+    pass of all is returned.
     """
     best: dict[str, tuple[str, int]] = {}
-    promoted: frozenset[str] = frozenset()
-    for _ in range(passes):
-        placed = Greedy(problem, promoted).run()
-        if len(placed) > len(best):
-            best = placed
-        left_out = {occ.uid for occ in problem.occurrences if occ.uid not in placed}
-        if not left_out or left_out <= promoted:
-            break  # complete, or promoting again would repeat this pass
-        promoted |= left_out
+    for priced in (True, False):
+        promoted: frozenset[str] = frozenset()
+        for _ in range(passes):
+            placed = Greedy(problem, promoted, priced).run()
+            if len(placed) > len(best):
+                best = placed
+            left_out = {occ.item for occ in problem.occurrences if occ.uid not in placed}
+            if not left_out:
+                return placed
+            if left_out <= promoted:
+                break  # promoting again would repeat this pass
+            promoted |= left_out
+        if not MarginalCost(problem).prices_time:
+            break  # nothing is priced: the earliest-fit passes have just run
     return best
 
 
