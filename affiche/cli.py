@@ -91,6 +91,8 @@ def print_result(result: SolveResult, problem: Problem) -> None:
     say(f"time: {result.wall_seconds:.2f}s")
     for family, cost in sorted(result.terms.items()):
         say(f"  {family}: {cost:g}")
+    for note in result.notes:
+        say(f"note: {note}")
 
 
 def pinned_spec(spec: Spec, pins: list[str]) -> Spec:

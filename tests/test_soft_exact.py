@@ -61,3 +61,18 @@ def test_first_solution_reports_its_true_cost(seed: int) -> None:
     assert sum(expected.values()) > 0  # the instance does pay something
     for family, cost in expected.items():
         assert result.terms.get(family, 0) == cost, family
+
+
+def test_a_capped_clash_model_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the cap on same-audience pairs, the objective counts only those modelled: the
+    solve says so rather than report a cost that looks complete."""
+    from affiche.scheduler import soft
+    from affiche.scheduler.solve import SolveOptions, solve
+
+    problem = build_problem(Spec.model_validate(generate_spec(24, 1)))
+    whole = solve(problem, SolveOptions(time_limit=5, workers=1))
+    assert whole.has_solution and whole.notes == []
+    monkeypatch.setattr(soft, "MAX_CLASH_PAIRS", 3)
+    capped = solve(problem, SolveOptions(time_limit=5, workers=1))
+    assert capped.has_solution
+    assert capped.notes and "3 pairs" in capped.notes[0]

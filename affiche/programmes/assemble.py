@@ -165,7 +165,7 @@ def checked_schedule(
             raise NoProgramme(infeasible_message(problem))
         raise NoProgramme(f"no programme found within {time_limit:g}s (allow more time)")
     unplaceable = {u.uid: u.reason for u in problem.unplaceable}
-    schedule = assemble_schedule(spec, result, unplaceable, warnings)
+    schedule = assemble_schedule(spec, result, unplaceable, warnings + result.notes)
     problems = check_schedule(spec, schedule)
     if problems:
         raise NoProgramme(

@@ -177,7 +177,8 @@ def solve_with_cpsat(problem: Problem, options: SolveOptions) -> SolveResult:
     code = solver.solve(variables.model, progress)
     if code == cp_model.MODEL_INVALID:
         raise RuntimeError(f"internal error, invalid model: {variables.model.validate()}")
-    result = SolveResult(status=STATUS_NAMES[code], wall_seconds=time.perf_counter() - started)
+    result = SolveResult(status=STATUS_NAMES[code], wall_seconds=time.perf_counter() - started,
+                         notes=variables.notes)
     if greedy is not None:
         # the completed greedy programme satisfies every hard constraint of the model
         result.first_solution_seconds = greedy_seconds

@@ -38,6 +38,7 @@ class SolveResult:
     terms: dict[str, float] = field(default_factory=dict)
     violations: list[str] = field(default_factory=list)
     unplaced: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # what the model left out, in words
 
     @property
     def has_solution(self) -> bool:
