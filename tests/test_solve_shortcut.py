@@ -14,7 +14,7 @@ from affiche.scheduler.check import check_schedule
 from affiche.scheduler.cpsat import build_model, complete_hint
 from affiche.scheduler.greedy import greedy_placement
 from affiche.scheduler.problem import build_problem
-from affiche.scheduler.solve import complete_greedy_programme, has_objective
+from affiche.scheduler.solve import greedy_if_optimal, has_objective
 from tests.builders import artist, festival, item, make_spec, solve_spec, spec_data, venue
 
 NO_WEIGHTS = {"weights": {name: 0 for name in ("preferred_venue", "preferred_hours",
@@ -75,7 +75,7 @@ def test_a_later_pass_places_first_what_the_first_pass_left_out() -> None:
     assert len(greedy_placement(problem, passes=1)) == 2
     placed = greedy_placement(problem)
     assert len(placed) == 3 and placed["fest.late.1"][0] == "hall"
-    result = complete_greedy_programme(problem, 0.0)
+    result = greedy_if_optimal(problem, greedy_placement(problem), 0.0)
     assert result is not None and result.status == "optimal"
 
 
@@ -83,7 +83,7 @@ def test_falls_back_to_cp_sat_when_greedy_leaves_items_out() -> None:
     spec = make_spec(_greedy_trap())
     problem = build_problem(spec)
     assert len(greedy_placement(problem)) < len(problem.occurrences)
-    assert complete_greedy_programme(problem, 0.0) is None
+    assert greedy_if_optimal(problem, greedy_placement(problem), 0.0) is None
     _problem, result, schedule = solve_spec(spec)
     assert result.status == "optimal"
     assert schedule is not None and check_schedule(spec, schedule) == []
@@ -109,6 +109,10 @@ def test_cp_sat_is_not_loaded_for_a_problem_without_objective() -> None:
 def test_a_weight_sends_the_problem_to_cp_sat() -> None:
     data = _without_objective(generate_spec(40, 1))
     data["solver"]["weights"]["hotel_nights"] = 4
-    problem, result, _schedule = solve_spec(Spec.model_validate(data))
+    problem = build_problem(Spec.model_validate(data))
     assert has_objective(problem)
-    assert "hotel nights" in result.terms  # CP-SAT reports each soft family it modelled
+    placed = greedy_placement(problem)
+    assert len(placed) == len(problem.occurrences)
+    assert greedy_if_optimal(problem, placed, 0.0) is None  # it costs more than the floor
+    _problem, result, _schedule = solve_spec(Spec.model_validate(data))
+    assert "hotel nights" in result.terms

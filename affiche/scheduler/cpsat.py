@@ -15,6 +15,7 @@ from ortools.sat.python import cp_model
 
 from affiche.scheduler.greedy import greedy_placement, why_left_out
 from affiche.scheduler.hard import HARD_FAMILIES
+from affiche.scheduler.pricing import Placed, floor
 from affiche.scheduler.problem import Occurrence, Problem
 from affiche.scheduler.result import Chosen, SolveOptions, SolveResult
 from affiche.scheduler.soft import SOFT_FAMILIES, Term
@@ -68,9 +69,10 @@ class _Progress(cp_model.CpSolverSolutionCallback):
         self.report(f"  {now:6.1f}s  best objective {best}  bound {bound}")
 
 
-def add_hints(problem: Problem, variables: Variables) -> None:
-    """The greedy programme (published placements kept where they still fit) as a hint."""
-    for uid, (venue, start) in greedy_placement(problem).items():
+def add_hints(problem: Problem, variables: Variables, placed: Placed | None = None) -> None:
+    """The greedy programme (published placements kept where they still fit) as a hint;
+    `placed` when the caller has it already."""
+    for uid, (venue, start) in (placed or greedy_placement(problem)).items():
         variables.hint(uid, venue, start)
 
 
@@ -108,27 +110,32 @@ def complete_hint(model: cp_model.CpModel, time_limit: float) -> cp_model.CpSolv
     return solver
 
 
-def build_model(problem: Problem, allow_unplaced: bool) -> tuple[Variables, list[Term]]:
-    """The model with every hard family and the weighted sum of every soft family."""
+def build_model(
+    problem: Problem, allow_unplaced: bool, placed: Placed | None = None
+) -> tuple[Variables, list[Term]]:
+    """The model with every hard family and the weighted sum of every soft family, hinted
+    with the greedy programme (`placed`, or computed here)."""
     variables = Variables(cp_model.CpModel(), problem, allow_unplaced)
     for family in HARD_FAMILIES:
         family(problem, variables)
-    add_hints(problem, variables)
+    add_hints(problem, variables, placed)
     terms = [term for family in SOFT_FAMILIES for term in family(problem, variables)]
     if terms:
         variables.model.minimize(sum(term.weight * term.expr for term in terms))
     return variables, terms
 
 
-def _bound(solver: cp_model.CpSolver, terms: list[Term]) -> float:
+def _bound(solver: cp_model.CpSolver, terms: list[Term], problem: Problem) -> float:
     """CP-SAT's bound, raised to what every programme pays anyway.
 
-    Each term counts violations (never negative) and constant terms are forced costs, so
-    their sum is a valid lower bound; after presolve rewrites (`clash = 1 - before -
-    after`) CP-SAT's own bound can sit far below zero, which would make the gap meaningless.
+    Each term counts violations (never negative): constant terms are forced costs, and so
+    is `pricing.floor`, so either is a valid lower bound; after presolve rewrites (`clash
+    = 1 - before - after`) CP-SAT's own bound can sit far below zero, which would make the
+    gap meaningless.
     """
     forced = sum(term.weight * term.expr for term in terms if isinstance(term.expr, int))
-    return max(solver.best_objective_bound, float(forced)) if terms else 0.0
+    floors = max(float(forced), floor(problem))
+    return max(solver.best_objective_bound, floors) if terms else 0.0
 
 
 def _gap(objective: float, bound: float) -> float:
@@ -160,10 +167,17 @@ def _read_terms(s: cp_model.CpSolver, terms: list[Term]) -> tuple[dict[str, floa
     return dict(totals), violations
 
 
-def solve_with_cpsat(problem: Problem, options: SolveOptions) -> SolveResult:
-    """Solve `problem` with CP-SAT; the status is always one of STATUS_NAMES' values."""
-    started = time.perf_counter()
-    variables, terms = build_model(problem, options.allow_unplaced)
+def solve_with_cpsat(
+    problem: Problem,
+    options: SolveOptions,
+    placed: Placed | None = None,
+    started: float | None = None,
+) -> SolveResult:
+    """Solve `problem` with CP-SAT, from the greedy programme `placed` when the caller has
+    it (and the time it `started` the solve, which the time limit counts from); the status
+    is always one of STATUS_NAMES' values."""
+    started = time.perf_counter() if started is None else started
+    variables, terms = build_model(problem, options.allow_unplaced, placed)
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = options.workers or max(os.cpu_count() or 1, 1)
     solver.parameters.random_seed = options.seed
@@ -186,11 +200,11 @@ def solve_with_cpsat(problem: Problem, options: SolveOptions) -> SolveResult:
         result.first_solution_seconds = greedy_seconds + progress.first_solution
     if code == cp_model.UNKNOWN and greedy is not None:
         # CP-SAT found nothing better in time: the greedy programme is still a sound one.
-        _read_solution(result, problem, variables, terms, greedy, bound=None)
+        _read_solution(result, problem, variables, terms, greedy, bound=floor(problem))
         result.status = "feasible"
         return result
     if result.has_solution:
-        _read_solution(result, problem, variables, terms, solver, _bound(solver, terms))
+        _read_solution(result, problem, variables, terms, solver, _bound(solver, terms, problem))
     return result
 
 

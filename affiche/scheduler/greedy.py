@@ -9,17 +9,20 @@ it cannot place is simply left without a hint.
 
 from __future__ import annotations
 
-from bisect import bisect_right, insort
+from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from affiche.scheduler.marginal import MarginalCost
+from affiche.scheduler.pricing import at_floor
 from affiche.scheduler.problem import Occurrence, Option, Problem
 
 PASSES = 4  # at most; only a pass that leaves something out is followed by another
 PRICED_STARTS = 120  # at most this many candidate starts priced per occurrence
 CHEAP_STARTS = 96  # of which the cheapest this many are tried, cheapest first
 VENUE_CHECKS = 300  # venue-and-start checks per occurrence, before falling back to earliest fit
+SWEEPS = 2  # of local search over a complete priced programme, at most
+IMPROVING_SHARE = 0.5  # local search may do this share of the work the pass did
 
 
 @dataclass
@@ -68,6 +71,8 @@ class Greedy:
         self.costs = MarginalCost(problem)
         self.priced = priced and self.costs.prices_time
         self.board = _Board()
+        self.work = 0  # placement checks made: a measure of effort that does not depend on
+        # the machine, so that a spec always gives the same programme
         self.placed: dict[str, tuple[str, int]] = {}
         self.by_item: dict[str, list[Occurrence]] = defaultdict(list)
         for occ in problem.occurrences:
@@ -141,9 +146,19 @@ class Greedy:
         self._try_from(occ, earliest)
 
     def _place_cheapest(self, occ: Occurrence, earliest: int) -> bool:
-        """Place `occ` at the cheapest start worth trying (soft costs so far, then the
-        earliest), where some venue is free exactly then; False if none is."""
-        starts = self.costs.starts_worth_trying(occ, earliest, self._latest(occ))
+        """Place `occ` at the cheapest start worth trying; False if none is free."""
+        found = self._cheapest(occ, earliest, self._latest(occ))
+        if found is None:
+            return False
+        self._take(occ, found[2], found[1])
+        return True
+
+    def _cheapest(
+        self, occ: Occurrence, earliest: int, latest: int | None
+    ) -> tuple[int, int, str] | None:
+        """(cost, start, venue) of the cheapest start worth trying (soft costs so far, then
+        the earliest) where some venue is free exactly then; None if none is."""
+        starts = self.costs.starts_worth_trying(occ, earliest, latest)
         if len(starts) > PRICED_STARTS:  # evenly spread, so the cost per item stays flat
             starts = starts[:: -(-len(starts) // PRICED_STARTS)]
         priced = sorted((self.costs.at(occ, start), start) for start in starts)
@@ -165,10 +180,57 @@ class Greedy:
             total = cost + self.costs.venue(occ, option.venue)
             if best is None or (total, start) < best[:2]:
                 best = (total, start, option.venue)
-        if best is None:
-            return False
-        self._take(occ, best[2], best[1])
-        return True
+        return best
+
+    def improve(self, work: int, sweeps: int = SWEEPS) -> int:
+        """Local search on the soft costs: take each movable occurrence out and put it back
+        at its cheapest start given all the others, when that is cheaper than where it was.
+        Stops after a sweep that moves nothing, or after `work` more placement checks (the
+        first programme is what a producer waits for); returns how many moves were made."""
+        budget = self.work + work
+        movable = [occ for occ in self.problem.occurrences if self._movable(occ)]
+        moves = 0
+        for _ in range(sweeps):
+            moved = 0
+            for occ in movable:
+                if self.work > budget:
+                    return moves + moved
+                venue, start = self._release(occ)
+                here = self.costs.at(occ, start) + self.costs.venue(occ, venue)
+                found = self._cheapest(occ, self._earliest(occ), self._next_repeat(occ))
+                if found is not None and found[0] < here:
+                    venue, start = found[2], found[1]
+                    moved += 1
+                self._take(occ, venue, start)
+            moves += moved
+            if not moved:
+                break
+        return moves
+
+    def _movable(self, occ: Occurrence) -> bool:
+        """Timed, free to move (not pinned, not published) and in no relation with other
+        items, whose order or days a move could break."""
+        related = any(occ.item in (r.item, r.other) for r in self.problem.relations)
+        return (occ.uid in self.placed and not occ.installation and not occ.pinned
+                and occ.uid not in self.problem.previous and not related)
+
+    def _next_repeat(self, occ: Occurrence) -> int | None:
+        """The start of the item's next occurrence: repeats keep their numbers' order."""
+        later = [self.placed[o.uid][1] for o in self.by_item[occ.item]
+                 if o.number > occ.number and o.uid in self.placed]
+        return min(later, default=None)
+
+    def _release(self, occ: Occurrence) -> tuple[str, int]:
+        """Undo `_take`: `occ` is no longer placed; where it was."""
+        venue, start = self.placed.pop(occ.uid)
+        self.costs.forget(occ, start)
+        end = start + occ.duration + self.problem.venues[venue].changeover
+        starts, ends = self.board.venue_starts[venue], self.board.venue_ends[venue]
+        del starts[bisect_left(starts, start)]
+        del ends[bisect_left(ends, end)]
+        for artist in occ.bound_artists:
+            self.board.artist_busy[artist].remove((start, start + occ.duration, venue))
+        return venue, start
 
     def _artists_may_be_free(self, occ: Occurrence, start: int) -> bool:
         """False when an artist is booked during the very time (travel aside)."""
@@ -232,6 +294,7 @@ class Greedy:
 
     def _conflict(self, occ: Occurrence, venue: str, start: int, changeover: int) -> int | None:
         """None if `start` works, else a later start worth trying."""
+        self.work += 1
         free = self._venue_free_from(venue, start, occ.duration + changeover)
         if free != start:
             return free
@@ -300,11 +363,14 @@ def greedy_placement(problem: Problem, passes: int = PASSES) -> dict[str, tuple[
     for priced in (True, False):
         promoted: frozenset[str] = frozenset()
         for _ in range(passes):
-            placed = Greedy(problem, promoted, priced).run()
+            greedy = Greedy(problem, promoted, priced)
+            placed = greedy.run()
             if len(placed) > len(best):
                 best = placed
             left_out = {occ.item for occ in problem.occurrences if occ.uid not in placed}
             if not left_out:
+                if greedy.costs.prices_time and not at_floor(problem, placed):
+                    greedy.improve(int(IMPROVING_SHARE * greedy.work))
                 return placed
             if left_out <= promoted:
                 break  # promoting again would repeat this pass

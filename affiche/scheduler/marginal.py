@@ -49,6 +49,19 @@ class MarginalCost:
         for artist in occ.bound_artists:
             self._artist_days[(artist, occ.festival)].append(day)
 
+    def forget(self, occ: Occurrence, start: int) -> None:
+        """Undo `record(occ, start)`."""
+        if occ.installation:
+            return
+        for tag in occ.tags:
+            self._tagged[tag].remove((start, start + occ.duration, occ.item, occ.uid))
+        day = self._day(occ, start)
+        if day is None:
+            return
+        self._item_days[occ.item].remove(day)
+        for artist in occ.bound_artists:
+            self._artist_days[(artist, occ.festival)].remove(day)
+
     def at(self, occ: Occurrence, start: int) -> int:
         """What starting `occ` at `start` adds, venue aside."""
         day = self._day(occ, start)

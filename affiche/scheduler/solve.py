@@ -1,11 +1,12 @@
-"""Solve a problem: at once when the problem has no objective and the greedy programme is
-complete, else with CP-SAT (loaded only then)."""
+"""Solve a problem: at once when the greedy programme is complete and costs no more than
+every programme must, else with CP-SAT (loaded only then), from the greedy programme."""
 
 from __future__ import annotations
 
 import time
 
 from affiche.scheduler.greedy import greedy_placement
+from affiche.scheduler.pricing import Placed, floor, price
 from affiche.scheduler.problem import Problem
 from affiche.scheduler.result import Chosen, SolveOptions, SolveResult
 
@@ -27,25 +28,47 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     unknown or invalid."""
     options = options or SolveOptions()
     started = time.perf_counter()
-    if options.shortcut and not has_objective(problem):
-        result = complete_greedy_programme(problem, started)
+    placed = None
+    if options.shortcut:
+        placed = greedy_placement(problem)
+        result = greedy_if_optimal(problem, placed, started, options.allow_unplaced)
         if result is not None:
             return result
     from affiche.scheduler.cpsat import solve_with_cpsat
 
-    return solve_with_cpsat(problem, options)
+    return solve_with_cpsat(problem, options, placed, started)
 
 
-def complete_greedy_programme(problem: Problem, started: float) -> SolveResult | None:
-    """The greedy programme as an optimal answer, or None if it leaves anything out.
+def greedy_if_optimal(
+    problem: Problem, placed: Placed, started: float, allow_unplaced: bool = False
+) -> SolveResult | None:
+    """The greedy programme as an optimal answer, or None if it leaves anything out or
+    costs more than the floor every programme pays (`pricing.py`).
 
-    With no objective, any programme that keeps every hard rule is optimal; the greedy pass
-    keeps every hard rule of `hard.py` (tests/test_solve_shortcut.py checks this against
-    CP-SAT and the independent checker), so CP-SAT is not needed, nor loaded.
+    The greedy pass keeps every hard rule of `hard.py` (tests/test_solve_shortcut.py checks
+    this against CP-SAT and the independent checker), so a complete greedy programme at the
+    floor needs no solver. Stability is not priced: with a published version to keep, any
+    weight on moves sends the problem to CP-SAT.
     """
-    placed = greedy_placement(problem)
     if len(placed) < len(problem.occurrences):
         return None
+    if problem.previous and problem.weights.moved:
+        return None
+    terms, violations = price(problem, placed)
+    if allow_unplaced and problem.weights.unplaced:
+        terms["unplaced"] = 0.0  # everything is placed
+    objective, bound = sum(terms.values()), floor(problem)
+    if objective > bound:
+        return None
+    elapsed = time.perf_counter() - started
+    return SolveResult(
+        status="optimal", objective=objective, bound=bound, gap=0.0, wall_seconds=elapsed,
+        first_solution_seconds=elapsed, chosen=_chosen(problem, placed), terms=terms,
+        violations=violations,
+    )
+
+
+def _chosen(problem: Problem, placed: Placed) -> dict[str, Chosen]:
     chosen: dict[str, Chosen] = {}
     for occ in problem.occurrences:
         venue, start = placed[occ.uid]
@@ -55,8 +78,4 @@ def complete_greedy_programme(problem: Problem, started: float) -> SolveResult |
         else:
             first, last = start, start + occ.duration
         chosen[occ.uid] = Chosen(venue, problem.clock.instant(first), problem.clock.instant(last))
-    elapsed = time.perf_counter() - started
-    return SolveResult(
-        status="optimal", objective=0.0, bound=0.0, gap=0.0, wall_seconds=elapsed,
-        first_solution_seconds=elapsed, chosen=chosen,
-    )
+    return chosen

@@ -1,0 +1,153 @@
+"""What a complete programme costs, and what every programme costs, without a solver.
+
+`soft.py` defines the objective for CP-SAT; `price` counts it for a given placement by the
+same rules, term by term (tests hold the two equal). `floor` is what any programme pays,
+from the domains alone: an artist whose talks can only be on Friday and Sunday sleeps two
+nights in between whatever the solver does. A complete greedy programme priced at the
+floor is optimal, so CP-SAT (and OR-Tools' import) is not needed at all; real conference
+schedules, where days are fixed and only rooms and hours move, are mostly of this kind.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from itertools import combinations
+
+from affiche.scheduler.problem import Occurrence, Problem
+from affiche.scheduler.spans import start_ranges
+
+Placed = dict[str, tuple[str, int]]  # uid -> (venue, start grain)
+
+PREFERRED_VENUE, PREFERRED_HOURS = "preferred venue", "preferred hours"
+CLASH, NIGHTS, REPEAT = "audience clash", "hotel nights", "repeat on one day"
+
+
+def price(problem: Problem, placed: Placed) -> tuple[dict[str, float], list[str]]:
+    """The cost of a complete programme by family, and each violation in the words CP-SAT's
+    terms use ("family: label (cost N)"). Stability (`moved`) is not priced here."""
+    costs: dict[str, float] = {}
+    violations: list[str] = []
+    for family, weight, labels in _violated(problem, placed):
+        if not weight:
+            continue
+        costs[family] = 0.0
+        for label, count in labels:
+            costs[family] += weight * count
+            violations.append(f"{family}: {label} (cost {weight * count:g})")
+    return costs, violations
+
+
+def _violated(problem: Problem, placed: Placed) -> list[tuple[str, int, list[tuple[str, int]]]]:
+    w = problem.weights
+    timed = [occ for occ in problem.occurrences if not occ.installation]
+    return [
+        (PREFERRED_VENUE, w.preferred_venue, [
+            (occ.uid, 1) for occ in problem.occurrences
+            if occ.preferred_venues and placed[occ.uid][0] not in occ.preferred_venues]),
+        (PREFERRED_HOURS, w.preferred_hours, [
+            (occ.uid, 1) for occ in timed
+            if occ.preferred_spans and not _inside(placed[occ.uid][1], occ)]),
+        (CLASH, w.audience_clash, [(f"{a} / {b}", 1) for a, b in _clashes(timed, placed)]),
+        (NIGHTS, w.hotel_nights, _nights(problem, placed)),
+        (REPEAT, w.repeat_same_day, [
+            (f"{a.uid} / {b.uid}", 1) for occs in _by_item(timed).values()
+            for a, b in combinations(occs, 2)
+            if _day(problem, a, placed) == _day(problem, b, placed)]),
+    ]
+
+
+def _inside(start: int, occ: Occurrence) -> bool:
+    return any(a <= start < b for a, b in occ.preferred_spans)
+
+
+def _day(problem: Problem, occ: Occurrence, placed: Placed) -> int | None:
+    return problem.day_of(occ.festival, placed[occ.uid][1])
+
+
+def _by_item(occurrences: list[Occurrence]) -> dict[str, list[Occurrence]]:
+    grouped: dict[str, list[Occurrence]] = defaultdict(list)
+    for occ in occurrences:
+        grouped[occ.item].append(occ)
+    return grouped
+
+
+def _clashes(timed: list[Occurrence], placed: Placed) -> list[tuple[str, str]]:
+    """Overlapping pairs of occurrences of different items that share a tag."""
+    by_tag: dict[str, list[tuple[int, int, Occurrence]]] = defaultdict(list)
+    for occ in timed:
+        start = placed[occ.uid][1]
+        for tag in occ.tags:
+            by_tag[tag].append((start, start + occ.duration, occ))
+    pairs: set[tuple[str, str]] = set()
+    for booked in by_tag.values():
+        booked.sort(key=lambda b: (b[0], b[2].uid))
+        for index, (_, end, occ) in enumerate(booked):
+            for other_start, _, other in booked[index + 1:]:
+                if other_start >= end:
+                    break
+                if other.item != occ.item:
+                    pairs.add((min(occ.uid, other.uid), max(occ.uid, other.uid)))
+    return sorted(pairs)
+
+
+def _stays(problem: Problem) -> dict[tuple[str, str], list[Occurrence]]:
+    """The occurrences of each artist at each festival, where the artist has two or more."""
+    stays: dict[tuple[str, str], list[Occurrence]] = defaultdict(list)
+    for occ in problem.occurrences:
+        for artist in occ.bound_artists:
+            stays[(artist, occ.festival)].append(occ)
+    return {key: occs for key, occs in stays.items() if len(occs) >= 2}
+
+
+def _nights(problem: Problem, placed: Placed) -> list[tuple[str, int]]:
+    nights = []
+    for (artist, festival), occs in _stays(problem).items():
+        days = [_day(problem, occ, placed) or 0 for occ in occs]
+        if max(days) > min(days):
+            nights.append((f"{artist}@{festival}", max(days) - min(days)))
+    return nights
+
+
+def at_floor(problem: Problem, placed: Placed) -> bool:
+    """Whether a complete programme costs no more than every programme must."""
+    return sum(price(problem, placed)[0].values()) <= floor(problem)
+
+
+def floor(problem: Problem) -> float:
+    """A lower bound on every programme's cost (stability and unplaced items aside, which
+    can cost nothing): each family's cost forced by the domains."""
+    w = problem.weights
+    days = {occ.uid: _possible_days(problem, occ) for occ in problem.occurrences
+            if not occ.installation}
+    forced = 0
+    for occs in _stays(problem).values():
+        # the latest first possible day against the earliest last possible day
+        forced += w.hotel_nights * max(0, max(days[o.uid][0] for o in occs)
+                                       - min(days[o.uid][1] for o in occs))
+    for occs in _by_item([o for o in problem.occurrences if not o.installation]).values():
+        forced += w.repeat_same_day * sum(
+            days[a.uid][0] == days[a.uid][1] == days[b.uid][0] == days[b.uid][1]
+            for a, b in combinations(occs, 2))
+    for occ in problem.occurrences:
+        venues = {o.venue for o in occ.options}
+        forced += w.preferred_venue * bool(occ.preferred_venues and
+                                           not venues & occ.preferred_venues)
+        if occ.preferred_spans and not occ.installation:
+            forced += w.preferred_hours * (not _can_start_inside(occ))
+    return float(forced)
+
+
+def _possible_days(problem: Problem, occ: Occurrence) -> tuple[int, int]:
+    """The first and last programme day (indices) it could start on."""
+    ranges = [r for o in occ.options for r in start_ranges(o.spans, occ.duration)]
+    low, high = min(a for a, _ in ranges), max(b for _, b in ranges)
+    candidates = [index for index, day in enumerate(problem.days[occ.festival])
+                  if day.start <= high and day.end > low]
+    return min(candidates), max(candidates)
+
+
+def _can_start_inside(occ: Occurrence) -> bool:
+    """Whether some allowed start lies in its preferred hours."""
+    return any(max(a, pa) <= min(b_end, pb - 1)
+               for o in occ.options for a, b_end in start_ranges(o.spans, occ.duration)
+               for pa, pb in occ.preferred_spans)

@@ -1,0 +1,87 @@
+"""Pricing a programme without a solver: the same cost as CP-SAT's terms, a floor every
+programme pays, and the shortcut that returns a greedy programme at that floor."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from affiche.programmes.generate import generate_spec
+from affiche.programmes.model import Spec
+from affiche.scheduler.cpsat import _read_terms, build_model, complete_hint
+from affiche.scheduler.greedy import Greedy, greedy_placement
+from affiche.scheduler.pricing import floor, price
+from affiche.scheduler.problem import build_problem
+from tests.builders import artist, festival, item, make_spec, solve_spec, spec_data
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_price_is_what_cp_sat_reads_for_the_same_programme(seed: int) -> None:
+    problem = build_problem(Spec.model_validate(generate_spec(60, seed)))
+    placed = greedy_placement(problem)
+    variables, terms = build_model(problem, allow_unplaced=False, placed=placed)
+    solver = complete_hint(variables.model, 10.0)
+    assert solver is not None
+    read, read_violations = _read_terms(solver, terms)
+    costs, violations = price(problem, placed)
+    assert {k: v for k, v in costs.items() if k in read} == read
+    assert sorted(violations) == sorted(read_violations)
+    assert sum(costs.values()) > 0
+
+
+def _talks_on(days: list[str]) -> dict:
+    """Ana gives one talk on each of `days` (a window of that whole day)."""
+    items = [item(f"talk-{n}", artists=["ana"],
+                  windows=[{"start": f"{day} 10:00", "end": f"{day} 23:00"}])
+             for n, day in enumerate(days)]
+    return spec_data(festivals=[festival(items=items)], artists=[artist("ana")],
+                     solver={"weights": {"hotel_nights": 4}})
+
+
+def test_floor_counts_the_nights_the_windows_force() -> None:
+    assert floor(build_problem(make_spec(_talks_on(["2026-06-12", "2026-06-14"])))) == 8
+    assert floor(build_problem(make_spec(_talks_on(["2026-06-12", "2026-06-12"])))) == 0
+
+
+def test_a_greedy_programme_at_the_floor_is_optimal_without_cp_sat() -> None:
+    code = (
+        "import sys\n"
+        "from affiche.programmes.model import Spec\n"
+        "from affiche.scheduler.problem import build_problem\n"
+        "from affiche.scheduler.solve import solve\n"
+        f"data = {_talks_on(['2026-06-12', '2026-06-14'])!r}\n"
+        "result = solve(build_problem(Spec.model_validate(data)))\n"
+        "print(result.status, result.objective, result.bound, 'ortools' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.split() == ["optimal", "8.0", "8.0", "False"]
+
+
+def test_two_talks_that_may_share_a_day_share_it() -> None:
+    """Two talks that may share a day: the floor is 0, and the answer (the greedy
+    programme at the floor, or CP-SAT's) keeps Ana to one day."""
+    data = _talks_on(["2026-06-12", "2026-06-13"])
+    for talk in data["festivals"][0]["items"]:
+        talk["windows"] = [{"start": "2026-06-12 10:00", "end": "2026-06-13 23:00"}]
+    spec = make_spec(data)
+    _problem, result, schedule = solve_spec(spec)
+    assert result.status == "optimal" and result.objective == 0
+    assert schedule is not None
+    days = {p.start.date() for p in schedule.placements}
+    assert len(days) == 1
+
+
+def test_local_search_never_raises_the_cost_and_here_lowers_it() -> None:
+    problem = build_problem(Spec.model_validate(generate_spec(120, 2)))
+    greedy = Greedy(problem)
+    placed = greedy.run()
+    assert len(placed) == len(problem.occurrences)
+    before = sum(price(problem, placed)[0].values())
+    moves = greedy.improve(work=10**9)
+    after = sum(price(problem, greedy.placed)[0].values())
+    assert moves > 0 and after < before
+    variables, _terms = build_model(problem, allow_unplaced=False, placed=greedy.placed)
+    assert complete_hint(variables.model, 10.0) is not None  # still keeps every hard rule
