@@ -10,6 +10,8 @@ it (shape and cross-references) into a `Spec`, `solve_spec` solves it end to end
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -115,6 +117,22 @@ def solve_spec(spec: Spec, **options: Any) -> tuple[Problem, SolveResult, Schedu
         return problem, result, None
     unplaceable = {u.uid: u.reason for u in problem.unplaceable}
     return problem, result, assemble_schedule(spec, result, unplaceable)
+
+
+def solve_in_fresh_process(data: Data) -> list[str]:
+    """Solve a spec dict in a new interpreter; its status, objective, bound, and whether
+    OR-Tools got imported."""
+    code = (
+        "import sys\n"
+        "from affiche.programmes.model import Spec\n"
+        "from affiche.scheduler.problem import build_problem\n"
+        "from affiche.scheduler.solve import solve\n"
+        f"result = solve(build_problem(Spec.model_validate({data!r})))\n"
+        "print(result.status, result.objective, result.bound, 'ortools' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    return done.stdout.split()
 
 
 def write_yaml(path: Path, data: Data) -> Path:

@@ -3,9 +3,6 @@ programme pays, and the shortcut that returns a greedy programme at that floor."
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 
 from affiche.programmes.generate import generate_spec
@@ -14,7 +11,15 @@ from affiche.scheduler.cpsat import _read_terms, build_model, complete_hint
 from affiche.scheduler.greedy import Greedy, greedy_placement
 from affiche.scheduler.pricing import floor, price
 from affiche.scheduler.problem import build_problem
-from tests.builders import artist, festival, item, make_spec, solve_spec, spec_data
+from tests.builders import (
+    artist,
+    festival,
+    item,
+    make_spec,
+    solve_in_fresh_process,
+    solve_spec,
+    spec_data,
+)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -46,18 +51,8 @@ def test_floor_counts_the_nights_the_windows_force() -> None:
 
 
 def test_a_greedy_programme_at_the_floor_is_optimal_without_cp_sat() -> None:
-    code = (
-        "import sys\n"
-        "from affiche.programmes.model import Spec\n"
-        "from affiche.scheduler.problem import build_problem\n"
-        "from affiche.scheduler.solve import solve\n"
-        f"data = {_talks_on(['2026-06-12', '2026-06-14'])!r}\n"
-        "result = solve(build_problem(Spec.model_validate(data)))\n"
-        "print(result.status, result.objective, result.bound, 'ortools' in sys.modules)\n"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
-    assert done.stdout.split() == ["optimal", "8.0", "8.0", "False"]
+    data = _talks_on(["2026-06-12", "2026-06-14"])
+    assert solve_in_fresh_process(data) == ["optimal", "8.0", "8.0", "False"]
 
 
 def test_two_talks_that_may_share_a_day_share_it() -> None:
