@@ -57,7 +57,7 @@ def greedy_if_optimal(
     terms, violations = price(problem, placed)
     if allow_unplaced and problem.weights.unplaced:
         terms["unplaced"] = 0.0  # everything is placed
-    objective, bound = sum(terms.values()), floor(problem)
+    objective, bound = float(sum(terms.values())), floor(problem)
     if objective > bound:
         return None
     elapsed = time.perf_counter() - started
