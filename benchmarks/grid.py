@@ -2,10 +2,12 @@
 
 The events and their speakers are the first N timed events of a programme: FOSDEM 2026 by
 default (a seeded synthetic conference when the data is missing), or any file the loader
-reads (`grid/160@talks.xml`; `grid@programme.yaml` takes all its timed events). The grid is
-R rooms x 4 days x K slots from 09:00, with about 25 % spare slots: 5 rooms while K fits in
-a 09:00-21:00 day, more beyond. Slots last an hour, or as long as the longest event rounded
-up to half an hour (conference_scheduler puts an event only in a slot at least as long).
+reads (`grid/160@talks.xml`; `grid@programme.yaml` takes all its events of at most an
+hour). The grid is R rooms x 4 days x K slots from 09:00, with about 25 % spare slots: 5
+rooms while K fits in a 09:00-21:00 day, more beyond. Slots last an hour when enough events
+fit one; else the shortest length, in half-hour steps, that the N wanted events fit (a
+programme of workshops gets longer slots: conference_scheduler puts an event only in a
+slot at least as long); the first N events in file order that fit are taken.
 Every event takes exactly one slot; two events sharing a speaker may not run at the same
 time. For affiche the grid becomes a spec with slot-long items, slot-long grains (at most
 an hour), no walking time and every soft weight at 0 (pure feasibility, as
@@ -95,10 +97,21 @@ def _synthetic_events(count: int, seed: int = 1) -> list[GridEvent]:
     ]
 
 
-def slot_minutes_for(events: list[GridEvent]) -> int:
-    """An hour, or the longest event rounded up to half an hour (every event fits a slot)."""
-    longest = max((e.minutes for e in events), default=SLOT_MINUTES)
-    return max(SLOT_MINUTES, math.ceil(longest / 30) * 30)
+def slot_minutes_for(events: list[GridEvent], wanted: int) -> int:
+    """The shortest slot, an hour or more in half-hour steps, that `wanted` events fit."""
+    lengths = sorted(max(SLOT_MINUTES, math.ceil(e.minutes / 30) * 30) for e in events)
+    return lengths[wanted - 1]
+
+
+def _first_that_fit(events: list[GridEvent], count: int | None) -> list[GridEvent]:
+    """The first `count` events (None: all of them that fit an hour, or else the shortest)
+    in file order, among those that fit the shortest slot that many fit."""
+    wanted = count if count is not None else max(
+        1, sum(e.minutes <= SLOT_MINUTES for e in events))
+    if len(events) < wanted or not events:
+        raise ValueError(f"{len(events)} timed events, {wanted} wanted")
+    minutes = slot_minutes_for(events, wanted)
+    return [e for e in events if e.minutes <= minutes][:wanted]
 
 
 def _build_grid(count: int | None, source: Path | None) -> Grid:
@@ -108,15 +121,15 @@ def _build_grid(count: int | None, source: Path | None) -> Grid:
 
     path = source or data_dir() / "schedules" / SOURCE
     if source is not None or path.is_file():
-        events = _events_of(path)
-        wanted = len(events) if count is None else count
-        if len(events) < wanted or not events:
-            raise ValueError(f"{path}: {len(events)} timed events, {wanted} wanted")
-        events, described = events[:wanted], f"first {wanted} events of {path.name}"
+        try:
+            events = _first_that_fit(_events_of(path), count)
+        except ValueError as error:
+            raise ValueError(f"{path}: {error}") from None
+        described = f"first {len(events)} events of {path.name}"
     else:
         wanted = count or 160
         events, described = _synthetic_events(wanted), f"synthetic conference, {wanted} events"
-    minutes = slot_minutes_for(events)
+    minutes = slot_minutes_for(events, len(events))
     fit_in_a_day = (LAST_HOUR - FIRST_HOUR) * 60 // minutes
     if fit_in_a_day < 1:
         longest = max(events, key=lambda e: e.minutes)
@@ -129,7 +142,7 @@ def _build_grid(count: int | None, source: Path | None) -> Grid:
 
 
 def _cache_file(count: int | None, source: Path | None) -> Path:
-    key = f"v3|{count}|{source.resolve() if source else SOURCE}"
+    key = f"v4|{count}|{source.resolve() if source else SOURCE}"
     if source is not None and source.is_file():
         key += f"|{source.stat().st_mtime_ns}|{source.stat().st_size}"
     digest = hashlib.sha256(key.encode()).hexdigest()[:12]

@@ -96,12 +96,13 @@ def test_grid_from_any_programme_file(tmp_path: Path, monkeypatch: pytest.Monkey
                                                            artists=[{"id": f"p{n}", "name": "P"}
                                                                     for n in range(3)]))
     built = grid_module.make_grid(None, source)
-    assert [e.id for e in built.events] == [*(f"t{n}" for n in range(6)), "long"]
+    assert [e.id for e in built.events] == [f"t{n}" for n in range(6)]  # those of <= 1 h
     assert built.events[4].persons == ("p1",)
-    assert built.slot_minutes == 90  # every event fits a slot, as conference_scheduler needs
+    assert built.slot_minutes == 60
     assert len(list((tmp_path / "cache").glob("*.json"))) == 1
     assert grid_module.make_grid(None, source) == built  # read back from the copy
-    assert grid_module.make_grid(6, source).slot_minutes == 60
+    longer = grid_module.make_grid(7, source)  # seven events fit only 90-minute slots
+    assert longer.slot_minutes == 90 and longer.events[-1].id == "long"
     with pytest.raises(ValueError, match="7 timed events, 8 wanted"):
         grid_module.make_grid(8, source)
 
