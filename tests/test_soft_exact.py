@@ -64,15 +64,24 @@ def test_first_solution_reports_its_true_cost(seed: int) -> None:
 
 
 def test_a_capped_clash_model_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past the cap on same-audience pairs, the objective counts only those modelled: the
-    solve says so rather than report a cost that looks complete."""
+    """Past the cap on same-audience pairs the solver weighs only those modelled: the solve
+    says so, and still reports every clash of its programme."""
     from affiche.scheduler import soft
     from affiche.scheduler.solve import SolveOptions, solve
+    from tests.builders import festival, item, make_spec, spec_data
 
-    problem = build_problem(Spec.model_validate(generate_spec(24, 1)))
+    # three talks for families, one hour open, three venues: all three overlap
+    talks = [item(f"kids-{n}", tags=["families"]) for n in range(3)]
+    data = spec_data(festivals=[festival(items=talks, end="2026-06-12",
+                                         hours={"opens": "10:00", "closes": "11:00"})])
+    problem = build_problem(make_spec(data))
     whole = solve(problem, SolveOptions(time_limit=5, workers=1))
     assert whole.has_solution and whole.notes == []
-    monkeypatch.setattr(soft, "MAX_CLASH_PAIRS", 3)
+    assert whole.terms["audience clash"] == 15
+    monkeypatch.setattr(soft, "MAX_CLASH_PAIRS", 1)
     capped = solve(problem, SolveOptions(time_limit=5, workers=1))
     assert capped.has_solution
-    assert capped.notes and "3 pairs" in capped.notes[0]
+    assert capped.notes and "1 pairs" in capped.notes[0]
+    # the cost reported is every clash of the programme, not the one modelled pair
+    assert capped.terms["audience clash"] == 15
+    assert len([v for v in capped.violations if v.startswith("audience clash")]) == 3

@@ -15,7 +15,7 @@ from ortools.sat.python import cp_model
 
 from affiche.scheduler.greedy import greedy_placement, why_left_out
 from affiche.scheduler.hard import HARD_FAMILIES
-from affiche.scheduler.pricing import Placed, floor
+from affiche.scheduler.pricing import CLASH, Placed, clash_cost, floor
 from affiche.scheduler.problem import Occurrence, Problem
 from affiche.scheduler.result import Chosen, SolveOptions, SolveResult
 from affiche.scheduler.soft import SOFT_FAMILIES, Term
@@ -216,17 +216,27 @@ def _read_solution(
     reader: cp_model.CpSolver,
     bound: float | None,
 ) -> None:
-    """Fill `result` with the placements and objective terms `reader` holds."""
-    result.terms, result.violations = _read_terms(reader, terms)
-    result.objective = sum(result.terms.values())
-    result.bound = bound
-    result.gap = _gap(result.objective, bound) if bound is not None else None
+    """Fill `result` with the placements and objective terms `reader` holds.
+
+    A family the model held in part (audience clashes past MAX_CLASH_PAIRS) is counted in
+    full on the programme instead: its bound stays valid, since the part never costs more.
+    """
     grains: dict[str, tuple[str, int]] = {}
     for occ in problem.occurrences:
         if _truth(reader, variables.is_placed(occ.uid)):
             chosen = _placement(problem, variables, reader, occ)
             result.chosen[occ.uid] = chosen
             grains[occ.uid] = (chosen.venue, problem.clock.ceil(chosen.start))
+    result.terms, result.violations = _read_terms(reader, terms)
+    if CLASH in variables.partial:
+        cost, clashes = clash_cost(problem, grains)
+        result.terms[CLASH] = cost
+        result.violations = [
+            line for line in result.violations if not line.startswith(f"{CLASH}:")
+        ] + clashes
+    result.objective = sum(result.terms.values())
+    result.bound = bound
+    result.gap = _gap(result.objective, bound) if bound is not None else None
     for occ in problem.occurrences:
         if occ.uid not in result.chosen:
             result.unplaced[occ.uid] = why_left_out(problem, grains, occ)

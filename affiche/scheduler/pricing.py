@@ -56,6 +56,15 @@ def _violated(problem: Problem, placed: Placed) -> list[tuple[str, int, list[tup
     ]
 
 
+def clash_cost(problem: Problem, placed: Placed) -> tuple[float, list[str]]:
+    """Every audience clash among the placed occurrences: the cost and each violation."""
+    timed = [o for o in problem.occurrences if not o.installation and o.uid in placed]
+    weight = problem.weights.audience_clash
+    pairs = _clashes(timed, placed)
+    return float(weight * len(pairs)), [f"{CLASH}: {a} / {b} (cost {weight:g})"
+                                        for a, b in pairs]
+
+
 def _inside(start: int, occ: Occurrence) -> bool:
     return any(a <= start < b for a, b in occ.preferred_spans)
 

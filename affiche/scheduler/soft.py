@@ -74,9 +74,10 @@ def audience_clashes(problem: Problem, v: Variables) -> list[Term]:
                 by_tag[tag].append(occ)
     pairs = _clash_pairs(problem, by_tag) if weight else []
     if len(pairs) == MAX_CLASH_PAIRS:
-        v.notes.append(f"audience clashes are weighed among {MAX_CLASH_PAIRS:,} pairs of "
-                       "same-audience items only (more could overlap); the objective counts "
-                       "no others")
+        v.partial.add("audience clash")
+        v.notes.append(f"the solver weighed audience clashes among {MAX_CLASH_PAIRS:,} pairs "
+                       "of same-audience items only (more could overlap); the objective "
+                       "reported counts every clash of the programme")
     terms = []
     for first, second in pairs:
         before = v.model.new_bool_var(f"before[{first},{second}]")

@@ -32,6 +32,7 @@ class Variables:
         self._venue_code: dict[str, cp_model.IntVar | int] = {}
         self._venue_number = {venue: n for n, venue in enumerate(problem.venues, start=1)}
         self.notes: list[str] = []  # what a family could not model in full, for the producer
+        self.partial: set[str] = set()  # the soft families modelled in part only
         for occ in problem.occurrences:
             self._create(occ, allow_unplaced)
 
