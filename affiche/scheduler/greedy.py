@@ -1,10 +1,12 @@
-"""A greedy first programme, given to CP-SAT as a hint.
+"""A greedy first programme: the answer itself when it costs no more than the floor
+(`pricing.py`), else CP-SAT's hint.
 
-Most constrained occurrences first, each at the earliest start where its venue (with
-changeover) and its artists (with walking or travel time) are free, honouring `after`,
-day relations and the order of repeats. It respects every hard rule it knows, so a complete
-greedy programme is a first feasible solution that the solver then improves; an occurrence
-it cannot place is simply left without a hint.
+Most constrained occurrences first, each where its venue (with changeover) and its artists
+(with walking or travel time) are free, honouring `after`, day relations and the order of
+repeats: at the cheapest of several candidate starts when a soft weight can price a start
+(`marginal.py`), else at the earliest. A complete priced programme then gets a bounded
+local search. It respects every hard rule it knows, so a complete greedy programme is a
+feasible solution; an occurrence it cannot place is simply left without a hint.
 """
 
 from __future__ import annotations
