@@ -80,3 +80,40 @@ def test_local_search_never_raises_the_cost_and_here_lowers_it() -> None:
     assert moves > 0 and after < before
     variables, _terms = build_model(problem, allow_unplaced=False, placed=greedy.placed)
     assert complete_hint(variables.model, 10.0) is not None  # still keeps every hard rule
+
+
+def _three_shows_over(days: int) -> dict:
+    """One show by Ana, three performances, on a festival of `days` days."""
+    end = f"2026-06-{11 + days}"
+    data = spec_data(festivals=[festival(items=[item("show", occurrences=3, artists=["ana"])],
+                                         end=end)],
+                     artists=[artist("ana")],
+                     solver={"weights": {"repeat_same_day": 3, "hotel_nights": 4}})
+    return data
+
+
+def test_floor_weighs_repeats_on_one_day_against_nights_between_days() -> None:
+    """Three shows on one day: 3 pairs (9); on two days: 1 pair and a night (3 + 4)."""
+    assert floor(build_problem(make_spec(_three_shows_over(1)))) == 9
+    assert floor(build_problem(make_spec(_three_shows_over(2)))) == 7
+    assert floor(build_problem(make_spec(_three_shows_over(3)))) == 7  # 2 nights cost 8
+
+
+def test_a_repeated_show_at_its_floor_is_optimal_without_cp_sat() -> None:
+    assert solve_in_fresh_process(_three_shows_over(2)) == ["optimal", "7.0", "7.0", "False"]
+
+
+@pytest.mark.parametrize("size", [12, 16, 24])
+def test_floor_never_exceeds_an_optimum(size: int) -> None:
+    """On small generated festivals CP-SAT proves optimality; the floor is at most that
+    (a floor above an optimum would make a programme look optimal when it is not)."""
+    from affiche.scheduler.solve import SolveOptions, solve
+
+    tight = 0
+    for seed in range(1, 6):
+        problem = build_problem(Spec.model_validate(generate_spec(size, seed)))
+        result = solve(problem, SolveOptions(time_limit=20, workers=2, shortcut=False))
+        assert result.status == "optimal" and result.objective is not None
+        assert floor(problem) <= result.objective
+        tight += floor(problem) == result.objective > 0
+    assert tight  # and it is not trivially 0: some optimum is at the floor

@@ -125,25 +125,71 @@ def at_floor(problem: Problem, placed: Placed) -> bool:
 def floor(problem: Problem) -> float:
     """A lower bound on every programme's cost (stability and unplaced items aside, which
     can cost nothing): each family's cost forced by the domains."""
-    w = problem.weights
     days = {occ.uid: _possible_days(problem, occ) for occ in problem.occurrences
             if not occ.installation}
+    nights, free = _forced_nights(problem, days)
+    return float(nights + _forced_repeats(problem, days, free) + _forced_preferences(problem))
+
+
+def _forced_nights(
+    problem: Problem, days: dict[str, tuple[int, int]]
+) -> tuple[int, set[tuple[str, str]]]:
+    """Nights every programme gives artists (the latest first possible day of their
+    occurrences against the earliest last one), and the stays that none are forced on."""
+    forced, free = 0, set()
+    for stay, occs in _stays(problem).items():
+        nights = max(0, max(days[o.uid][0] for o in occs) - min(days[o.uid][1] for o in occs))
+        forced += problem.weights.hotel_nights * nights
+        if not nights:
+            free.add(stay)
+    return forced, free
+
+
+def _forced_repeats(
+    problem: Problem, days: dict[str, tuple[int, int]], free: set[tuple[str, str]]
+) -> int:
+    """Per repeated item: k occurrences on the d days open to them either share days (a
+    pair per shared day costs `repeat_same_day`) or spread over s days, keeping each of its
+    artists s - 1 nights. Nights are counted only for artists whose stay no other repeated
+    item and no forced night already counts, so no night is counted twice."""
+    w = problem.weights
+    items = _by_item([o for o in problem.occurrences if not o.installation])
+    repeated = [occs for occs in items.values() if len(occs) >= 2]
+    stays_used: dict[tuple[str, str], int] = defaultdict(int)
+    for occs in repeated:
+        for artist in occs[0].bound_artists:
+            stays_used[(artist, occs[0].festival)] += 1
     forced = 0
-    for occs in _stays(problem).values():
-        # the latest first possible day against the earliest last possible day
-        forced += w.hotel_nights * max(0, max(days[o.uid][0] for o in occs)
-                                       - min(days[o.uid][1] for o in occs))
-    for occs in _by_item([o for o in problem.occurrences if not o.installation]).values():
-        forced += w.repeat_same_day * sum(
+    for occs in repeated:
+        open_days = {d for o in occs for d in range(days[o.uid][0], days[o.uid][1] + 1)}
+        artists = sum(stays_used[(a, occs[0].festival)] == 1 and (a, occs[0].festival) in free
+                      for a in occs[0].bound_artists)
+        spread = min(w.repeat_same_day * _pairs_sharing_days(len(occs), s)
+                     + w.hotel_nights * artists * (s - 1) for s in range(1, len(open_days) + 1))
+        fixed = w.repeat_same_day * sum(
             days[a.uid][0] == days[a.uid][1] == days[b.uid][0] == days[b.uid][1]
             for a, b in combinations(occs, 2))
+        forced += max(spread, fixed)
+    return forced
+
+
+def _pairs_sharing_days(count: int, days: int) -> int:
+    """The fewest pairs on one day when `count` occurrences spread over `days` days."""
+    each, extra = divmod(count, days)
+    return extra * (each + 1) * each // 2 + (days - extra) * each * (each - 1) // 2
+
+
+def _forced_preferences(problem: Problem) -> int:
+    """Preferred venues that no option offers, preferred hours no allowed start is in."""
+    w = problem.weights
+    forced = 0
     for occ in problem.occurrences:
         venues = {o.venue for o in occ.options}
         forced += w.preferred_venue * bool(occ.preferred_venues and
                                            not venues & occ.preferred_venues)
         if occ.preferred_spans and not occ.installation:
             forced += w.preferred_hours * (not _can_start_inside(occ))
-    return float(forced)
+    return forced
 
 
 def _possible_days(problem: Problem, occ: Occurrence) -> tuple[int, int]:
