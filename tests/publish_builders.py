@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytz
 
+from affiche.programmes.identity import occurrence_uid
 from affiche.programmes.schedule import (
     ArtistInfo,
     FestivalInfo,
@@ -23,7 +24,6 @@ from affiche.programmes.schedule import (
     SolveInfo,
     Text,
     VenueInfo,
-    occurrence_uid,
 )
 
 Zones = Literal["pytz", "zoneinfo"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from affiche.programmes.identity import occurrence_uid
 from affiche.programmes.model import Festival, Item, Spec
 from affiche.programmes.schedule import (
     ArtistInfo,
@@ -14,7 +15,6 @@ from affiche.programmes.schedule import (
     SolveInfo,
     Unplaced,
     VenueInfo,
-    occurrence_uid,
 )
 from affiche.scheduler.check import check_schedule
 from affiche.scheduler.problem import Problem

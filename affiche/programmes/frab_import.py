@@ -27,7 +27,7 @@ from pydantic import ValidationError
 
 from affiche.programmes.errors import SpecError, SpecIssue, field_path
 from affiche.programmes.model import Artist, Festival, Item, Kind, Pin, Spec
-from affiche.programmes.schedule import Text
+from affiche.programmes.text import Text
 from affiche.programmes.window import Window
 from affiche.timeutil import localize, zone
 from affiche.venues.model import Venue

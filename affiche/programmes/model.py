@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from affiche.programmes.schedule import Text
+from affiche.programmes.text import Text
 from affiche.programmes.window import Window
 from affiche.timeutil import zone
 from affiche.venues.model import Feature, Hours, Slug, Venue

@@ -16,21 +16,10 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from affiche.programmes.text import Text
+
 SCHEDULE_FORMAT = "affiche-schedule/1"
 Status = Literal["optimal", "feasible", "unknown", "infeasible", "invalid"]
-
-
-class Text(BaseModel):
-    """A text in both languages of the programme; either may be empty."""
-
-    model_config = ConfigDict(extra="forbid")
-    en: str = ""
-    fr: str = ""
-
-    def in_language(self, lang: str) -> str:
-        """The text in `lang`, falling back to the other language."""
-        primary, other = (self.fr, self.en) if lang == "fr" else (self.en, self.fr)
-        return primary or other
 
 
 class FestivalInfo(BaseModel):
@@ -141,11 +130,6 @@ class Schedule(BaseModel):
 
     def artist(self, artist_id: str) -> ArtistInfo:
         return next(a for a in self.artists if a.id == artist_id)
-
-
-def occurrence_uid(festival_id: str, item_id: str, occurrence: int) -> str:
-    """The stable id of one occurrence: iCal UID, frab guid and web anchor derive from it."""
-    return f"{festival_id}.{item_id}.{occurrence}"
 
 
 def write_json_atomically(path: Path, payload: str) -> None:

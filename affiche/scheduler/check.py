@@ -11,8 +11,9 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 from itertools import combinations
 
+from affiche.programmes.identity import occurrence_uid
 from affiche.programmes.model import Artist, Festival, Item, Spec
-from affiche.programmes.schedule import Placement, Schedule, occurrence_uid
+from affiche.programmes.schedule import Placement, Schedule
 from affiche.scheduler.problem import travel_minutes
 from affiche.timeutil import days_between, local_at, localize, programme_day
 from affiche.venues.model import Venue

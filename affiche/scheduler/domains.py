@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from affiche.programmes.identity import occurrence_uid
 from affiche.programmes.model import Artist, Festival, Item
-from affiche.programmes.schedule import occurrence_uid
 from affiche.programmes.window import Window
 from affiche.scheduler.grains import Clock
 from affiche.scheduler.problem import Day, Loc, Occurrence, Option, Unplaceable

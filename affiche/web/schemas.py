@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from affiche.programmes.schedule import Text
+from affiche.programmes.text import Text
 
 SpecName = str
 

@@ -26,7 +26,8 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
-from affiche.programmes.schedule import Schedule, Text
+from affiche.programmes.schedule import Schedule
+from affiche.programmes.text import Text
 
 VERSION_FORMAT = "affiche-published/1"
 VERSION_FILE = re.compile(r"^(\d{4,})\.json$")
