@@ -72,7 +72,8 @@ class _Progress(cp_model.CpSolverSolutionCallback):
 def add_hints(problem: Problem, variables: Variables, placed: Placed | None = None) -> None:
     """The greedy programme (published placements kept where they still fit) as a hint;
     `placed` when the caller has it already."""
-    for uid, (venue, start) in (placed or greedy_placement(problem)).items():
+    placed = greedy_placement(problem) if placed is None else placed
+    for uid, (venue, start) in placed.items():
         variables.hint(uid, venue, start)
 
 

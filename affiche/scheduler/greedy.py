@@ -15,7 +15,7 @@ from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from affiche.scheduler.marginal import MarginalCost
+from affiche.scheduler.marginal import MarginalCost, prices_time
 from affiche.scheduler.pricing import at_floor
 from affiche.scheduler.problem import Occurrence, Option, Problem
 
@@ -71,7 +71,7 @@ class Greedy:
         self.problem = problem
         self.promoted = promoted
         self.costs = MarginalCost(problem)
-        self.priced = priced and self.costs.prices_time
+        self.priced = priced and prices_time(problem)
         self.board = _Board()
         self.work = 0  # placement checks made: a measure of effort that does not depend on
         # the machine, so that a spec always gives the same programme
@@ -371,13 +371,13 @@ def greedy_placement(problem: Problem, passes: int = PASSES) -> dict[str, tuple[
                 best = placed
             left_out = {occ.item for occ in problem.occurrences if occ.uid not in placed}
             if not left_out:
-                if greedy.costs.prices_time and not at_floor(problem, placed):
+                if prices_time(problem) and not at_floor(problem, placed):
                     greedy.improve(int(IMPROVING_SHARE * greedy.work))
                 return placed
             if left_out <= promoted:
                 break  # promoting again would repeat this pass
             promoted |= left_out
-        if not MarginalCost(problem).prices_time:
+        if not prices_time(problem):
             break  # nothing is priced: the earliest-fit passes have just run
     return best
 

@@ -14,8 +14,15 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
 
+from affiche.scheduler.pricing import in_preferred_hours
 from affiche.scheduler.problem import Occurrence, Problem
 from affiche.scheduler.spans import Spans, normalise
+
+
+def prices_time(problem: Problem) -> bool:
+    """Whether a start time can cost anything at all (else earliest fit is as good)."""
+    w = problem.weights
+    return any((w.audience_clash, w.repeat_same_day, w.hotel_nights, w.preferred_hours))
 
 
 class MarginalCost:
@@ -29,12 +36,6 @@ class MarginalCost:
         self._item_days: dict[str, list[int]] = defaultdict(list)
         self._artist_days: dict[tuple[str, str], list[int]] = defaultdict(list)
         self._window_cache: dict[tuple[object, int], tuple[frozenset[int], Spans]] = {}
-
-    @property
-    def prices_time(self) -> bool:
-        """Whether a start time can cost anything at all (else earliest fit is as good)."""
-        w = self.weights
-        return any((w.audience_clash, w.repeat_same_day, w.hotel_nights, w.preferred_hours))
 
     def record(self, occ: Occurrence, start: int) -> None:
         """`occ` now starts at `start`."""
@@ -136,6 +137,4 @@ class MarginalCost:
 
     @staticmethod
     def _outside_preferred_hours(occ: Occurrence, start: int) -> bool:
-        if not occ.preferred_spans:
-            return False
-        return not any(a <= start < b for a, b in occ.preferred_spans)
+        return bool(occ.preferred_spans) and not in_preferred_hours(occ, start)

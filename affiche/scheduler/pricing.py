@@ -46,7 +46,7 @@ def _violated(problem: Problem, placed: Placed) -> list[tuple[str, int, list[tup
             if occ.preferred_venues and placed[occ.uid][0] not in occ.preferred_venues]),
         (PREFERRED_HOURS, w.preferred_hours, [
             (occ.uid, 1) for occ in timed
-            if occ.preferred_spans and not _inside(placed[occ.uid][1], occ)]),
+            if occ.preferred_spans and not in_preferred_hours(occ, placed[occ.uid][1])]),
         (CLASH, w.audience_clash, [(f"{a} / {b}", 1) for a, b in _clashes(timed, placed)]),
         (NIGHTS, w.hotel_nights, _nights(problem, placed)),
         (REPEAT, w.repeat_same_day, [
@@ -65,7 +65,8 @@ def clash_cost(problem: Problem, placed: Placed) -> tuple[float, list[str]]:
                                         for a, b in pairs]
 
 
-def _inside(start: int, occ: Occurrence) -> bool:
+def in_preferred_hours(occ: Occurrence, start: int) -> bool:
+    """Whether a start lies in the occurrence's preferred hours."""
     return any(a <= start < b for a, b in occ.preferred_spans)
 
 
@@ -193,9 +194,10 @@ def _forced_preferences(problem: Problem) -> int:
 
 
 def _possible_days(problem: Problem, occ: Occurrence) -> tuple[int, int]:
-    """The first and last programme day (indices) it could start on."""
-    ranges = [r for o in occ.options for r in start_ranges(o.spans, occ.duration)]
-    low, high = min(a for a, _ in ranges), max(b for _, b in ranges)
+    """The first and last programme day (indices) it could start on (every span of a timed
+    occurrence's options is long enough for it, so its reach gives the starts)."""
+    first, last = problem.reach(occ)
+    low, high = first, last - occ.duration
     candidates = [index for index, day in enumerate(problem.days[occ.festival])
                   if day.start <= high and day.end > low]
     return min(candidates), max(candidates)
