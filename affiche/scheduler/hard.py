@@ -10,7 +10,7 @@ from itertools import combinations
 
 from ortools.sat.python import cp_model
 
-from affiche.scheduler.problem import Occurrence, Problem
+from affiche.scheduler.problem import Occurrence, Problem, timed_by_item
 from affiche.scheduler.variables import Variables
 
 
@@ -122,18 +122,10 @@ def add_artist_no_overlap(problem: Problem, v: Variables) -> None:
             _add_travel_pair(problem, v, first, second)
 
 
-def _by_item(problem: Problem) -> dict[str, list[Occurrence]]:
-    grouped = defaultdict(list)
-    for occ in problem.occurrences:
-        if not occ.installation:
-            grouped[occ.item].append(occ)
-    return grouped
-
-
 def add_order_relations(problem: Problem, v: Variables) -> None:
     """'after': every occurrence starts after every occurrence of the other item ends.
     'same_day': occurrence k of each on the same day. 'not_same_day': never on one day."""
-    items = _by_item(problem)
+    items = timed_by_item(problem)
     for relation in problem.relations:
         mine, theirs = items.get(relation.item, []), items.get(relation.other, [])
         if relation.kind == "after":
@@ -156,7 +148,7 @@ def add_order_relations(problem: Problem, v: Variables) -> None:
 def add_repeat_order(problem: Problem, v: Variables) -> None:
     """Occurrences of one item are interchangeable: number them in time order
     (symmetry breaking; skipped for pinned items, whose numbers mean something)."""
-    for occurrences in _by_item(problem).values():
+    for occurrences in timed_by_item(problem).values():
         if any(o.pinned or o.uid in problem.previous for o in occurrences):
             continue
         for earlier, later in zip(occurrences, occurrences[1:], strict=False):

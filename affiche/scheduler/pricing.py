@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import combinations
 
-from affiche.scheduler.problem import Occurrence, Problem
+from affiche.scheduler.problem import Occurrence, Problem, timed_by_item
 from affiche.scheduler.spans import start_ranges
 
 Placed = dict[str, tuple[str, int]]  # uid -> (venue, start grain)
@@ -50,7 +50,7 @@ def _violated(problem: Problem, placed: Placed) -> list[tuple[str, int, list[tup
         (CLASH, w.audience_clash, [(f"{a} / {b}", 1) for a, b in _clashes(timed, placed)]),
         (NIGHTS, w.hotel_nights, _nights(problem, placed)),
         (REPEAT, w.repeat_same_day, [
-            (f"{a.uid} / {b.uid}", 1) for occs in _by_item(timed).values()
+            (f"{a.uid} / {b.uid}", 1) for occs in timed_by_item(problem).values()
             for a, b in combinations(occs, 2)
             if _day(problem, a, placed) == _day(problem, b, placed)]),
     ]
@@ -72,13 +72,6 @@ def in_preferred_hours(occ: Occurrence, start: int) -> bool:
 
 def _day(problem: Problem, occ: Occurrence, placed: Placed) -> int | None:
     return problem.day_of(occ.festival, placed[occ.uid][1])
-
-
-def _by_item(occurrences: list[Occurrence]) -> dict[str, list[Occurrence]]:
-    grouped: dict[str, list[Occurrence]] = defaultdict(list)
-    for occ in occurrences:
-        grouped[occ.item].append(occ)
-    return grouped
 
 
 def _clashes(timed: list[Occurrence], placed: Placed) -> list[tuple[str, str]]:
@@ -154,8 +147,7 @@ def _forced_repeats(
     artists s - 1 nights. Nights are counted only for artists whose stay no other repeated
     item and no forced night already counts, so no night is counted twice."""
     w = problem.weights
-    items = _by_item([o for o in problem.occurrences if not o.installation])
-    repeated = [occs for occs in items.values() if len(occs) >= 2]
+    repeated = [occs for occs in timed_by_item(problem).values() if len(occs) >= 2]
     stays_used: dict[tuple[str, str], int] = defaultdict(int)
     for occs in repeated:
         for artist in occs[0].bound_artists:

@@ -9,6 +9,7 @@ is its list of options (venue + spans it must fit inside). No solver objects her
 from __future__ import annotations
 
 import math
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from functools import reduce
@@ -299,3 +300,12 @@ def _labels(spec: Spec) -> dict[str, str]:
         labels.update({venue.id: venue.name for venue in festival.venues})
         labels.update({item.id: item.title.en or item.title.fr for item in festival.items})
     return labels
+
+
+def timed_by_item(problem: Problem) -> dict[str, list[Occurrence]]:
+    """The timed occurrences (not installations) of each item, in problem order."""
+    grouped: dict[str, list[Occurrence]] = defaultdict(list)
+    for occ in problem.occurrences:
+        if not occ.installation:
+            grouped[occ.item].append(occ)
+    return grouped

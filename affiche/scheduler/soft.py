@@ -14,8 +14,8 @@ from itertools import combinations
 
 from ortools.sat.python import cp_model
 
-from affiche.scheduler.hard import _by_item, artist_occurrences
-from affiche.scheduler.problem import Occurrence, Problem
+from affiche.scheduler.hard import artist_occurrences
+from affiche.scheduler.problem import Occurrence, Problem, timed_by_item
 from affiche.scheduler.spans import start_ranges
 from affiche.scheduler.variables import Variables, domain_of
 
@@ -142,7 +142,7 @@ def repeats_on_one_day(problem: Problem, v: Variables) -> list[Term]:
     """Two performances of one item on the same day cost the weight: spread them out."""
     weight = problem.weights.repeat_same_day
     terms = []
-    for occurrences in _by_item(problem).values() if weight else []:
+    for occurrences in timed_by_item(problem).values() if weight else []:
         for a, b in combinations(occurrences, 2):
             day_a, day_b = v.day_of(a.uid), v.day_of(b.uid)
             label = f"{a.uid} / {b.uid}"
