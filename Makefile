@@ -21,11 +21,11 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 test: install
-	$(BIN)/ruff check affiche tests benchmarks
+	$(BIN)/ruff check cli venues programmes scheduler web tests benchmarks
 	$(BIN)/python -m pytest -q
 
 lint: install
-	$(BIN)/ruff check affiche tests benchmarks
+	$(BIN)/ruff check cli venues programmes scheduler web tests benchmarks
 
 demo: install
 	$(BIN)/affiche demo

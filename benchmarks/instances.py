@@ -46,7 +46,7 @@ def schedule_files() -> list[Path]:
 
 
 def bundled_spec() -> Spec:
-    from affiche.cli import bundled_specs
+    from affiche.programmes.examples import bundled_specs
     from affiche.programmes.loader import load_specs
 
     return load_specs(bundled_specs()).spec

@@ -10,7 +10,7 @@ import pytest
 from affiche.programmes.model import Spec
 from affiche.programmes.schedule import Placement, Schedule, load_schedule, save_schedule
 from affiche.scheduler.check import check_schedule
-from affiche.timeutil import programme_day, zone
+from affiche.venues.timeutil import programme_day, zone
 from tests.builders import (
     FRIDAY,
     SATURDAY,

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-import affiche
+from affiche.programmes.examples import bundled_specs
 from affiche.programmes.model import Festival, Item, Spec
 from affiche.programmes.validate import check_references
 from affiche.venues.model import Venue
 
-EXAMPLES = Path(affiche.__file__).parent / "examples"
+EXAMPLES = bundled_specs()[0].parent
 FILES = ["bains-numeriques-2018.yaml", "pids-2018.yaml", "sapporo-2018.yaml"]
 TOURING = ["junya-oikawa", "atsushi-mitani"]
 

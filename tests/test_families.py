@@ -21,7 +21,7 @@ from affiche.programmes.validate import check_references
 from affiche.scheduler.check import check_schedule
 from affiche.scheduler.problem import Problem, build_problem
 from affiche.scheduler.solve import SolveResult
-from affiche.timeutil import zone
+from affiche.venues.timeutil import zone
 from affiche.venues.sun import sunset
 from tests.builders import (
     FRIDAY,

@@ -14,7 +14,7 @@ from affiche.programmes.errors import SpecError
 from affiche.programmes.frab_import import kind_of, load_frab, looks_like_frab, parse_duration
 from affiche.programmes.model import Kind, Spec
 from affiche.programmes.validate import check_references
-from affiche.timeutil import localize, programme_day
+from affiche.venues.timeutil import localize, programme_day
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 SCHEDULES = DATA / "schedules"

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from affiche.programmes.model import Festival
 from affiche.scheduler.grains import Clock, origin_for
 from affiche.scheduler.problem import festival_days
-from affiche.timeutil import local_at, localize, programme_day, zone
+from affiche.venues.timeutil import local_at, localize, programme_day, zone
 
 ZONES = ["Europe/Paris", "Asia/Tokyo", "America/New_York", "Australia/Sydney",
          "Asia/Kolkata", "Australia/Lord_Howe", "America/St_Johns", "UTC"]

@@ -13,7 +13,7 @@ import vobject
 from affiche.programmes.publish import ical, publish_directory
 from affiche.programmes.publish.versions import occurrences_from_schedule, reconcile
 from affiche.programmes.schedule import Placement, Schedule, save_schedule
-from affiche.timeutil import zone
+from affiche.venues.timeutil import zone
 from tests.publish_builders import MARKUP_TITLE, paris_and_tokyo
 
 STAMP = datetime(2026, 3, 20, 9, 30, tzinfo=UTC)

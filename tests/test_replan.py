@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from affiche.cli import bundled_specs, main
+from affiche.cli import main
+from affiche.programmes.examples import bundled_specs
 from affiche.programmes.changes import compare_with_published
 from affiche.programmes.loader import load_specs
 from affiche.programmes.publish import publish_directory

@@ -13,8 +13,8 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from affiche.programmes.text import Text
-from affiche.programmes.window import Window
-from affiche.timeutil import zone
+from affiche.venues.window import Window
+from affiche.venues.timeutil import zone
 from affiche.venues.model import Feature, Hours, Slug, Venue
 
 

@@ -23,7 +23,7 @@ from affiche.programmes.schedule import (
     Schedule,
     write_json_atomically,
 )
-from affiche.timeutil import days_between, zone
+from affiche.venues.timeutil import days_between, zone
 
 TEMPLATE = "report.html"
 

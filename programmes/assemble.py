@@ -19,7 +19,7 @@ from affiche.programmes.schedule import (
 from affiche.scheduler.check import check_schedule
 from affiche.scheduler.problem import Problem
 from affiche.scheduler.solve import SolveResult
-from affiche.timeutil import programme_day, zone
+from affiche.venues.timeutil import programme_day, zone
 
 
 def festival_info(festival: Festival) -> FestivalInfo:

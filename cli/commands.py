@@ -10,12 +10,12 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from importlib import resources
 from pathlib import Path
 
 from affiche.programmes.assemble import NoProgramme, checked_schedule
 from affiche.programmes.changes import Changes, compare_with_published, published_placements
 from affiche.programmes.errors import SpecError
+from affiche.programmes.examples import bundled_specs
 from affiche.programmes.loader import LoadedSpec, load_specs
 from affiche.programmes.model import Spec
 from affiche.programmes.pins import apply_pins
@@ -47,12 +47,6 @@ def say(message: str = "") -> None:
 
 def warn(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def bundled_specs() -> list[Path]:
-    """The example festivals shipped inside the package."""
-    folder = resources.files("affiche") / "examples"
-    return sorted(Path(str(p)) for p in folder.iterdir() if p.name.endswith(".yaml"))
 
 
 def load(paths: Sequence[Path], keep_times: bool = False) -> LoadedSpec:

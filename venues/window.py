@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from affiche.timeutil import localize
+from affiche.venues.timeutil import localize
 
 
 class Window(BaseModel):

@@ -21,7 +21,7 @@ from icalendar import Calendar, Event
 
 from affiche.programmes.publish.clock import ZoneLookup, in_zone
 from affiche.programmes.publish.versions import PublishedOccurrence
-from affiche.timeutil import zone
+from affiche.venues.timeutil import zone
 
 PRODID = "-//affiche//festival programme//EN"
 LANGUAGES = ("en", "fr")

@@ -33,7 +33,7 @@ from lxml import etree
 from affiche.programmes.publish.clock import in_zone
 from affiche.programmes.publish.versions import PublishedOccurrence
 from affiche.programmes.schedule import FestivalInfo
-from affiche.timeutil import days_between, localize
+from affiche.venues.timeutil import days_between, localize
 
 GENERATOR = {"name": "affiche", "version": "0.1.0"}
 JSON_SCHEMA_ID = "https://c3voc.de/schedule/schema.json"

@@ -17,7 +17,7 @@ from functools import reduce
 from affiche.programmes.model import Festival, Spec, Weights
 from affiche.scheduler.grains import Clock, origin_for
 from affiche.scheduler.spans import Spans
-from affiche.timeutil import days_between, local_at, localize
+from affiche.venues.timeutil import days_between, local_at, localize
 from affiche.venues.model import Venue
 
 Loc = tuple[int | str, ...]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, tzinfo
 
-from affiche.timeutil import zone
+from affiche.venues.timeutil import zone
 
 ZoneLookup = Callable[[str], tzinfo]
 

@@ -1,0 +1,5 @@
+"""The `affiche` command line (see `commands`)."""
+
+from affiche.cli.commands import main
+
+__all__ = ["main"]

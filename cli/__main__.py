@@ -1,0 +1,3 @@
+from affiche.cli.commands import main
+
+raise SystemExit(main())
