@@ -28,9 +28,9 @@ from pydantic import ValidationError
 from affiche.programmes.errors import SpecError, SpecIssue, field_path
 from affiche.programmes.model import Artist, Festival, Item, Kind, Pin, Spec
 from affiche.programmes.text import Text
-from affiche.venues.window import Window
-from affiche.venues.timeutil import localize, zone
 from affiche.venues.model import Venue
+from affiche.venues.timeutil import localize, zone
+from affiche.venues.window import Window
 
 _INVALID_SLUG_CHARS = re.compile(r"[^A-Za-z0-9_-]")
 _VALID_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")

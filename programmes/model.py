@@ -13,9 +13,9 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from affiche.programmes.text import Text
-from affiche.venues.window import Window
-from affiche.venues.timeutil import zone
 from affiche.venues.model import Feature, Hours, Slug, Venue
+from affiche.venues.timeutil import zone
+from affiche.venues.window import Window
 
 
 class Kind(StrEnum):

@@ -9,8 +9,8 @@ from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from affiche.programmes.model import Festival, Item, Spec
-from affiche.venues.window import Window
 from affiche.venues.timeutil import localize
+from affiche.venues.window import Window
 
 Loc = tuple[int | str, ...]
 Problem = tuple[Loc, str]

@@ -15,9 +15,9 @@ from affiche.programmes.identity import occurrence_uid
 from affiche.programmes.model import Artist, Festival, Item, Spec
 from affiche.programmes.schedule import Placement, Schedule
 from affiche.scheduler.problem import travel_minutes
-from affiche.venues.timeutil import days_between, local_at, localize, programme_day
 from affiche.venues.model import Venue
 from affiche.venues.sun import sunset
+from affiche.venues.timeutil import days_between, local_at, localize, programme_day
 
 Interval = tuple[datetime, datetime]
 

@@ -15,13 +15,13 @@ from typing import Any
 
 from affiche.programmes.identity import occurrence_uid
 from affiche.programmes.model import Artist, Festival, Item
-from affiche.venues.window import Window
 from affiche.scheduler.grains import Clock
 from affiche.scheduler.problem import Day, Loc, Occurrence, Option, Unplaceable
 from affiche.scheduler.spans import Spans, intersect, long_enough, normalise, subtract
-from affiche.venues.timeutil import local_at, localize
 from affiche.venues.model import Hours, Venue
 from affiche.venues.sun import sunset
+from affiche.venues.timeutil import local_at, localize
+from affiche.venues.window import Window
 
 Family = Callable[["Frame", Item, Venue, Spans], Spans]
 

@@ -17,8 +17,8 @@ from functools import reduce
 from affiche.programmes.model import Festival, Spec, Weights
 from affiche.scheduler.grains import Clock, origin_for
 from affiche.scheduler.spans import Spans
-from affiche.venues.timeutil import days_between, local_at, localize
 from affiche.venues.model import Venue
+from affiche.venues.timeutil import days_between, local_at, localize
 
 Loc = tuple[int | str, ...]
 

@@ -21,8 +21,8 @@ from affiche.programmes.validate import check_references
 from affiche.scheduler.check import check_schedule
 from affiche.scheduler.problem import Problem, build_problem
 from affiche.scheduler.solve import SolveResult
-from affiche.venues.timeutil import zone
 from affiche.venues.sun import sunset
+from affiche.venues.timeutil import zone
 from tests.builders import (
     FRIDAY,
     SATURDAY,

@@ -8,8 +8,8 @@ import pytest
 import yaml
 
 from affiche.cli import main
-from affiche.programmes.examples import bundled_specs
 from affiche.programmes.changes import compare_with_published
+from affiche.programmes.examples import bundled_specs
 from affiche.programmes.loader import load_specs
 from affiche.programmes.publish import publish_directory
 from affiche.programmes.schedule import load_schedule
