@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint demo bench clean system-deps
+.PHONY: install test lint typecheck demo bench clean system-deps
 
 .venv/bin/python:
 	$(PYTHON) -m venv .venv
@@ -26,6 +26,9 @@ test: install
 
 lint: install
 	$(BIN)/ruff check cli venues programmes scheduler web tests benchmarks
+
+typecheck: install
+	bash scripts/typecheck.sh
 
 demo: install
 	$(BIN)/affiche demo
