@@ -55,6 +55,10 @@ class Venue(BaseModel):
     )
     closures: list[Window] = Field(default_factory=list)
     changeover_minutes: int = Field(default=0, ge=0)
+    parallel: int = Field(
+        default=1, ge=1, le=10_000,
+        description="items the venue holds at once (stands on a floor, meeting tables)",
+    )
     sound_curfew: time | None = Field(
         default=None, description="loud items must end by this local time (outdoor venues)"
     )
