@@ -57,7 +57,7 @@ def _load(name: str) -> tuple[Any, Any, dict[str, float]]:
 
 def _check(spec: Any, problem: Any, result: Any) -> int:
     from affiche.programmes.assemble import assemble_schedule
-    from affiche.scheduler.check import check_schedule
+    from affiche.programmes.check import check_schedule
 
     unplaceable = {u.uid: u.reason for u in problem.unplaceable}
     schedule = assemble_schedule(spec, result, unplaceable, [])

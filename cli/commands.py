@@ -20,7 +20,7 @@ from affiche.programmes.loader import LoadedSpec, load_specs
 from affiche.programmes.model import Spec
 from affiche.programmes.pins import apply_pins
 from affiche.programmes.schedule import Schedule, load_schedule, save_schedule
-from affiche.scheduler.check import check_schedule
+from affiche.programmes.check import check_schedule
 from affiche.scheduler.problem import Problem, build_problem, set_previous
 from affiche.scheduler.solve import SolveOptions, SolveResult, solve
 

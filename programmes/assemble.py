@@ -16,7 +16,7 @@ from affiche.programmes.schedule import (
     Unplaced,
     VenueInfo,
 )
-from affiche.scheduler.check import check_schedule
+from affiche.programmes.check import check_schedule
 from affiche.scheduler.problem import Problem
 from affiche.scheduler.solve import SolveResult
 from affiche.venues.timeutil import programme_day, zone

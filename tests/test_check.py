@@ -9,7 +9,7 @@ import pytest
 
 from affiche.programmes.model import Spec
 from affiche.programmes.schedule import Placement, Schedule, load_schedule, save_schedule
-from affiche.scheduler.check import check_schedule
+from affiche.programmes.check import check_schedule
 from affiche.venues.timeutil import programme_day, zone
 from tests.builders import (
     FRIDAY,
@@ -96,7 +96,8 @@ def moved(schedule: Schedule, item_id: str, start: datetime, **update: object) -
 
 
 def problems_of(spec: Spec, schedule: Schedule) -> list[str]:
-    return check_schedule(spec, schedule)
+    """The checker's violations as `affiche check` prints them."""
+    return [str(violation) for violation in check_schedule(spec, schedule)]
 
 
 def assert_named(problems: list[str], *fragments: str) -> None:

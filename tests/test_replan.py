@@ -13,7 +13,7 @@ from affiche.programmes.examples import bundled_specs
 from affiche.programmes.loader import load_specs
 from affiche.programmes.publish import publish_directory
 from affiche.programmes.schedule import load_schedule
-from affiche.scheduler.check import check_schedule
+from affiche.programmes.check import check_schedule
 
 BAINS = next(p for p in bundled_specs() if p.name.startswith("bains"))
 SAPPORO = next(p for p in bundled_specs() if p.name.startswith("sapporo"))

@@ -1,0 +1,236 @@
+"""The hard rules of a programme, each defined once, in the spec's own terms.
+
+Plain functions over the spec: minutes, aware datetimes, venue and artist ids. The
+scheduler translates them into grains (`scheduler/domains.py`, `hard.py`, `greedy.py`,
+`explain.py`); the independent checker (`programmes/check.py`) reads them directly.
+
+**Windows.** Every window is one window: an item sits inside one of them, start to end.
+Windows that touch (a room open round the clock whose day ends at 09:05 when the next day
+opens at 09:05) are *not* joined: under the frab import rules an event belongs to its
+programme day and sits inside that day's window, so no item may straddle two windows.
+The same holds for an item's own windows and an artist's availability.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TypeVar
+
+from affiche.programmes.model import Artist, Festival, Item, Spec
+from affiche.venues.model import Hours, Venue
+from affiche.venues.sun import sunset
+from affiche.venues.timeutil import days_between, local_at, localize
+from affiche.venues.travel import walking_minutes
+from affiche.venues.window import Window
+
+Interval = tuple[datetime, datetime]
+T = TypeVar("T")
+
+# The rules by name, in the producer's words (reasons and violations use them).
+VENUES = "allowed venues"
+FEATURES = "required features"
+CAPACITY = "capacity"
+PINNED_VENUE = "pinned venue"
+INSTALLATION_SLOTS = "installation slots"
+OPENING_HOURS = "opening hours and closures"
+ITEM_WINDOWS = "the item's windows"
+ITEM_DAYS = "the item's days"
+AVAILABILITY = "artist availability"
+CURFEW = "the sound curfew"
+AFTER_DARK = "after dark"
+PINNED_START = "the pinned start"
+VENUE_AT_ONCE = "one venue, one item at a time (or `parallel`)"
+ARTIST_NO_OVERLAP = "artist no-overlap, with walking and travel time"
+AFTER, SAME_DAY, NOT_SAME_DAY = "after", "same_day", "not_same_day"
+
+
+# --- programme days ----------------------------------------------------------------------
+
+
+def programme_days(festival: Festival) -> list[date]:
+    return days_between(festival.start, festival.end)
+
+
+def day_bounds(festival: Festival, day: date) -> Interval:
+    """Programme day `day`: from `day_start_hour` to the same hour the next morning."""
+    start = datetime.combine(day, datetime.min.time()) + timedelta(hours=festival.day_start_hour)
+    tz = festival.timezone
+    return localize(start, tz), localize(start + timedelta(days=1), tz)
+
+
+# --- windows -------------------------------------------------------------------------------
+
+
+def localized(windows: Iterable[Window], zone_name: str) -> list[Interval]:
+    """Aware windows (naive times read in `zone_name`), one per window, in the order given."""
+    return [(here.start, here.end) for here in (w.localized(zone_name) for w in windows)]
+
+
+def hours_window(festival: Festival, day: date, hours: Hours) -> Interval:
+    """Daily hours on programme day `day`; `closes` before `opens` is after midnight."""
+    tz, dsh = festival.timezone, festival.day_start_hour
+    opens = local_at(day, hours.opens, tz, dsh)
+    closes = local_at(day, hours.closes, tz, dsh)
+    if closes <= opens:
+        closes = localize(datetime.combine(day + timedelta(days=1), hours.closes), tz)
+    return opens, closes
+
+
+def venue_hours(festival: Festival, venue: Venue, day: date) -> Hours:
+    return venue.hours or festival.hours_by_day.get(day) or festival.hours
+
+
+def open_windows(festival: Festival, venue: Venue) -> list[Interval]:
+    """When a venue is open: its explicit `open` windows, else its (or the festival's)
+    daily hours on each programme day. Closures are not removed (see `closures`)."""
+    if venue.open:
+        return localized(venue.open, festival.timezone)
+    return [
+        hours_window(festival, day, venue_hours(festival, venue, day))
+        for day in programme_days(festival)
+    ]
+
+
+def closures(festival: Festival, venue: Venue) -> list[Interval]:
+    return localized(venue.closures, festival.timezone)
+
+
+def item_windows(festival: Festival, item: Item) -> list[Interval]:
+    """The item's own windows; empty: any time."""
+    return localized(item.windows, festival.timezone)
+
+
+def availability(festival: Festival, artist: Artist) -> list[Interval]:
+    """When the artist can perform (read in their zone, else the festival's); empty: any."""
+    return localized(artist.availability, artist.timezone or festival.timezone)
+
+
+def inside_one(start: datetime, end: datetime, windows: Iterable[Interval]) -> bool:
+    """The window rule: the whole of [start, end) inside one window."""
+    return any(a <= start and end <= b for a, b in windows)
+
+
+def overlaps_any(start: datetime, end: datetime, windows: Iterable[Interval]) -> bool:
+    return any(start < b and a < end for a, b in windows)
+
+
+def item_days(item: Item) -> list[date]:
+    """The programme days the item may start on (its `days` and its pins' days); empty: any."""
+    return list(item.days) + [pin.day for pin in item.pins if pin.day]
+
+
+# --- curfew and daylight ----------------------------------------------------------------
+
+
+def curfew(festival: Festival, venue: Venue, item: Item, day: date) -> datetime | None:
+    """When a loud item starting on programme day `day` must have ended (None: no curfew)."""
+    if not item.is_loud or venue.sound_curfew is None:
+        return None
+    return local_at(day, venue.sound_curfew, festival.timezone, festival.day_start_hour)
+
+
+def dark_from(festival: Festival, venue: Venue, day: date) -> datetime:
+    """Sunset on `day` at the venue (else at the festival's coordinates): after-dark items
+    start no earlier."""
+    latitude = venue.latitude if venue.latitude is not None else festival.latitude
+    longitude = venue.longitude if venue.longitude is not None else festival.longitude
+    if latitude is None or longitude is None:
+        raise ValueError(f"{venue.id}: after dark needs the venue's or festival's coordinates")
+    return sunset(latitude, longitude, day, festival.timezone)
+
+
+# --- the venue's time ------------------------------------------------------------------
+
+
+def held_until(venue: Venue, end: datetime) -> datetime:
+    """An item holds its venue (one of its `parallel` places) until its end plus the
+    changeover."""
+    return end + timedelta(minutes=venue.changeover_minutes)
+
+
+def at_once(venue: Venue) -> int:
+    """How many timed items the venue holds at once (`parallel`, default 1)."""
+    return venue.parallel
+
+
+def first_overload(held: list[tuple[datetime, datetime, T]], capacity: int) -> tuple[T, list[T]] | None:
+    """The first booking that puts more than `capacity` bookings in one place at once, and
+    the ones it meets there; None if the venue is never overbooked. `held` is a list of
+    (start, held until, booking)."""
+    ordered = sorted(held, key=lambda h: (h[0], h[1]))
+    running: list[tuple[datetime, datetime, T]] = []
+    for start, until, booking in ordered:
+        running = [r for r in running if r[1] > start]
+        if len(running) >= capacity:
+            return booking, [r[2] for r in running]
+        running.append((start, until, booking))
+    return None
+
+
+# --- artists and travel ------------------------------------------------------------------
+
+
+def books_artist(item: Item, artist: Artist) -> bool:
+    """Whether the item takes the artist's time: timed items do, installations do not, and
+    artists the import lets double-book are exempt."""
+    return not item.is_installation and not artist.may_double_book
+
+
+def city_travel_minutes(spec: Spec, city_a: str, city_b: str) -> int:
+    for travel in spec.solver.travel:
+        if {city_a.casefold(), city_b.casefold()} == {c.casefold() for c in travel.between}:
+            return travel.minutes
+    return spec.solver.default_travel_minutes
+
+
+def travel_minutes(spec: Spec) -> dict[tuple[str, str], int]:
+    """Minutes an artist needs between two venues: walking within a festival (the
+    festival's default between festivals of one city), travel between cities. Pairs of
+    one venue, and pairs 0 minutes apart, are left out."""
+    located = [(festival, venue) for festival in spec.festivals for venue in festival.venues]
+    travel: dict[tuple[str, str], int] = {}
+    for fest_a, venue_a in located:
+        for fest_b, venue_b in located:
+            if venue_a.id == venue_b.id:
+                continue
+            if fest_a.id == fest_b.id:
+                minutes = walking_minutes(venue_a, venue_b, fest_a.default_walking_minutes)
+            elif fest_a.city.casefold() == fest_b.city.casefold():
+                minutes = max(fest_a.default_walking_minutes, fest_b.default_walking_minutes)
+            else:
+                minutes = city_travel_minutes(spec, fest_a.city, fest_b.city)
+            if minutes:
+                travel[(venue_a.id, venue_b.id)] = minutes
+    return travel
+
+
+# --- relations ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Relation:
+    """`item` relates to `other`: kind is AFTER, SAME_DAY or NOT_SAME_DAY."""
+
+    kind: str
+    item: str
+    other: str
+
+
+def relations(festival: Festival) -> list[Relation]:
+    found = []
+    for item in festival.items:
+        found += [Relation(AFTER, item.id, other) for other in item.after]
+        found += [Relation(SAME_DAY, item.id, other) for other in item.same_day_as]
+        found += [Relation(NOT_SAME_DAY, item.id, other) for other in item.not_same_day_as]
+    return found
+
+
+def related_pairs(kind: str, mine: Mapping[int, T], theirs: Mapping[int, T]) -> list[tuple[T, T]]:
+    """The occurrence pairs a relation binds, by occurrence number: 'same_day' pairs
+    occurrence k with occurrence k; 'after' (mine start after theirs end) and
+    'not_same_day' pair every occurrence with every other."""
+    if kind == SAME_DAY:
+        return [(mine[n], theirs[n]) for n in mine if n in theirs]
+    return [(a, b) for a in mine.values() for b in theirs.values()]
