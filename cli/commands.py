@@ -14,13 +14,13 @@ from pathlib import Path
 
 from affiche.programmes.assemble import NoProgramme, checked_schedule
 from affiche.programmes.changes import Changes, compare_with_published, published_placements
+from affiche.programmes.check import check_schedule
 from affiche.programmes.errors import SpecError
 from affiche.programmes.examples import bundled_specs
 from affiche.programmes.loader import LoadedSpec, load_specs
 from affiche.programmes.model import Spec
 from affiche.programmes.pins import apply_pins
 from affiche.programmes.schedule import Schedule, load_schedule, save_schedule
-from affiche.programmes.check import check_schedule
 from affiche.scheduler.problem import Problem, build_problem, set_previous
 from affiche.scheduler.solve import SolveOptions, SolveResult, solve
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from affiche.programmes.check import check_schedule
 from affiche.programmes.identity import occurrence_uid
 from affiche.programmes.model import Festival, Item, Spec
 from affiche.programmes.schedule import (
@@ -16,7 +17,6 @@ from affiche.programmes.schedule import (
     Unplaced,
     VenueInfo,
 )
-from affiche.programmes.check import check_schedule
 from affiche.scheduler.problem import Problem
 from affiche.scheduler.solve import SolveResult
 from affiche.venues.timeutil import programme_day, zone

@@ -155,7 +155,9 @@ def at_once(venue: Venue) -> int:
     return venue.parallel
 
 
-def first_overload(held: list[tuple[datetime, datetime, T]], capacity: int) -> tuple[T, list[T]] | None:
+def first_overload(
+    held: list[tuple[datetime, datetime, T]], capacity: int
+) -> tuple[T, list[T]] | None:
     """The first booking that puts more than `capacity` bookings in one place at once, and
     the ones it meets there; None if the venue is never overbooked. `held` is a list of
     (start, held until, booking)."""

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from affiche.programmes.check import check_schedule
 from affiche.programmes.model import Spec
 from affiche.programmes.schedule import Placement, Schedule, load_schedule, save_schedule
-from affiche.programmes.check import check_schedule
 from affiche.venues.timeutil import programme_day, zone
 from tests.builders import (
     FRIDAY,

@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from affiche.programmes.check import check_schedule
 from affiche.programmes.model import Spec
 from affiche.programmes.schedule import Schedule
 from affiche.programmes.validate import check_references
-from affiche.programmes.check import check_schedule
 from affiche.scheduler.problem import Problem, build_problem
 from affiche.scheduler.solve import SolveResult
 from affiche.venues.sun import sunset

@@ -9,11 +9,11 @@ import yaml
 
 from affiche.cli import main
 from affiche.programmes.changes import compare_with_published
+from affiche.programmes.check import check_schedule
 from affiche.programmes.examples import bundled_specs
 from affiche.programmes.loader import load_specs
 from affiche.programmes.publish import publish_directory
 from affiche.programmes.schedule import load_schedule
-from affiche.programmes.check import check_schedule
 
 BAINS = next(p for p in bundled_specs() if p.name.startswith("bains"))
 SAPPORO = next(p for p in bundled_specs() if p.name.startswith("sapporo"))

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from affiche.programmes.check import check_schedule
 from affiche.programmes.generate import generate_spec
 from affiche.programmes.model import Spec
-from affiche.programmes.check import check_schedule
 from affiche.scheduler.cpsat import build_model, complete_hint
 from affiche.scheduler.greedy import greedy_placement
 from affiche.scheduler.problem import build_problem
