@@ -10,18 +10,17 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from typing import Any
 
+from affiche.programmes import rules
 from affiche.programmes.identity import occurrence_uid
 from affiche.programmes.model import Artist, Festival, Item
 from affiche.scheduler.grains import Clock
-from affiche.scheduler.problem import Day, Loc, Occurrence, Option, Unplaceable
+from affiche.scheduler.occurrences import Day, Loc, Occurrence, Option, Unplaceable
 from affiche.scheduler.spans import Spans, intersect, long_enough, normalise, subtract
-from affiche.venues.model import Hours, Venue
-from affiche.venues.sun import sunset
-from affiche.venues.timeutil import local_at, localize
-from affiche.venues.window import Window
+from affiche.venues.model import Venue
+from affiche.venues.timeutil import localize
 
 Family = Callable[["Frame", Item, Venue, Spans], Spans]
 
@@ -41,28 +40,21 @@ class Frame:
             self._cache[key] = compute()
         return self._cache[key]
 
-    def window_spans(self, windows: list[Window], zone_name: str | None = None) -> Spans:
-        tz = zone_name or self.festival.timezone
-        spans = []
-        for window in windows:
-            here = window.localized(tz)
-            spans.append((self.clock.ceil(here.start), self.clock.floor(here.end)))
-        return normalise(spans)
+    def grains(self, window: rules.Interval) -> tuple[int, int]:
+        """An aware window in grains: its start rounded up, its end down."""
+        return self.clock.ceil(window[0]), self.clock.floor(window[1])
 
-    def hours_spans(self, day: date, hours: Hours) -> tuple[int, int]:
-        tz, dsh = self.festival.timezone, self.festival.day_start_hour
-        opens = local_at(day, hours.opens, tz, dsh)
-        closes = local_at(day, hours.closes, tz, dsh)
-        if closes <= opens:
-            closes = localize(datetime.combine(day + timedelta(days=1), hours.closes), tz)
-        return self.clock.ceil(opens), self.clock.floor(closes)
+    def spans(self, windows: list[rules.Interval]) -> Spans:
+        """Aware windows in grains (starts rounded up, ends down), one span per window:
+        windows that touch stay apart (`programmes/rules.py`)."""
+        return normalise((self.grains(window) for window in windows), join_touching=False)
 
     def day_spans(self, days: list[date]) -> Spans:
         wanted = set(days)
         return normalise((d.start, d.end) for d in self.days if d.date in wanted)
 
     def per_day(self, bound: Callable[[Day], tuple[int, int]]) -> Spans:
-        return normalise(bound(day) for day in self.days)
+        return normalise((bound(day) for day in self.days), join_touching=False)
 
 
 # --- venue families -------------------------------------------------------------------
@@ -94,18 +86,10 @@ def installation_slots(frame: Frame, item: Item, venue: Venue, spans: Spans) -> 
 
 
 def venue_open_spans(frame: Frame, venue: Venue) -> Spans:
+    """`rules.open_windows` minus `rules.closures`, in grains."""
     def compute() -> Spans:
-        if venue.open:
-            opened = frame.window_spans(venue.open)
-        else:
-            festival = frame.festival
-            opened = normalise(
-                frame.hours_spans(
-                    day.date, venue.hours or festival.hours_by_day.get(day.date) or festival.hours
-                )
-                for day in frame.days
-            )
-        return subtract(opened, frame.window_spans(venue.closures))
+        opened = frame.spans(rules.open_windows(frame.festival, venue))
+        return subtract(opened, frame.spans(rules.closures(frame.festival, venue)))
 
     return frame.cached(("open", venue.id), compute)
 
@@ -116,67 +100,60 @@ def opening_hours(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans
 
 
 def item_windows(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
-    return intersect(spans, frame.window_spans(item.windows)) if item.windows else spans
+    windows = rules.item_windows(frame.festival, item)
+    return intersect(spans, frame.spans(windows)) if windows else spans
 
 
 def item_days(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
-    days = list(item.days) + [pin.day for pin in item.pins if pin.day]
+    days = rules.item_days(item)
     return intersect(spans, frame.day_spans(days)) if days else spans
 
 
 def artist_availability(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
     for artist_id in item.artists:
-        artist = frame.artists[artist_id]
-        if artist.availability:
-            spans = intersect(spans, frame.window_spans(artist.availability, artist.timezone))
+        available = rules.availability(frame.festival, frame.artists[artist_id])
+        if available:
+            spans = intersect(spans, frame.spans(available))
     return spans
 
 
 def sound_curfew(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
-    """Loud items end by an outdoor venue's sound curfew."""
-    if not item.is_loud or venue.sound_curfew is None:
+    """Loud items end by an outdoor venue's sound curfew (`rules.curfew`)."""
+    if rules.curfew(frame.festival, venue, item, frame.festival.start) is None:
         return spans
-    curfew: time = venue.sound_curfew
-    tz, dsh = frame.festival.timezone, frame.festival.day_start_hour
-    limit = frame.cached(
-        ("curfew", venue.id),
-        lambda: frame.per_day(
-            lambda d: (d.start, min(d.end, frame.clock.floor(local_at(d.date, curfew, tz, dsh))))
-        ),
-    )
-    return intersect(spans, limit)
+
+    def limit(day: Day) -> tuple[int, int]:
+        ends = rules.curfew(frame.festival, venue, item, day.date)
+        return day.start, min(day.end, frame.clock.floor(ends)) if ends else day.end
+
+    return intersect(spans, frame.cached(("curfew", venue.id), lambda: frame.per_day(limit)))
 
 
 def after_dark(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
     """Items marked after dark start after sunset at the venue on their programme day."""
     if not item.after_dark:
         return spans
-    latitude = venue.latitude if venue.latitude is not None else frame.festival.latitude
-    longitude = venue.longitude if venue.longitude is not None else frame.festival.longitude
-    tz = frame.festival.timezone
-    dark = frame.cached(
-        ("dark", venue.id),
-        lambda: frame.per_day(
-            lambda d: (frame.clock.ceil(sunset(latitude, longitude, d.date, tz)), d.end)
-        ),
-    )
-    return intersect(spans, dark)
+
+    def dark(day: Day) -> tuple[int, int]:
+        return frame.clock.ceil(rules.dark_from(frame.festival, venue, day.date)), day.end
+
+    return intersect(spans, frame.cached(("dark", venue.id), lambda: frame.per_day(dark)))
 
 
 VENUE_FAMILIES: list[tuple[str, Family]] = [
-    ("allowed venues", allowed_venues),
-    ("required features", features),
-    ("capacity", capacity),
-    ("pinned venue", pinned_venue),
-    ("installation slots", installation_slots),
+    (rules.VENUES, allowed_venues),
+    (rules.FEATURES, features),
+    (rules.CAPACITY, capacity),
+    (rules.PINNED_VENUE, pinned_venue),
+    (rules.INSTALLATION_SLOTS, installation_slots),
 ]
 TIME_FAMILIES: list[tuple[str, Family]] = [
-    ("opening hours and closures", opening_hours),
-    ("the item's windows", item_windows),
-    ("the item's days", item_days),
-    ("artist availability", artist_availability),
-    ("the sound curfew", sound_curfew),
-    ("after dark", after_dark),
+    (rules.OPENING_HOURS, opening_hours),
+    (rules.ITEM_WINDOWS, item_windows),
+    (rules.ITEM_DAYS, item_days),
+    (rules.AVAILABILITY, artist_availability),
+    (rules.CURFEW, sound_curfew),
+    (rules.AFTER_DARK, after_dark),
 ]
 
 
@@ -203,7 +180,7 @@ def venue_option(
             return (), f"{venue.name}: {name}"
     families = list(TIME_FAMILIES)
     if pinned is not None:
-        families.append(("the pinned start", lambda f, i, v, s: intersect(s, pinned)))
+        families.append((rules.PINNED_START, lambda f, i, v, s: intersect(s, pinned)))
     for name, family in families:
         before = spans
         spans = family(frame, item, venue, spans)
@@ -221,7 +198,9 @@ def venue_option(
 
 def _preferred_spans(frame: Frame, item: Item) -> Spans:
     return normalise(
-        frame.hours_spans(day.date, hours) for day in frame.days for hours in item.preferred_hours
+        frame.grains(rules.hours_window(frame.festival, day.date, hours))
+        for day in frame.days
+        for hours in item.preferred_hours
     )
 
 
@@ -269,7 +248,7 @@ def item_occurrences(
 ) -> tuple[list[Occurrence], list[Unplaceable]]:
     """The occurrences of `item` with their options, or why each fits nowhere."""
     duration = 0 if item.is_installation else frame.clock.grains(item.duration or 0)
-    bound = tuple(a for a in item.artists if not frame.artists[a].may_double_book)
+    bound = tuple(a for a in item.artists if rules.books_artist(item, frame.artists[a]))
     preferred = _preferred_spans(frame, item)
     placed, unplaceable = [], []
     for number in range(1, item.occurrences + 1):
@@ -289,7 +268,7 @@ def item_occurrences(
                 duration=duration,
                 installation=item.is_installation,
                 artists=tuple(item.artists),
-                bound_artists=() if item.is_installation else bound,
+                bound_artists=bound,
                 options=tuple(options),
                 preferred_venues=frozenset(item.preferred_venues),
                 preferred_spans=preferred,

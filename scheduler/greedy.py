@@ -16,8 +16,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from affiche.scheduler.marginal import MarginalCost, prices_time
+from affiche.scheduler.occurrences import Occurrence, Option
 from affiche.scheduler.pricing import at_floor
-from affiche.scheduler.problem import Occurrence, Option, Problem
+from affiche.scheduler.problem import Problem
 
 PASSES = 4  # at most; only a pass that leaves something out is followed by another
 PRICED_STARTS = 120  # at most this many candidate starts priced per occurrence

@@ -11,62 +11,22 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from functools import reduce
 
+from affiche.programmes import rules
 from affiche.programmes.model import Festival, Spec, Weights
+from affiche.programmes.rules import Relation
+from affiche.scheduler.domains import Frame, item_occurrences
 from affiche.scheduler.grains import Clock, origin_for
-from affiche.scheduler.spans import Spans
-from affiche.venues.model import Venue
-from affiche.venues.timeutil import days_between, local_at, localize
+from affiche.scheduler.occurrences import Day, Loc, Occurrence, Option, Unplaceable
+from affiche.venues.timeutil import local_at
 
-Loc = tuple[int | str, ...]
-
-
-@dataclass(frozen=True)
-class Option:
-    """A venue an occurrence may use, and the spans (grains) it must fit inside there."""
-
-    venue: str
-    spans: Spans
-
-
-@dataclass(frozen=True)
-class Occurrence:
-    uid: str
-    festival: str
-    item: str
-    number: int
-    duration: int
-    installation: bool
-    artists: tuple[str, ...]
-    bound_artists: tuple[str, ...]
-    options: tuple[Option, ...]
-    preferred_venues: frozenset[str] = frozenset()
-    preferred_spans: Spans = ()
-    tags: tuple[str, ...] = ()
-    priority: int = 3
-    headliner: bool = False
-    pinned: bool = False
-
-
-@dataclass(frozen=True)
-class Day:
-    """A programme day of a festival: [start, end) in grains."""
-
-    festival: str
-    date: date
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
-class Relation:
-    """`item` relates to `other`: kind is 'after', 'same_day' or 'not_same_day'."""
-
-    kind: str
-    item: str
-    other: str
+__all__ = [
+    "Day", "Loc", "Occurrence", "Option", "Problem", "Relation", "Unplaceable", "VenueFacts",
+    "build_problem", "choose_grain", "festival_days", "set_previous", "timed_by_item",
+    "travel_grains",
+]
 
 
 @dataclass(frozen=True)
@@ -76,16 +36,7 @@ class VenueFacts:
     city: str
     changeover: int
     installation_slots: int
-
-
-@dataclass(frozen=True)
-class Unplaceable:
-    """An occurrence that fits nowhere even before solving, and why."""
-
-    uid: str
-    item: str
-    loc: Loc
-    reason: str
+    parallel: int = 1  # timed items at once (`parallel`)
 
 
 @dataclass
@@ -164,17 +115,10 @@ def choose_grain(spec: Spec) -> int:
 
 
 def festival_days(festival: Festival, clock: Clock) -> list[Day]:
+    """The programme days (`rules.day_bounds`) in grains."""
     days = []
-    for day in days_between(festival.start, festival.end):
-        start = localize(
-            datetime.combine(day, datetime.min.time()) + timedelta(hours=festival.day_start_hour),
-            festival.timezone,
-        )
-        end = localize(
-            datetime.combine(day + timedelta(days=1), datetime.min.time())
-            + timedelta(hours=festival.day_start_hour),
-            festival.timezone,
-        )
+    for day in rules.programme_days(festival):
+        start, end = rules.day_bounds(festival, day)
         days.append(Day(festival.id, day, clock.ceil(start), clock.floor(end)))
     return days
 
@@ -186,76 +130,19 @@ def _first_instant(spec: Spec) -> datetime:
     )
 
 
-def _walking_minutes(festival: Festival, first: Venue, second: Venue) -> int:
-    if second.id in first.walking_minutes:
-        return first.walking_minutes[second.id]
-    if first.id in second.walking_minutes:
-        return second.walking_minutes[first.id]
-    if None not in (first.latitude, second.latitude):
-        return _walk_from_coordinates(first, second)
-    return festival.default_walking_minutes
-
-
-def _walk_from_coordinates(first: Venue, second: Venue) -> int:
-    """Minutes on foot at 4 km/h along the great circle, times 1.3 for streets."""
-    lat1, lon1, lat2, lon2 = map(
-        math.radians, (first.latitude, first.longitude, second.latitude, second.longitude)
-    )
-    a = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
-        (lon2 - lon1) / 2
-    ) ** 2
-    km = 6371 * 2 * math.asin(math.sqrt(a)) * 1.3
-    return math.ceil(km / 4 * 60)
-
-
-def _city_travel_minutes(spec: Spec, city_a: str, city_b: str) -> int:
-    for travel in spec.solver.travel:
-        if {city_a.casefold(), city_b.casefold()} == {c.casefold() for c in travel.between}:
-            return travel.minutes
-    return spec.solver.default_travel_minutes
-
-
-def travel_minutes(spec: Spec) -> dict[tuple[str, str], int]:
-    """Minutes between venues: walking within a festival, travel between cities."""
-    located = [(festival, venue) for festival in spec.festivals for venue in festival.venues]
-    travel: dict[tuple[str, str], int] = {}
-    for fest_a, venue_a in located:
-        for fest_b, venue_b in located:
-            if venue_a.id == venue_b.id:
-                continue
-            if fest_a.id == fest_b.id:
-                minutes = _walking_minutes(fest_a, venue_a, venue_b)
-            elif fest_a.city.casefold() == fest_b.city.casefold():
-                minutes = max(fest_a.default_walking_minutes, fest_b.default_walking_minutes)
-            else:
-                minutes = _city_travel_minutes(spec, fest_a.city, fest_b.city)
-            if minutes:
-                travel[(venue_a.id, venue_b.id)] = minutes
-    return travel
-
-
 def travel_grains(spec: Spec, clock: Clock) -> dict[tuple[str, str], int]:
-    return {pair: clock.grains(minutes) for pair, minutes in travel_minutes(spec).items()}
-
-
-def _relations(festival: Festival) -> list[Relation]:
-    relations = []
-    for item in festival.items:
-        relations += [Relation("after", item.id, other) for other in item.after]
-        relations += [Relation("same_day", item.id, other) for other in item.same_day_as]
-        relations += [Relation("not_same_day", item.id, other) for other in item.not_same_day_as]
-    return relations
+    """`rules.travel_minutes` in grains (rounded up)."""
+    return {pair: clock.grains(minutes) for pair, minutes in rules.travel_minutes(spec).items()}
 
 
 def build_problem(spec: Spec) -> Problem:
     """The plain-data problem: every occurrence with the options its hard filters leave."""
-    from affiche.scheduler.domains import Frame, item_occurrences
-
     clock = Clock(origin_for(_first_instant(spec)), choose_grain(spec))
     days = {f.id: festival_days(f, clock) for f in spec.festivals}
     venues = {
         venue.id: VenueFacts(
-            venue.id, f.id, f.city, clock.grains(venue.changeover_minutes), venue.installation_slots
+            venue.id, f.id, f.city, clock.grains(venue.changeover_minutes),
+            venue.installation_slots, rules.at_once(venue),
         )
         for f in spec.festivals
         for venue in f.venues
@@ -265,7 +152,7 @@ def build_problem(spec: Spec) -> Problem:
         occurrences=[],
         venues=venues,
         days=days,
-        relations=[r for f in spec.festivals for r in _relations(f)],
+        relations=[r for f in spec.festivals for r in rules.relations(f)],
         travel=travel_grains(spec, clock),
         weights=spec.solver.weights,
         labels=_labels(spec),

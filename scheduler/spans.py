@@ -1,4 +1,5 @@
-"""Sets of half-open integer spans [start, end), kept sorted and disjoint."""
+"""Sets of half-open integer spans [start, end), kept sorted and disjoint (touching
+spans may stay apart: two windows that meet are still two windows)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,13 @@ Span = tuple[int, int]
 Spans = tuple[Span, ...]
 
 
-def normalise(spans: Iterable[Span]) -> Spans:
-    """Sorted, merged, non-empty spans."""
+def normalise(spans: Iterable[Span], join_touching: bool = True) -> Spans:
+    """Sorted, merged, non-empty spans. Overlapping spans always merge; spans that only
+    touch ([0, 5) and [5, 9)) merge unless `join_touching` is False (windows: an item
+    sits inside one, see `programmes/rules.py`)."""
     merged: list[list[int]] = []
     for start, end in sorted(s for s in spans if s[1] > s[0]):
-        if merged and start <= merged[-1][1]:
+        if merged and (start < merged[-1][1] or (join_touching and start == merged[-1][1])):
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
