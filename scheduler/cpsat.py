@@ -1,8 +1,10 @@
 """Build the CP-SAT model, solve it, and hand back plain data: where and when each
 occurrence goes, the status in words, and the objective term by term.
 
-Only `solve.py` imports this module, and only when CP-SAT is needed: loading OR-Tools
-(which loads numpy and pandas) costs about 0.3 s of a small solve."""
+Within the package only `solve.py` imports this module, and only when CP-SAT is needed:
+loading OR-Tools (which loads numpy and pandas) costs about 0.3 s of a small solve. (The
+explanations, `explain.py`, build their own models from `hard.py`; tests and benchmarks
+reach in here to probe the model.)"""
 
 from __future__ import annotations
 
@@ -15,8 +17,9 @@ from ortools.sat.python import cp_model
 
 from affiche.scheduler.greedy import greedy_placement, why_left_out
 from affiche.scheduler.hard import HARD_FAMILIES
+from affiche.scheduler.occurrences import Occurrence
 from affiche.scheduler.pricing import CLASH, Placed, clash_cost, floor
-from affiche.scheduler.problem import Occurrence, Problem
+from affiche.scheduler.problem import Problem
 from affiche.scheduler.result import Chosen, SolveOptions, SolveResult
 from affiche.scheduler.soft import SOFT_FAMILIES, Term
 from affiche.scheduler.variables import Variables

@@ -14,8 +14,10 @@ from functools import reduce
 
 from ortools.sat.python import cp_model
 
+from affiche.programmes import rules
 from affiche.scheduler.hard import HARD_FAMILIES, artist_occurrences
-from affiche.scheduler.problem import Occurrence, Problem
+from affiche.scheduler.occurrences import Occurrence
+from affiche.scheduler.problem import Problem, VenueFacts
 from affiche.scheduler.spans import intersect, normalise, total
 from affiche.scheduler.variables import Variables
 
@@ -41,28 +43,38 @@ def _minutes(problem: Problem, grains: int) -> int:
     return grains * problem.clock.minutes
 
 
+def venue_day_need(facts: VenueFacts, durations: list[int]) -> int:
+    """The least venue time (grains) these items need on one day, changeovers included:
+    spread over `parallel` lanes, a changeover between consecutive items of a lane."""
+    lanes = min(facts.parallel, len(durations))
+    return sum(durations) + facts.changeover * (len(durations) - lanes)
+
+
 def overloaded_venue_days(problem: Problem) -> list[Conflict]:
-    """Occurrences that can only go to one venue on one day, needing more than it is open."""
+    """Occurrences that can only go to one venue on one day, needing more than it is open
+    (times `parallel`, for a venue holding several items at once)."""
     bound: dict[tuple[str, int], list[Occurrence]] = defaultdict(list)
     for occ in problem.occurrences:
         if occ.installation or len(occ.options) != 1:
             continue
         option = occ.options[0]
         days = {problem.day_of(occ.festival, a) for a, _ in option.spans}
-        if len(days) == 1 and None not in days:
-            bound[(option.venue, days.pop())].append(occ)
+        day = days.pop() if len(days) == 1 else None
+        if day is not None:
+            bound[(option.venue, day)].append(occ)
     conflicts = []
     for (venue, day_index), occs in bound.items():
-        changeover = problem.venues[venue].changeover
-        need = sum(o.duration for o in occs) + changeover * (len(occs) - 1)
+        facts = problem.venues[venue]
+        need = venue_day_need(facts, [o.duration for o in occs])
         window = normalise(s for o in occs for s in o.options[0].spans)
-        if need > total(window):
+        if need > total(window) * facts.parallel:
             day = problem.days[occs[0].festival][day_index].date
+            at_once = f", {facts.parallel} at a time," if facts.parallel > 1 else ""
             conflicts.append(
                 Conflict(
                     tuple(o.uid for o in occs),
                     f"{_label(problem, venue)} is open {_minutes(problem, total(window))} minutes "
-                    f"on {day:%d %B} for them; {_titles(problem, occs)} need "
+                    f"on {day:%d %B} for them{at_once}; {_titles(problem, occs)} need "
                     f"{_minutes(problem, need)} (changeovers included)",
                 )
             )
@@ -158,7 +170,7 @@ def infeasible_core(problem: Problem, time_limit: float = 20.0) -> list[str] | N
     if solver.solve(variables.model) != cp_model.INFEASIBLE:
         return None
     indices = set(solver.sufficient_assumptions_for_infeasibility())
-    core = [uid for uid, lit in placed.items() if lit.index in indices]
+    core = [uid for uid, lit in placed.items() if not isinstance(lit, int) and lit.index in indices]
     return _shrink(problem, core, time_limit / 4)
 
 
@@ -182,8 +194,8 @@ def describe_core(problem: Problem, uids: list[str]) -> Conflict:
     common = reduce(intersect, reach) if reach else ()
     parts = [f"{_titles(problem, occs)} cannot all be placed"]
     items = {o.item for o in occs}
-    wording = {"after": "must come after", "same_day": "must be on the same day as",
-               "not_same_day": "must not be on the same day as"}
+    wording = {rules.AFTER: "must come after", rules.SAME_DAY: "must be on the same day as",
+               rules.NOT_SAME_DAY: "must not be on the same day as"}
     parts += [
         f"{_label(problem, r.item)} {wording[r.kind]} {_label(problem, r.other)}"
         for r in problem.relations

@@ -15,6 +15,8 @@ from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from affiche.programmes import rules
+from affiche.programmes.rules import Relation
 from affiche.scheduler.marginal import MarginalCost, prices_time
 from affiche.scheduler.occurrences import Occurrence, Option
 from affiche.scheduler.pricing import at_floor
@@ -30,11 +32,16 @@ IMPROVING_SHARE = 0.5  # local search may do this share of the work the pass did
 
 @dataclass
 class _Board:
-    """What is taken so far: venue time (sorted, disjoint), artist time, installation slots."""
+    """What is taken so far: venue time, artist time, installation slots."""
 
-    # bookings of each venue, as two sorted lists (disjoint, so ends sort like starts)
+    # bookings of each one-at-a-time venue, as two sorted lists (disjoint, so ends sort
+    # like starts); each booking holds the venue until its end plus the changeover
     venue_starts: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     venue_ends: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    # bookings (start, held until) of each venue holding several items at once, by start
+    venue_held: dict[str, list[tuple[int, int]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
     artist_busy: dict[str, list[tuple[int, int, str]]] = field(
         default_factory=lambda: defaultdict(list)
     )
@@ -49,7 +56,7 @@ def _order(problem: Problem, promoted: frozenset[str] = frozenset()) -> list[Occ
     for _ in range(len(problem.relations)):
         changed = False
         for relation in problem.relations:
-            if relation.kind == "after" and level[relation.item] <= level[relation.other]:
+            if relation.kind == rules.AFTER and level[relation.item] <= level[relation.other]:
                 level[relation.item] = level[relation.other] + 1
                 changed = True
         if not changed:
@@ -111,9 +118,13 @@ class Greedy:
     def _take(self, occ: Occurrence, venue: str, start: int) -> None:
         self.placed[occ.uid] = (venue, start)
         self.costs.record(occ, start)
-        changeover = self.problem.venues[venue].changeover
-        insort(self.board.venue_starts[venue], start)
-        insort(self.board.venue_ends[venue], start + occ.duration + changeover)
+        facts = self.problem.venues[venue]
+        held = start + occ.duration + facts.changeover
+        if facts.parallel > 1:
+            insort(self.board.venue_held[venue], (start, held))
+        else:
+            insort(self.board.venue_starts[venue], start)
+            insort(self.board.venue_ends[venue], held)
         for artist in occ.bound_artists:
             self.board.artist_busy[artist].append((start, start + occ.duration, venue))
 
@@ -129,8 +140,8 @@ class Greedy:
         """No earlier than the ends of items it must follow, or the previous repeat's start."""
         bound = 0
         for relation in self.problem.relations:
-            if relation.kind == "after" and relation.item == occ.item:
-                for other in self.by_item[relation.other]:
+            if relation.kind == rules.AFTER and relation.item == occ.item:
+                for other in self._partners(relation, occ):
                     if other.uid in self.placed:
                         bound = max(bound, self.placed[other.uid][1] + other.duration)
         if not occ.pinned:
@@ -227,10 +238,14 @@ class Greedy:
         """Undo `_take`: `occ` is no longer placed; where it was."""
         venue, start = self.placed.pop(occ.uid)
         self.costs.forget(occ, start)
-        end = start + occ.duration + self.problem.venues[venue].changeover
-        starts, ends = self.board.venue_starts[venue], self.board.venue_ends[venue]
-        del starts[bisect_left(starts, start)]
-        del ends[bisect_left(ends, end)]
+        facts = self.problem.venues[venue]
+        end = start + occ.duration + facts.changeover
+        if facts.parallel > 1:
+            self.board.venue_held[venue].remove((start, end))
+        else:
+            starts, ends = self.board.venue_starts[venue], self.board.venue_ends[venue]
+            del starts[bisect_left(starts, start)]
+            del ends[bisect_left(ends, end)]
         for artist in occ.bound_artists:
             self.board.artist_busy[artist].remove((start, start + occ.duration, venue))
         return venue, start
@@ -312,7 +327,11 @@ class Greedy:
 
     def _venue_free_from(self, venue: str, start: int, length: int) -> int:
         """The earliest start from `start` at which `length` grains overlap nothing booked
-        at `venue`: past every booking in the way at once, not one call per booking."""
+        at `venue` (fewer than `parallel` bookings at every instant, for a venue holding
+        several): past every booking in the way at once, not one call per booking."""
+        capacity = self.problem.venues[venue].parallel
+        if capacity > 1:
+            return _shared_free_from(self.board.venue_held[venue], start, length, capacity)
         starts, ends = self.board.venue_starts[venue], self.board.venue_ends[venue]
         index = bisect_right(ends, start)  # the first booking that ends after `start`
         while index < len(starts) and starts[index] < start + length:
@@ -321,26 +340,33 @@ class Greedy:
         return start
 
     def _day_conflict(self, occ: Occurrence, start: int) -> int | None:
+        """None if `start` keeps occ's day relations with the placed occurrences they
+        pair it with (`rules.related_pairs`), else a later start worth trying."""
         day = self.problem.day_of(occ.festival, start)
         for relation in self.problem.relations:
-            if relation.kind == "after":
+            if relation.kind == rules.AFTER or occ.item not in (relation.item, relation.other):
                 continue
-            if relation.item == occ.item:
-                other_item = relation.other
-            elif relation.other == occ.item:
-                other_item = relation.item
-            else:
-                continue
-            for other in self.by_item[other_item]:
+            for other in self._partners(relation, occ):
                 if other.uid not in self.placed:
                     continue
                 other_day = self.problem.day_of(other.festival, self.placed[other.uid][1])
-                same_index = other.number == occ.number
-                if relation.kind == "same_day" and same_index and other_day != day:
+                if relation.kind == rules.SAME_DAY and other_day != day:
                     return self._next_day_start(occ.festival, start, other_day)
-                if relation.kind == "not_same_day" and other_day == day:
+                if relation.kind == rules.NOT_SAME_DAY and other_day == day:
                     return self._next_day_start(occ.festival, start, None)
         return None
+
+    def _partners(self, relation: Relation, occ: Occurrence) -> list[Occurrence]:
+        """The occurrences `relation` binds `occ` to (either side of it)."""
+        me = {occ.number: occ}
+        partners = []
+        if relation.item == occ.item:
+            theirs = {o.number: o for o in self.by_item[relation.other]}
+            partners += [b for _, b in rules.related_pairs(relation.kind, me, theirs)]
+        if relation.other == occ.item:
+            mine = {o.number: o for o in self.by_item[relation.item]}
+            partners += [a for a, _ in rules.related_pairs(relation.kind, mine, me)]
+        return partners
 
     def _next_day_start(self, festival: str, start: int, target: int | None) -> int:
         days = self.problem.days[festival]
@@ -350,6 +376,26 @@ class Greedy:
         if current is None or current + 1 >= len(days):
             return 1 << 40
         return days[current + 1].start
+
+
+def _shared_free_from(
+    held: list[tuple[int, int]], start: int, length: int, capacity: int
+) -> int:
+    """The earliest start from `start` at which `length` grains keep fewer than `capacity`
+    of the bookings `held` (start, held until) at every instant. Where `capacity` are
+    held at once, no start before the first of them ends can work: jump there."""
+    while True:
+        end = start + length
+        meeting = [(a, b) for a, b in held if a < end and b > start]
+        if len(meeting) < capacity:
+            return start
+        for instant in sorted({start, *(a for a, _ in meeting if a > start)}):
+            here = [b for a, b in meeting if a <= instant < b]
+            if len(here) >= capacity:
+                start = min(here)
+                break
+        else:
+            return start
 
 
 def greedy_placement(problem: Problem, passes: int = PASSES) -> dict[str, tuple[str, int]]:

@@ -10,7 +10,9 @@ from itertools import combinations
 
 from ortools.sat.python import cp_model
 
-from affiche.scheduler.problem import Occurrence, Problem, timed_by_item
+from affiche.programmes import rules
+from affiche.scheduler.occurrences import Occurrence
+from affiche.scheduler.problem import Problem, timed_by_item
 from affiche.scheduler.variables import Variables
 
 
@@ -29,16 +31,25 @@ def add_placement(problem: Problem, v: Variables) -> None:
 
 
 def add_venue_no_overlap(problem: Problem, v: Variables) -> None:
-    """Timed items in one venue never overlap, with the venue's changeover after each."""
+    """A venue holds at most `parallel` timed items at once (`rules.at_once`), each from
+    its start to its end plus the venue's changeover (`rules.held_until`): no-overlap for
+    one, a cumulative of capacity N for N. Since each interval carries its changeover,
+    the cumulative is exactly N lanes with a changeover after each item in its lane
+    (intervals that never exceed N at once can always be dealt to N lanes)."""
     by_venue = defaultdict(list)
     for occ in problem.occurrences:
         for option in occ.options:
             interval = v.venue_interval(occ.uid, option.venue)
             if interval is not None:
                 by_venue[option.venue].append(interval)
-    for intervals in by_venue.values():
-        if len(intervals) > 1:
+    for venue, intervals in by_venue.items():
+        capacity = problem.venues[venue].parallel
+        if len(intervals) <= capacity:
+            continue
+        if capacity == 1:
             v.model.add_no_overlap(intervals)
+        else:
+            v.model.add_cumulative(intervals, [1] * len(intervals), capacity)
 
 
 def add_installation_slots(problem: Problem, v: Variables) -> None:
@@ -54,7 +65,7 @@ def add_installation_slots(problem: Problem, v: Variables) -> None:
 
 
 def artist_occurrences(problem: Problem) -> dict[str, list[Occurrence]]:
-    """The timed occurrences each (non-exempt) artist is bound to."""
+    """The timed occurrences each artist is bound to (`rules.books_artist`)."""
     by_artist = defaultdict(list)
     for occ in problem.occurrences:
         for artist in occ.bound_artists:
@@ -123,26 +134,20 @@ def add_artist_no_overlap(problem: Problem, v: Variables) -> None:
 
 
 def add_order_relations(problem: Problem, v: Variables) -> None:
-    """'after': every occurrence starts after every occurrence of the other item ends.
-    'same_day': occurrence k of each on the same day. 'not_same_day': never on one day."""
+    """'after': start after the other's end. 'same_day': on the same programme day.
+    'not_same_day': never on one day. Which occurrences pair up: `rules.related_pairs`."""
     items = timed_by_item(problem)
     for relation in problem.relations:
-        mine, theirs = items.get(relation.item, []), items.get(relation.other, [])
-        if relation.kind == "after":
-            for a in mine:
-                for b in theirs:
-                    both = _literals(v.is_placed(a.uid), v.is_placed(b.uid))
-                    v.model.add(v.start_of(a.uid) >= v.end_of(b.uid)).only_enforce_if(both)
-        elif relation.kind == "same_day":
-            by_number = {b.number: b for b in theirs}
-            for a, b in ((a, by_number[a.number]) for a in mine if a.number in by_number):
-                both = _literals(v.is_placed(a.uid), v.is_placed(b.uid))
+        mine = {o.number: o for o in items.get(relation.item, [])}
+        theirs = {o.number: o for o in items.get(relation.other, [])}
+        for a, b in rules.related_pairs(relation.kind, mine, theirs):
+            both = _literals(v.is_placed(a.uid), v.is_placed(b.uid))
+            if relation.kind == rules.AFTER:
+                v.model.add(v.start_of(a.uid) >= v.end_of(b.uid)).only_enforce_if(both)
+            elif relation.kind == rules.SAME_DAY:
                 v.model.add(v.day_of(a.uid) == v.day_of(b.uid)).only_enforce_if(both)
-        else:
-            for a in mine:
-                for b in theirs:
-                    both = _literals(v.is_placed(a.uid), v.is_placed(b.uid))
-                    v.model.add(v.day_of(a.uid) != v.day_of(b.uid)).only_enforce_if(both)
+            else:
+                v.model.add(v.day_of(a.uid) != v.day_of(b.uid)).only_enforce_if(both)
 
 
 def add_repeat_order(problem: Problem, v: Variables) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ortools.sat.python import cp_model
 
-from affiche.scheduler.problem import Occurrence, Problem
+from affiche.scheduler.occurrences import Occurrence
+from affiche.scheduler.problem import Problem
 from affiche.scheduler.spans import Spans, normalise, start_ranges
 
 Literal = cp_model.IntVar | int
@@ -158,15 +159,7 @@ class Variables:
         self.model.add_exactly_one(choices)
         return day_var
 
-    # --- for tests and hints --------------------------------------------------------------
-
-    def fix(self, uid: str, venue: str, start: int) -> None:
-        """Force an occurrence to a venue and start (tests use this to probe one family)."""
-        at = self._at[(uid, venue)]
-        if not isinstance(at, int):
-            self.model.add(at == 1)
-        if uid in self._start:
-            self.model.add(self._start[uid] == start)
+    # --- hints ---------------------------------------------------------------------------
 
     def hint(self, uid: str, venue: str, start: int | None) -> None:
         for other in self.venues_of(uid):
