@@ -69,7 +69,7 @@ def overloaded_venue_days(problem: Problem) -> list[Conflict]:
         window = normalise(s for o in occs for s in o.options[0].spans)
         if need > total(window) * facts.parallel:
             day = problem.days[occs[0].festival][day_index].date
-            at_once = f", {facts.parallel} at a time," if facts.parallel > 1 else ""
+            at_once = f", {facts.parallel} at a time" if facts.parallel > 1 else ""
             conflicts.append(
                 Conflict(
                     tuple(o.uid for o in occs),

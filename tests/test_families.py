@@ -5,10 +5,15 @@ half shows up in `problem.unplaceable`, its reason naming the family. Linking fa
 (`hard.py`) show up as an infeasible solve. Soft families (`soft.py`) cost 0 when they can
 be satisfied and more when they are forced. Every solved programme also passes the
 independent checker.
+
+Every test runs on both solve paths: "greedy" (the default, where a complete greedy
+programme at the cost floor is the answer) and "cpsat" (`shortcut=False`: the model
+always solves, so the feasible halves reach CP-SAT too).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -19,6 +24,7 @@ from affiche.programmes.check import check_schedule
 from affiche.programmes.model import Spec
 from affiche.programmes.schedule import Schedule
 from affiche.programmes.validate import check_references
+from affiche.scheduler.explain import explain_infeasible
 from affiche.scheduler.problem import Problem, build_problem
 from affiche.scheduler.solve import SolveResult
 from affiche.venues.sun import sunset
@@ -38,6 +44,19 @@ from tests.builders import (
 )
 
 Solved = tuple[Problem, SolveResult, Schedule]
+PATH = {"shortcut": True}  # the solve path of the running test (see `solve_path`)
+
+
+@pytest.fixture(autouse=True, params=[True, False], ids=["greedy", "cpsat"])
+def solve_path(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Each test once with the greedy shortcut and once with CP-SAT forced."""
+    PATH["shortcut"] = request.param
+    yield
+    PATH["shortcut"] = True
+
+
+def solve_on_path(spec: Spec, **options: object) -> tuple[Problem, SolveResult, Schedule | None]:
+    return solve_spec(spec, **{**PATH, **options})
 
 
 def reason_for(spec: Spec) -> str:
@@ -48,7 +67,7 @@ def reason_for(spec: Spec) -> str:
 
 
 def feasible(spec: Spec, **options: object) -> Solved:
-    problem, result, schedule = solve_spec(spec, **options)
+    problem, result, schedule = solve_on_path(spec, **options)
     assert problem.unplaceable == []
     assert result.status in ("optimal", "feasible"), result.status
     assert schedule is not None
@@ -57,7 +76,7 @@ def feasible(spec: Spec, **options: object) -> Solved:
 
 
 def infeasible(spec: Spec) -> None:
-    problem, result, schedule = solve_spec(spec)
+    problem, result, schedule = solve_on_path(spec)
     assert problem.unplaceable == [], "infeasible only together, not on its own"
     assert result.status == "infeasible"
     assert schedule is None
@@ -323,6 +342,73 @@ def test_venue_changeover_infeasible() -> None:
     infeasible(spec)
 
 
+def stands_on_floor(parallel: int, count: int = 3) -> Spec:
+    """`count` stands pinned at 11:00 on Friday, on a floor holding `parallel` at once."""
+    stands = [item(f"stand-{n}", kind="stand", pins=[{"start": at(FRIDAY, "11:00")}])
+              for n in range(count)]
+    return one_venue(stands, parallel=parallel)
+
+
+def test_parallel_venue_feasible() -> None:
+    _, _, schedule = feasible(stands_on_floor(3))
+    assert {(p.venue, p.start) for p in schedule.placements} == {("room", paris(FRIDAY, 11))}
+
+
+def test_parallel_venue_infeasible() -> None:
+    spec = stands_on_floor(2)
+    infeasible(spec)
+    reasons = explain_infeasible(build_problem(spec))
+    assert [r.message for r in reasons] == [
+        "Room is open 60 minutes on 12 June for them, 2 at a time; Stand 0, Stand 1 and "
+        "Stand 2 need 180 (changeovers included)"
+    ]
+
+
+def test_parallel_venue_keeps_a_changeover_in_each_lane_feasible() -> None:
+    # two lanes, each 60 + 10 changeover + 60 = 130 minutes
+    items = [item(f"stand-{n}", kind="stand") for n in range(4)]
+    spec = one_venue(items, parallel=2, changeover_minutes=10, open=open_once("10:00", "12:10"))
+    _, _, schedule = feasible(spec)
+    starts = sorted(p.start for p in schedule.placements)
+    assert starts == [paris(FRIDAY, 10)] * 2 + [paris(FRIDAY, 11, 10)] * 2
+
+
+def test_parallel_venue_keeps_a_changeover_in_each_lane_infeasible() -> None:
+    items = [item(f"stand-{n}", kind="stand") for n in range(4)]
+    infeasible(one_venue(items, parallel=2, changeover_minutes=10,
+                         open=open_once("10:00", "12:05")))
+
+
+def round_the_clock(second_closes: str, items: list[dict]) -> Spec:
+    """A room whose Friday window ends at 09:05 on Saturday, when Saturday's opens."""
+    room = venue("room", open=[window(FRIDAY, "20:00", "23:59") | {"end": at(SATURDAY, "09:05")},
+                               window(SATURDAY, "09:05", second_closes)])
+    return make_spec(spec_data(venues=[room], items=items))
+
+
+def early_talk(**overrides: object) -> dict:
+    return item("early", windows=[window(SATURDAY, "08:30", "10:05")], **overrides)
+
+
+def test_touching_windows_stay_two_windows_feasible() -> None:
+    _, _, schedule = feasible(round_the_clock("10:05", [early_talk()]))
+    assert placement(schedule, "early").start == paris(SATURDAY, 9, 5)
+
+
+def test_touching_windows_stay_two_windows_infeasible() -> None:
+    reason = reason_for(round_the_clock("10:00", [early_talk()]))
+    assert "the item's windows the longest window is 55 min" in reason
+
+
+def test_touching_windows_with_unplaced_allowed_pass_the_checker() -> None:
+    """The congress crash: joined in the model, apart in the checker."""
+    spec = round_the_clock("10:00", [early_talk(), item("late", duration=30)])
+    problem, result, schedule = solve_on_path(spec, allow_unplaced=True)
+    assert result.status == "optimal"
+    assert schedule is not None and check_schedule(spec, schedule) == []
+    assert [u.item for u in schedule.unplaced] == ["early"]
+
+
 def installations_in_lobby(slots: int) -> Spec:
     venues = [venue("hall"), venue("lobby", installation_slots=slots)]
     return make_spec(venues=venues, items=[installation("piece-a"), installation("piece-b")])
@@ -549,7 +635,7 @@ def test_unplaced_forced() -> None:
 
 def test_unplaceable_item_is_listed_with_its_reason_when_unplaced_allowed() -> None:
     spec = make_spec(items=[item("fits"), item("too-big", audience=1000)])
-    problem, result, schedule = solve_spec(spec, allow_unplaced=True)
+    problem, result, schedule = solve_on_path(spec, allow_unplaced=True)
     assert result.status == "optimal"
     assert [u.item for u in schedule.unplaced] == ["too-big"]
     assert "capacity" in schedule.unplaced[0].reason
@@ -687,7 +773,7 @@ def small_programmes(draw: st.DrawFn) -> Spec:
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(spec=small_programmes())
 def test_generated_programmes_pass_the_checker(spec: Spec) -> None:
-    problem, result, schedule = solve_spec(spec, allow_unplaced=True, time_limit=5.0)
+    problem, result, schedule = solve_on_path(spec, allow_unplaced=True, time_limit=5.0)
     assert result.status in ("optimal", "feasible")
     assert schedule is not None
     assert check_schedule(spec, schedule) == []
@@ -720,7 +806,7 @@ def test_same_day_pairs_occurrences_by_number_when_one_is_unplaceable() -> None:
                  {"occurrence": 2, "start": at(SATURDAY, "14:00")}]
     spec = make_spec(items=[item("film", occurrences=2, pins=film_pins),
                             item("talk", occurrences=2, same_day_as=["film"], pins=talk_pins)])
-    problem, _, schedule = solve_spec(spec, allow_unplaced=True)
+    problem, _, schedule = solve_on_path(spec, allow_unplaced=True)
     assert [u.uid for u in problem.unplaceable] == ["fest.talk.1"]
     assert [u.uid for u in schedule.unplaced] == ["fest.talk.1"]
     assert check_schedule(spec, schedule) == []
