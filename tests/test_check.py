@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from affiche.programmes import rules
 from affiche.programmes.check import check_schedule
 from affiche.programmes.model import Spec
 from affiche.programmes.schedule import Placement, Schedule, load_schedule, save_schedule
@@ -308,3 +309,40 @@ def test_same_day_check_pairs_occurrences_by_number() -> None:
     assert [u.uid for u in schedule.unplaced] == ["fest.talk.1"]  # no room on the film's day
     assert placed(schedule, "talk").day == SATURDAY  # talk.2 has no film.2 to follow
     assert problems_of(spec, schedule) == []
+
+
+def test_violations_are_records_naming_rule_occurrences_and_venue(
+    solved: tuple[Spec, Schedule]
+) -> None:
+    spec, schedule = solved
+    start = placed(schedule, "opening").end + timedelta(minutes=5)
+    [violation] = check_schedule(spec, moved(schedule, "closing", start))
+    assert violation.rule == rules.VENUE_AT_ONCE
+    assert violation.uids == ("fest.closing.1", "fest.opening.1")
+    assert violation.venue == "hall"
+
+
+def floor_spec(parallel: int) -> Spec:
+    stands = [item(f"stand-{n}", kind="stand", pins=[{"start": "2026-06-12T11:00"}])
+              for n in range(3)]
+    return make_spec(spec_data(venues=[venue("floor", parallel=parallel)], items=stands))
+
+
+def test_parallel_venue_holds_as_many_as_it_says() -> None:
+    spec = floor_spec(3)
+    _, _, schedule = solve_spec(spec)
+    assert schedule is not None and problems_of(spec, schedule) == []
+    [violation] = check_schedule(floor_spec(2), schedule)
+    assert violation.rule == rules.VENUE_AT_ONCE and violation.venue == "floor"
+    assert "floor holds 2 at once (parallel), but fest.stand-2.1 meets" in str(violation)
+
+
+def test_touching_windows_are_two_windows() -> None:
+    """A room open round the clock: Friday's window ends at 09:05 when Saturday's opens."""
+    room = venue("room", open=[{"start": "2026-06-12T20:00", "end": "2026-06-13T09:05"},
+                               {"start": "2026-06-13T09:05", "end": "2026-06-13T12:00"}])
+    spec = make_spec(spec_data(venues=[room], items=[item("talk")]))
+    _, _, schedule = solve_spec(spec)
+    assert schedule is not None and problems_of(spec, schedule) == []
+    problems = problems_of(spec, moved(schedule, "talk", paris(SATURDAY, 8, 30)))
+    assert_named(problems, "fest.talk.1", "outside the opening hours of room")
