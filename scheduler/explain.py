@@ -59,9 +59,9 @@ def overloaded_venue_days(problem: Problem) -> list[Conflict]:
             continue
         option = occ.options[0]
         days = {problem.day_of(occ.festival, a) for a, _ in option.spans}
-        day = days.pop() if len(days) == 1 else None
-        if day is not None:
-            bound[(option.venue, day)].append(occ)
+        index = days.pop() if len(days) == 1 else None
+        if index is not None:
+            bound[(option.venue, index)].append(occ)
     conflicts = []
     for (venue, day_index), occs in bound.items():
         facts = problem.venues[venue]

@@ -75,7 +75,7 @@ def artist_occurrences(problem: Problem) -> dict[str, list[Occurrence]]:
 
 def _travel_expression(
     problem: Problem, v: Variables, first: Occurrence, second: Occurrence
-) -> cp_model.LinearExprT:
+) -> cp_model.LinearExpr | int:
     """The travel time between the venues the two occurrences end up in.
 
     Constant when every pair of candidate venues is as far apart; `T - T * same_venue`

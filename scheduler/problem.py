@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from functools import reduce
 
 from affiche.programmes import rules
@@ -85,7 +85,7 @@ class Problem:
 
 def _clock_minutes(spec: Spec) -> list[int]:
     """Every minute-of-hour a producer wrote: hours, windows, curfews, pins."""
-    times = []
+    times: list[datetime | time] = []
     for festival in spec.festivals:
         hours = [festival.hours, *festival.hours_by_day.values()]
         for venue in festival.venues:

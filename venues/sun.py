@@ -8,7 +8,7 @@ from functools import lru_cache
 from astral import LocationInfo
 from astral.sun import sunset as astral_sunset
 
-from affiche.venues.timeutil import zone
+from affiche.venues.timeutil import localize, zone
 
 
 @lru_cache(maxsize=4096)
@@ -21,6 +21,4 @@ def sunset(latitude: float, longitude: float, day: date, zone_name: str) -> date
     try:
         return astral_sunset(place.observer, date=day, tzinfo=zone(zone_name))
     except ValueError:
-        from affiche.venues.timeutil import localize
-
         return localize(datetime.combine(day, datetime.max.time()), zone_name)
