@@ -15,10 +15,10 @@ from ortools.sat.python import cp_model
 
 from affiche.scheduler.greedy import greedy_placement, why_left_out
 from affiche.scheduler.hard import HARD_FAMILIES
-from affiche.scheduler.pricing import CLASH, Placed, clash_cost, floor
+from affiche.scheduler.pricing import Placed, floor, price, with_venues
 from affiche.scheduler.problem import Occurrence, Problem
-from affiche.scheduler.result import Chosen, SolveOptions, SolveResult
-from affiche.scheduler.soft import SOFT_FAMILIES, Term
+from affiche.scheduler.result import Chosen, SolveOptions, SolveResult, Violation, chosen_of
+from affiche.scheduler.soft import Term, soft_terms
 from affiche.scheduler.variables import Variables
 
 # Above this many variables, presolve probing costs more than it gives: on 1,000 generated
@@ -39,9 +39,14 @@ STATUS_NAMES = {
 class _Progress(cp_model.CpSolverSolutionCallback):
     """Reports the best objective and bound as they improve, once the run passes 1 s."""
 
-    def __init__(self, report: Callable[[str], None] | None) -> None:
+    def __init__(
+        self,
+        report: Callable[[str], None] | None,
+        keep: Callable[[cp_model.CpSolverSolutionCallback], None] | None = None,
+    ) -> None:
         super().__init__()
         self.report = report
+        self.keep = keep  # sees every solution (to re-price it in full)
         self.started = time.perf_counter()
         self.first_solution: float | None = None
         self.bound: float | None = None
@@ -53,6 +58,8 @@ class _Progress(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         if self.first_solution is None:
             self.first_solution = self.elapsed()
+        if self.keep is not None:
+            self.keep(self)
         self._say(self.objective_value)
 
     def on_bound(self, bound: float) -> None:
@@ -120,7 +127,7 @@ def build_model(
     for family in HARD_FAMILIES:
         family(problem, variables)
     add_hints(problem, variables, placed)
-    terms = [term for family in SOFT_FAMILIES for term in family(problem, variables)]
+    terms = soft_terms(problem, variables)
     if terms:
         variables.model.minimize(sum(term.weight * term.expr for term in terms))
     return variables, terms
@@ -143,11 +150,14 @@ def _gap(objective: float, bound: float) -> float:
     return 0.0 if objective == bound else abs(objective - bound) / max(abs(objective), 1.0)
 
 
-def _truth(s: cp_model.CpSolver, literal: int | cp_model.IntVar) -> bool:
+Reader = cp_model.CpSolver | cp_model.CpSolverSolutionCallback
+
+
+def _truth(s: Reader, literal: int | cp_model.IntVar) -> bool:
     return bool(literal) if isinstance(literal, int) else s.boolean_value(literal)
 
 
-def _placement(problem: Problem, v: Variables, s: cp_model.CpSolver, occ: Occurrence) -> Chosen:
+def _placement(problem: Problem, v: Variables, s: Reader, occ: Occurrence) -> Chosen:
     option = next(o for o in occ.options if _truth(s, v.is_at(occ.uid, o.venue)))
     if occ.installation:
         first, last = option.spans[0][0], option.spans[-1][1]
@@ -157,15 +167,19 @@ def _placement(problem: Problem, v: Variables, s: cp_model.CpSolver, occ: Occurr
     return Chosen(option.venue, problem.clock.instant(first), problem.clock.instant(last))
 
 
-def _read_terms(s: cp_model.CpSolver, terms: list[Term]) -> tuple[dict[str, float], list[str]]:
+def _read_terms(
+    s: Reader, terms: list[Term], venues: dict[str, str] | None = None
+) -> tuple[dict[str, float], list[Violation]]:
+    """The objective by family, and each violation (with the venue of the occurrence it
+    concerns, from `venues`), as the solution `s` holds them."""
     totals: dict[str, float] = defaultdict(float)
     violations = []
     for term in terms:
-        value = term.expr if isinstance(term.expr, int) else s.value(term.expr)
+        value = term.expr if isinstance(term.expr, int) else s.value(term.expr)  # type: ignore[arg-type]
         totals[term.family] += term.weight * value
         if value:
-            violations.append(f"{term.family}: {term.label} (cost {term.weight * value:g})")
-    return dict(totals), violations
+            violations.append(term.violation(value))
+    return dict(totals), with_venues(violations, venues or {})
 
 
 def solve_with_cpsat(
@@ -184,10 +198,14 @@ def solve_with_cpsat(
     solver.parameters.random_seed = options.seed
     if len(variables.model.proto.variables) > LARGE_MODEL:
         solver.parameters.cp_model_probing_level = 0
-    greedy = complete_hint(variables.model, min(10.0, options.time_limit / 3))
+    left = options.time_limit - (time.perf_counter() - started)
+    greedy = complete_hint(variables.model, max(0.05, min(10.0, left / 3)))
     greedy_seconds = time.perf_counter() - started
+    cheapest = _Cheapest(problem, variables, options.allow_unplaced) if variables.partial else None
+    if cheapest is not None and greedy is not None:
+        cheapest.keep(greedy)
     solver.parameters.max_time_in_seconds = max(0.1, options.time_limit - greedy_seconds)
-    progress = _Progress(options.progress)
+    progress = _Progress(options.progress, cheapest.keep if cheapest is not None else None)
     solver.best_bound_callback = progress.on_bound
     code = solver.solve(variables.model, progress)
     if code == cp_model.MODEL_INVALID:
@@ -201,12 +219,42 @@ def solve_with_cpsat(
         result.first_solution_seconds = greedy_seconds + progress.first_solution
     if code == cp_model.UNKNOWN and greedy is not None:
         # CP-SAT found nothing better in time: the greedy programme is still a sound one.
-        _read_solution(result, problem, variables, terms, greedy, bound=floor(problem))
+        _read_solution(result, problem, variables, terms, greedy, floor(problem), cheapest)
         result.status = "feasible"
         return result
     if result.has_solution:
-        _read_solution(result, problem, variables, terms, solver, _bound(solver, terms, problem))
+        bound = _bound(solver, terms, problem)
+        _read_solution(result, problem, variables, terms, solver, bound, cheapest)
     return result
+
+
+class _Cheapest:
+    """The cheapest programme among the solutions seen, each counted in full: past the
+    clash-pair cap the model optimises part of the cost, so a later solution can cost more
+    than an earlier one (or than the greedy programme)."""
+
+    def __init__(self, problem: Problem, variables: Variables, allow_unplaced: bool) -> None:
+        self.problem, self.variables, self.allow_unplaced = problem, variables, allow_unplaced
+        self.placed: Placed | None = None
+        self.cost = float("inf")
+
+    def keep(self, reader: Reader) -> None:
+        placed = _grains(self.problem, self.variables, reader)
+        cost = sum(price(self.problem, placed, self.allow_unplaced)[0].values())
+        if cost < self.cost:
+            self.placed, self.cost = placed, cost
+
+
+def _grains(problem: Problem, v: Variables, reader: Reader) -> Placed:
+    """Where and when (grains) each placed occurrence is in the solution `reader` holds."""
+    placed: Placed = {}
+    for occ in problem.occurrences:
+        if not _truth(reader, v.is_placed(occ.uid)):
+            continue
+        option = next(o for o in occ.options if _truth(reader, v.is_at(occ.uid, o.venue)))
+        start = option.spans[0][0] if occ.installation else reader.value(v.start_of(occ.uid))
+        placed[occ.uid] = (option.venue, int(start))
+    return placed
 
 
 def _read_solution(
@@ -216,25 +264,26 @@ def _read_solution(
     terms: list[Term],
     reader: cp_model.CpSolver,
     bound: float | None,
+    cheapest: _Cheapest | None = None,
 ) -> None:
-    """Fill `result` with the placements and objective terms `reader` holds.
-
-    A family the model held in part (audience clashes past MAX_CLASH_PAIRS) is counted in
-    full on the programme instead: its bound stays valid, since the part never costs more.
-    """
-    grains: dict[str, tuple[str, int]] = {}
-    for occ in problem.occurrences:
-        if _truth(reader, variables.is_placed(occ.uid)):
-            chosen = _placement(problem, variables, reader, occ)
-            result.chosen[occ.uid] = chosen
-            grains[occ.uid] = (chosen.venue, problem.clock.ceil(chosen.start))
-    result.terms, result.violations = _read_terms(reader, terms)
-    if CLASH in variables.partial:
-        cost, clashes = clash_cost(problem, grains)
-        result.terms[CLASH] = cost
-        result.violations = [
-            line for line in result.violations if not line.startswith(f"{CLASH}:")
-        ] + clashes
+    """Fill `result` with the placements and objective terms `reader` holds, or, when the
+    model held a family in part (audience clashes past MAX_CLASH_PAIRS), with the programme
+    of all those seen that costs least counted in full (`cheapest`), priced in full. The
+    bound stays valid then, since the part never costs more than the whole; the programme
+    is called optimal only when its full price meets the bound."""
+    if cheapest is not None and cheapest.placed is not None:
+        grains = cheapest.placed
+        result.chosen = chosen_of(problem, grains)
+        result.terms, result.violations = price(problem, grains, cheapest.allow_unplaced)
+        if bound is not None and sum(result.terms.values()) > bound:
+            result.status = "feasible"
+    else:
+        for occ in problem.occurrences:
+            if _truth(reader, variables.is_placed(occ.uid)):
+                result.chosen[occ.uid] = _placement(problem, variables, reader, occ)
+        grains = {uid: (c.venue, problem.clock.ceil(c.start)) for uid, c in result.chosen.items()}
+        venues = {uid: c.venue for uid, c in result.chosen.items()}
+        result.terms, result.violations = _read_terms(reader, terms, venues)
     result.objective = sum(result.terms.values())
     result.bound = bound
     result.gap = _gap(result.objective, bound) if bound is not None else None
