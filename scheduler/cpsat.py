@@ -13,12 +13,14 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
+from affiche.scheduler.fewest_unplaced import fewest_unplaced, total_bound
 from affiche.scheduler.greedy import greedy_placement, why_left_out
 from affiche.scheduler.hard import HARD_FAMILIES
 from affiche.scheduler.pricing import Placed, floor, price, with_venues
 from affiche.scheduler.problem import Occurrence, Problem
 from affiche.scheduler.result import Chosen, SolveOptions, SolveResult, Violation, chosen_of
 from affiche.scheduler.soft import Term, soft_terms
+from affiche.scheduler.soft.unplaced import Unplaced
 from affiche.scheduler.variables import Variables
 
 # Above this many variables, presolve probing costs more than it gives: on 1,000 generated
@@ -133,17 +135,24 @@ def build_model(
     return variables, terms
 
 
-def _bound(solver: cp_model.CpSolver, terms: list[Term], problem: Problem) -> float:
+def _bound(
+    solver: cp_model.CpSolver, terms: list[Term], problem: Problem, floors: float
+) -> float:
     """CP-SAT's bound, raised to what every programme pays anyway.
 
     Each term counts violations (never negative): constant terms are forced costs, and so
     is `pricing.floor`, so either is a valid lower bound; after presolve rewrites (`clash
     = 1 - before - after`) CP-SAT's own bound can sit far below zero, which would make the
-    gap meaningless.
+    gap meaningless. `floors` is the families' floor (`_floors`).
     """
     forced = sum(term.weight * term.expr for term in terms if isinstance(term.expr, int))
-    floors = max(float(forced), floor(problem))
-    return max(solver.best_objective_bound, floors) if terms else 0.0
+    return max(solver.best_objective_bound, float(forced), floors) if terms else 0.0
+
+
+def _floors(problem: Problem, allow_unplaced: bool, fewest: float) -> float:
+    """What every programme pays: the families' floor, or with items allowed out, that
+    and `fewest`, the least unplaced cost proven (`fewest_unplaced.total_bound`)."""
+    return total_bound(problem, fewest) if allow_unplaced else floor(problem)
 
 
 def _gap(objective: float, bound: float) -> float:
@@ -201,10 +210,20 @@ def solve_with_cpsat(
     left = options.time_limit - (time.perf_counter() - started)
     greedy = complete_hint(variables.model, max(0.05, min(10.0, left / 3)))
     greedy_seconds = time.perf_counter() - started
+    fewest = 0.0
+    if options.allow_unplaced and (placed is None or len(placed) < len(problem.occurrences)):
+        share = (options.time_limit - (time.perf_counter() - started)) / 3
+        fewest = fewest_unplaced(variables, terms, share, solver.parameters.num_workers,
+                                 options.seed)
+        if fewest:  # every programme leaves out at least this much: tell the main model
+            unplaced = [t.weight * t.expr for t in terms if t.family == Unplaced.name]
+            variables.model.add(sum(unplaced) >= round(fewest))  # type: ignore[arg-type]
+    floors = _floors(problem, options.allow_unplaced, fewest)
     cheapest = _Cheapest(problem, variables, options.allow_unplaced) if variables.partial else None
     if cheapest is not None and greedy is not None:
         cheapest.keep(greedy)
-    solver.parameters.max_time_in_seconds = max(0.1, options.time_limit - greedy_seconds)
+    spent = time.perf_counter() - started
+    solver.parameters.max_time_in_seconds = max(0.1, options.time_limit - spent)
     progress = _Progress(options.progress, cheapest.keep if cheapest is not None else None)
     solver.best_bound_callback = progress.on_bound
     code = solver.solve(variables.model, progress)
@@ -219,11 +238,11 @@ def solve_with_cpsat(
         result.first_solution_seconds = greedy_seconds + progress.first_solution
     if code == cp_model.UNKNOWN and greedy is not None:
         # CP-SAT found nothing better in time: the greedy programme is still a sound one.
-        _read_solution(result, problem, variables, terms, greedy, floor(problem), cheapest)
+        _read_solution(result, problem, variables, terms, greedy, floors, cheapest)
         result.status = "feasible"
         return result
     if result.has_solution:
-        bound = _bound(solver, terms, problem)
+        bound = _bound(solver, terms, problem, floors)
         _read_solution(result, problem, variables, terms, solver, bound, cheapest)
     return result
 
@@ -285,6 +304,10 @@ def _read_solution(
         venues = {uid: c.venue for uid, c in result.chosen.items()}
         result.terms, result.violations = _read_terms(reader, terms, venues)
     result.objective = sum(result.terms.values())
+    if cheapest is not None and bound is not None and result.objective < bound:
+        bound = None  # the full price left out costs the model counts (unplaced items' days)
+    if bound is not None and result.objective <= bound:
+        result.status = "optimal"  # the floors prove what CP-SAT could not
     result.bound = bound
     result.gap = _gap(result.objective, bound) if bound is not None else None
     for occ in problem.occurrences:

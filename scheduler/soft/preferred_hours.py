@@ -55,8 +55,11 @@ class PreferredHours(SoftFamily):
 
     def floor(self, problem: Problem, context: FloorContext) -> float:
         """Preferred hours that no allowed start is in."""
-        return float(self.weight(problem) * sum(
-            _concerned(occ) and not _can_start_inside(occ) for occ in problem.occurrences))
+        return float(sum(self.floor_of(problem, occ) for occ in problem.occurrences))
+
+    def floor_of(self, problem: Problem, occ: Occurrence) -> int:
+        """What `occ` pays whenever it starts."""
+        return self.weight(problem) * (_concerned(occ) and not _can_start_inside(occ))
 
     def marginal(self, problem: Problem) -> Marginal:
         return _Outside(self.weight(problem))

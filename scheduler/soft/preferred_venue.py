@@ -35,9 +35,12 @@ class PreferredVenue(SoftFamily):
 
     def floor(self, problem: Problem, context: FloorContext) -> float:
         """Preferred venues that no option offers."""
-        return float(self.weight(problem) * sum(
-            bool(occ.preferred_venues and not {o.venue for o in occ.options}
-                 & occ.preferred_venues) for occ in problem.occurrences))
+        return float(sum(self.floor_of(problem, occ) for occ in problem.occurrences))
+
+    def floor_of(self, problem: Problem, occ: Occurrence) -> int:
+        """What `occ` pays wherever it goes."""
+        return self.weight(problem) * bool(
+            occ.preferred_venues and not {o.venue for o in occ.options} & occ.preferred_venues)
 
     def marginal(self, problem: Problem) -> Marginal:
         return _Away(self.weight(problem))
