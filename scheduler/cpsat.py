@@ -184,7 +184,7 @@ def _read_terms(
     totals: dict[str, float] = defaultdict(float)
     violations = []
     for term in terms:
-        value = term.expr if isinstance(term.expr, int) else s.value(term.expr)  # type: ignore[arg-type]
+        value = term.expr if isinstance(term.expr, int) else s.value(term.expr)
         totals[term.family] += term.weight * value
         if value:
             violations.append(term.violation(value))
@@ -217,7 +217,7 @@ def solve_with_cpsat(
                                  options.seed)
         if fewest:  # every programme leaves out at least this much: tell the main model
             unplaced = [t.weight * t.expr for t in terms if t.family == Unplaced.name]
-            variables.model.add(sum(unplaced) >= round(fewest))  # type: ignore[arg-type]
+            variables.model.add(sum(unplaced) >= round(fewest))
     floors = _floors(problem, options.allow_unplaced, fewest)
     cheapest = _Cheapest(problem, variables, options.allow_unplaced) if variables.partial else None
     if cheapest is not None and greedy is not None:

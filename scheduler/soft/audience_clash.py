@@ -16,6 +16,7 @@ from affiche.scheduler.result import Violation
 from affiche.scheduler.soft.family import Marginal, Placed, SoftFamily, Term
 
 if TYPE_CHECKING:
+    from affiche.scheduler.soft.family import Expr
     from affiche.scheduler.variables import Variables
 
 MAX_CLASH_PAIRS = 20_000
@@ -60,7 +61,7 @@ class AudienceClash(SoftFamily):
         return _Clashes(problem, self.weight(problem))
 
 
-def _term(weight: int, first: str, second: str, expr: object) -> Term:
+def _term(weight: int, first: str, second: str, expr: Expr) -> Term:
     return Term(AudienceClash.name, f"{first} / {second}", weight, expr, (first, second))
 
 

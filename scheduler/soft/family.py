@@ -19,6 +19,8 @@ from affiche.scheduler.problem import Occurrence, Problem
 from affiche.scheduler.result import Violation
 
 if TYPE_CHECKING:
+    from ortools.sat.python.cp_model import LinearExprT as Expr
+
     from affiche.scheduler.variables import Variables
 
 Placed = dict[str, tuple[str, int]]  # uid -> (venue, start grain)
@@ -31,7 +33,7 @@ class Term:
     family: str
     label: str
     weight: int
-    expr: object  # a CP-SAT linear expression, or an int when the domains fix it
+    expr: Expr  # a CP-SAT linear expression, or an int when the domains fix it
     occurrences: tuple[str, ...] = ()
     artist: str | None = None
     festival: str | None = None

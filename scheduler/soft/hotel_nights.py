@@ -18,6 +18,7 @@ from affiche.scheduler.soft.family import (
 )
 
 if TYPE_CHECKING:
+    from affiche.scheduler.soft.family import Expr
     from affiche.scheduler.variables import Variables
 
 Stay = tuple[str, str]  # (artist, festival)
@@ -34,7 +35,7 @@ def stays(problem: Problem) -> dict[Stay, list[Occurrence]]:
             for festival, occs in festivals.items() if len(occs) >= 2}
 
 
-def _term(artist: str, festival: str, weight: int, expr: object,
+def _term(artist: str, festival: str, weight: int, expr: Expr,
           occs: list[Occurrence]) -> Term:
     return Term(HotelNights.name, f"{artist}@{festival}", weight, expr,
                 tuple(o.uid for o in occs), artist, festival)

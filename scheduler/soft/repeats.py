@@ -18,10 +18,11 @@ from affiche.scheduler.soft.family import (
 )
 
 if TYPE_CHECKING:
+    from affiche.scheduler.soft.family import Expr
     from affiche.scheduler.variables import Variables
 
 
-def _term(weight: int, a: Occurrence, b: Occurrence, expr: object) -> Term:
+def _term(weight: int, a: Occurrence, b: Occurrence, expr: Expr) -> Term:
     return Term(RepeatOnOneDay.name, f"{a.uid} / {b.uid}", weight, expr, (a.uid, b.uid),
                 festival=a.festival)
 
@@ -106,4 +107,4 @@ class _SameDay(Marginal):
             self._days[occ.item].remove(day)
 
     def at(self, occ: Occurrence, start: int, day: int | None) -> int:
-        return self.weight * self._days[occ.item].count(day)
+        return 0 if day is None else self.weight * self._days[occ.item].count(day)

@@ -10,6 +10,7 @@ from affiche.scheduler.result import Violation
 from affiche.scheduler.soft.family import Placed, SoftFamily, Term
 
 if TYPE_CHECKING:
+    from affiche.scheduler.soft.family import Expr
     from affiche.scheduler.variables import Variables
 
 
@@ -20,7 +21,7 @@ class Unplaced(SoftFamily):
     def active(self, problem: Problem, allow_unplaced: bool) -> bool:
         return bool(self.weight(problem) and allow_unplaced)
 
-    def _term(self, problem: Problem, occ: Occurrence, expr: object) -> Term:
+    def _term(self, problem: Problem, occ: Occurrence, expr: Expr) -> Term:
         return Term(self.name, occ.uid, self.weight(problem) * occ.priority, expr, (occ.uid,))
 
     def terms(self, problem: Problem, v: Variables) -> list[Term]:
