@@ -67,7 +67,10 @@ def _order(problem: Problem, promoted: frozenset[str] = frozenset()) -> list[Occ
 
 class Greedy:
     def __init__(
-        self, problem: Problem, promoted: frozenset[str] = frozenset(), priced: bool = True
+        self,
+        problem: Problem,
+        promoted: frozenset[str] = frozenset(),
+        priced: bool = True,
     ) -> None:
         self.problem = problem
         self.promoted = promoted
@@ -375,8 +378,9 @@ def greedy_placement(
                 best = placed
             left_out = {occ.item for occ in problem.occurrences if occ.uid not in placed}
             if not left_out:
-                if prices_time(problem) and not at_floor(problem, placed) and not (
-                        deadline is not None and time.perf_counter() > deadline):
+                if prices_time(problem) and not (
+                        deadline is not None and time.perf_counter() > deadline) and not (
+                        at_floor(problem, placed)):
                     greedy.improve(int(IMPROVING_SHARE * greedy.work))
                 return placed
             if deadline is not None and time.perf_counter() > deadline:
