@@ -326,7 +326,7 @@ def markdown(summaries: list[Summary], header: str, peer_note: str | None) -> st
         "Times: *solver* counts from the start of the CP-SAT search; *process* from the start "
         "of a fresh Python process (interpreter, imports, load, build, model, search). "
         "Peak MB is the child's maximum resident set size. Violations: the independent "
-        "checker (`scheduler/check.py`), or on grid instances the checker shared with "
+        "checker (`programmes/check.py`), or on grid instances the checker shared with "
         "conference_scheduler.",
         "## Plain CP-SAT baseline (one run)", baseline_table(summaries),
         "## conference_scheduler on grid instances (one run)", PEER_NOTE,

@@ -157,7 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--solver", choices=SOLVERS, default="affiche")
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--no-check", action="store_true",
-                        help="skip re-checking the programme (scheduler/check.py)")
+                        help="skip re-checking the programme (programmes/check.py)")
     args = parser.parse_args(argv)
     record = measure(args.instance, args.solver, args.time_limit, not args.no_check)
     print(json.dumps(record), flush=True)

@@ -16,6 +16,7 @@ from affiche.programmes.schedule import (
     SolveInfo,
     Unplaced,
     VenueInfo,
+    ViolationInfo,
 )
 from affiche.scheduler.problem import Problem
 from affiche.scheduler.solve import SolveResult
@@ -124,6 +125,7 @@ def assemble_schedule(
             gap=result.gap,
             wall_seconds=round(result.wall_seconds, 3),
             terms=result.terms,
+            violations=[ViolationInfo.model_validate(v.as_dict()) for v in result.violations],
         ),
         festivals=[festival_info(f) for f in spec.festivals],
         venues=[v for f in spec.festivals for v in venue_infos(f)],

@@ -9,11 +9,12 @@ the template engine.
 from __future__ import annotations
 
 import math
-import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Protocol
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -21,7 +22,7 @@ from affiche.programmes.schedule import (
     FestivalInfo,
     Placement,
     Schedule,
-    write_json_atomically,
+    write_text_atomically,
 )
 from affiche.venues.timeutil import days_between, zone
 
@@ -49,6 +50,20 @@ NAME_CHAR_WIDTH = 7.4  # the same at 12.5 px, for venue names
 # ----------------------------------------------------------------------------- figures
 
 
+class Violation(Protocol):
+    """A violation as the solver names it (`scheduler.result.Violation`, or the schedule's
+    `ViolationInfo`): read as data, never parsed from words."""
+
+    @property
+    def family(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+    @property
+    def cost(self) -> float: ...
+    @property
+    def venue(self) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class Term:
     family: str
@@ -56,7 +71,9 @@ class Term:
 
 
 @dataclass(frozen=True)
-class Violation:
+class Cost:
+    """One violation as the report's table shows it."""
+
     family: str
     what: str
     cost: str
@@ -77,16 +94,17 @@ def _terms(result_terms: dict[str, float]) -> list[Term]:
     return [Term(family, cost) for family, cost in sorted(result_terms.items())]
 
 
-def _violations(violations: list[str]) -> list[Violation]:
-    """`family: label (cost N)` as the solver names them; anything else kept whole."""
-    parsed = []
-    for text in violations:
-        found = re.fullmatch(r"(.+?): (.+) \(cost ([^()]+)\)", text)
-        if found:
-            parsed.append(Violation(found[1], found[2], found[3]))
-        else:
-            parsed.append(Violation("", text, ""))
-    return parsed
+def _costs(violations: Sequence[Violation], schedule: Schedule) -> list[Cost]:
+    """Each violation: its family, what it concerns (with the venue's name when it is about
+    one occurrence) and its cost."""
+    venues = {v.id: v.name for v in schedule.venues}
+    rows = []
+    for violation in sorted(violations, key=lambda v: (v.family, -v.cost, v.label)):
+        what = violation.label
+        if violation.venue is not None:
+            what += f" at {venues.get(violation.venue, violation.venue)}"
+        rows.append(Cost(violation.family, what, f"{violation.cost:g}"))
+    return rows
 
 
 def _stays(schedule: Schedule) -> list[Stay]:
@@ -320,7 +338,7 @@ def _percent(value: float | None) -> str:
 
 
 def render_report(
-    schedule: Schedule, result_terms: dict[str, float], violations: list[str]
+    schedule: Schedule, result_terms: dict[str, float], violations: Sequence[Violation]
 ) -> str:
     """The report as an HTML document."""
     solve = schedule.solve
@@ -331,7 +349,7 @@ def render_report(
         gap=_percent(solve.gap),
         terms=_terms(result_terms),
         total=sum(result_terms.values()),
-        violations=_violations(violations),
+        violations=_costs(violations, schedule),
         stays=_stays(schedule),
         charts=[_chart(schedule, festival) for festival in schedule.festivals],
         generated=f"{schedule.generated:%Y-%m-%d %H:%M %Z}",
@@ -339,8 +357,11 @@ def render_report(
 
 
 def write_report(
-    schedule: Schedule, result_terms: dict[str, float], violations: list[str], path: Path
+    schedule: Schedule,
+    result_terms: dict[str, float],
+    violations: Sequence[Violation],
+    path: Path,
 ) -> None:
     """Write the report of a solve to `path` (replaced atomically, readable by all)."""
-    write_json_atomically(Path(path), render_report(schedule, result_terms, violations))
+    write_text_atomically(Path(path), render_report(schedule, result_terms, violations))
     Path(path).chmod(0o644)

@@ -96,6 +96,20 @@ class Unplaced(BaseModel):
     reason: str
 
 
+class ViolationInfo(BaseModel):
+    """One soft wish the programme does not grant (the solver's `Violation`, as data)."""
+
+    model_config = ConfigDict(extra="forbid")
+    family: str
+    label: str
+    cost: float
+    message: str
+    occurrences: list[str] = Field(default_factory=list)
+    artist: str | None = None
+    festival: str | None = None
+    venue: str | None = None
+
+
 class SolveInfo(BaseModel):
     model_config = ConfigDict(extra="forbid")
     status: Status
@@ -104,6 +118,7 @@ class SolveInfo(BaseModel):
     gap: float | None = None
     wall_seconds: float = 0.0
     terms: dict[str, float] = Field(default_factory=dict)
+    violations: list[ViolationInfo] = Field(default_factory=list)
 
 
 class Schedule(BaseModel):
@@ -133,6 +148,11 @@ class Schedule(BaseModel):
 
 
 def write_json_atomically(path: Path, payload: str) -> None:
+    """Write JSON text `payload` to `path` so that readers see the old file or the new."""
+    write_text_atomically(path, payload)
+
+
+def write_text_atomically(path: Path, payload: str) -> None:
     """Write `payload` to `path` so that readers see the old file or the new, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)

@@ -15,13 +15,15 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
+from affiche.scheduler.fewest_unplaced import fewest_unplaced, total_bound
 from affiche.scheduler.greedy import greedy_placement, why_left_out
 from affiche.scheduler.hard import HARD_FAMILIES
 from affiche.scheduler.occurrences import Occurrence
-from affiche.scheduler.pricing import CLASH, Placed, clash_cost, floor
+from affiche.scheduler.pricing import Placed, floor, price, with_venues
 from affiche.scheduler.problem import Problem
-from affiche.scheduler.result import Chosen, SolveOptions, SolveResult
-from affiche.scheduler.soft import SOFT_FAMILIES, Term
+from affiche.scheduler.result import Chosen, SolveOptions, SolveResult, Violation, chosen_of
+from affiche.scheduler.soft import Term, soft_terms
+from affiche.scheduler.soft.unplaced import Unplaced
 from affiche.scheduler.variables import Variables
 
 # Above this many variables, presolve probing costs more than it gives: on 1,000 generated
@@ -42,9 +44,14 @@ STATUS_NAMES = {
 class _Progress(cp_model.CpSolverSolutionCallback):
     """Reports the best objective and bound as they improve, once the run passes 1 s."""
 
-    def __init__(self, report: Callable[[str], None] | None) -> None:
+    def __init__(
+        self,
+        report: Callable[[str], None] | None,
+        keep: Callable[[cp_model.CpSolverSolutionCallback], None] | None = None,
+    ) -> None:
         super().__init__()
         self.report = report
+        self.keep = keep  # sees every solution (to re-price it in full)
         self.started = time.perf_counter()
         self.first_solution: float | None = None
         self.bound: float | None = None
@@ -56,6 +63,8 @@ class _Progress(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         if self.first_solution is None:
             self.first_solution = self.elapsed()
+        if self.keep is not None:
+            self.keep(self)
         self._say(self.objective_value)
 
     def on_bound(self, bound: float) -> None:
@@ -123,34 +132,44 @@ def build_model(
     for family in HARD_FAMILIES:
         family(problem, variables)
     add_hints(problem, variables, placed)
-    terms = [term for family in SOFT_FAMILIES for term in family(problem, variables)]
+    terms = soft_terms(problem, variables)
     if terms:
         variables.model.minimize(sum(term.weight * term.expr for term in terms))
     return variables, terms
 
 
-def _bound(solver: cp_model.CpSolver, terms: list[Term], problem: Problem) -> float:
+def _bound(
+    solver: cp_model.CpSolver, terms: list[Term], problem: Problem, floors: float
+) -> float:
     """CP-SAT's bound, raised to what every programme pays anyway.
 
     Each term counts violations (never negative): constant terms are forced costs, and so
     is `pricing.floor`, so either is a valid lower bound; after presolve rewrites (`clash
     = 1 - before - after`) CP-SAT's own bound can sit far below zero, which would make the
-    gap meaningless.
+    gap meaningless. `floors` is the families' floor (`_floors`).
     """
     forced = sum(term.weight * term.expr for term in terms if isinstance(term.expr, int))
-    floors = max(float(forced), floor(problem))
-    return max(solver.best_objective_bound, floors) if terms else 0.0
+    return max(solver.best_objective_bound, float(forced), floors) if terms else 0.0
+
+
+def _floors(problem: Problem, allow_unplaced: bool, fewest: float) -> float:
+    """What every programme pays: the families' floor, or with items allowed out, that
+    and `fewest`, the least unplaced cost proven (`fewest_unplaced.total_bound`)."""
+    return total_bound(problem, fewest) if allow_unplaced else floor(problem)
 
 
 def _gap(objective: float, bound: float) -> float:
     return 0.0 if objective == bound else abs(objective - bound) / max(abs(objective), 1.0)
 
 
-def _truth(s: cp_model.CpSolver, literal: int | cp_model.IntVar) -> bool:
+Reader = cp_model.CpSolver | cp_model.CpSolverSolutionCallback
+
+
+def _truth(s: Reader, literal: int | cp_model.IntVar) -> bool:
     return bool(literal) if isinstance(literal, int) else s.boolean_value(literal)
 
 
-def _placement(problem: Problem, v: Variables, s: cp_model.CpSolver, occ: Occurrence) -> Chosen:
+def _placement(problem: Problem, v: Variables, s: Reader, occ: Occurrence) -> Chosen:
     option = next(o for o in occ.options if _truth(s, v.is_at(occ.uid, o.venue)))
     if occ.installation:
         first, last = option.spans[0][0], option.spans[-1][1]
@@ -160,15 +179,19 @@ def _placement(problem: Problem, v: Variables, s: cp_model.CpSolver, occ: Occurr
     return Chosen(option.venue, problem.clock.instant(first), problem.clock.instant(last))
 
 
-def _read_terms(s: cp_model.CpSolver, terms: list[Term]) -> tuple[dict[str, float], list[str]]:
+def _read_terms(
+    s: Reader, terms: list[Term], venues: dict[str, str] | None = None
+) -> tuple[dict[str, float], list[Violation]]:
+    """The objective by family, and each violation (with the venue of the occurrence it
+    concerns, from `venues`), as the solution `s` holds them."""
     totals: dict[str, float] = defaultdict(float)
     violations = []
     for term in terms:
         value = term.expr if isinstance(term.expr, int) else s.value(term.expr)
         totals[term.family] += term.weight * value
         if value:
-            violations.append(f"{term.family}: {term.label} (cost {term.weight * value:g})")
-    return dict(totals), violations
+            violations.append(term.violation(value))
+    return dict(totals), with_venues(violations, venues or {})
 
 
 def solve_with_cpsat(
@@ -187,10 +210,24 @@ def solve_with_cpsat(
     solver.parameters.random_seed = options.seed
     if len(variables.model.proto.variables) > LARGE_MODEL:
         solver.parameters.cp_model_probing_level = 0
-    greedy = complete_hint(variables.model, min(10.0, options.time_limit / 3))
+    left = options.time_limit - (time.perf_counter() - started)
+    greedy = complete_hint(variables.model, max(0.05, min(10.0, left / 3)))
     greedy_seconds = time.perf_counter() - started
-    solver.parameters.max_time_in_seconds = max(0.1, options.time_limit - greedy_seconds)
-    progress = _Progress(options.progress)
+    fewest = 0.0
+    if options.allow_unplaced and (placed is None or len(placed) < len(problem.occurrences)):
+        share = (options.time_limit - (time.perf_counter() - started)) / 3
+        fewest = fewest_unplaced(variables, terms, share, solver.parameters.num_workers,
+                                 options.seed)
+        if fewest:  # every programme leaves out at least this much: tell the main model
+            unplaced = [t.weight * t.expr for t in terms if t.family == Unplaced.name]
+            variables.model.add(sum(unplaced) >= round(fewest))
+    floors = _floors(problem, options.allow_unplaced, fewest)
+    cheapest = _Cheapest(problem, variables, options.allow_unplaced) if variables.partial else None
+    if cheapest is not None and greedy is not None:
+        cheapest.keep(greedy)
+    spent = time.perf_counter() - started
+    solver.parameters.max_time_in_seconds = max(0.1, options.time_limit - spent)
+    progress = _Progress(options.progress, cheapest.keep if cheapest is not None else None)
     solver.best_bound_callback = progress.on_bound
     code = solver.solve(variables.model, progress)
     if code == cp_model.MODEL_INVALID:
@@ -204,12 +241,42 @@ def solve_with_cpsat(
         result.first_solution_seconds = greedy_seconds + progress.first_solution
     if code == cp_model.UNKNOWN and greedy is not None:
         # CP-SAT found nothing better in time: the greedy programme is still a sound one.
-        _read_solution(result, problem, variables, terms, greedy, bound=floor(problem))
+        _read_solution(result, problem, variables, terms, greedy, floors, cheapest)
         result.status = "feasible"
         return result
     if result.has_solution:
-        _read_solution(result, problem, variables, terms, solver, _bound(solver, terms, problem))
+        bound = _bound(solver, terms, problem, floors)
+        _read_solution(result, problem, variables, terms, solver, bound, cheapest)
     return result
+
+
+class _Cheapest:
+    """The cheapest programme among the solutions seen, each counted in full: past the
+    clash-pair cap the model optimises part of the cost, so a later solution can cost more
+    than an earlier one (or than the greedy programme)."""
+
+    def __init__(self, problem: Problem, variables: Variables, allow_unplaced: bool) -> None:
+        self.problem, self.variables, self.allow_unplaced = problem, variables, allow_unplaced
+        self.placed: Placed | None = None
+        self.cost = float("inf")
+
+    def keep(self, reader: Reader) -> None:
+        placed = _grains(self.problem, self.variables, reader)
+        cost = sum(price(self.problem, placed, self.allow_unplaced)[0].values())
+        if cost < self.cost:
+            self.placed, self.cost = placed, cost
+
+
+def _grains(problem: Problem, v: Variables, reader: Reader) -> Placed:
+    """Where and when (grains) each placed occurrence is in the solution `reader` holds."""
+    placed: Placed = {}
+    for occ in problem.occurrences:
+        if not _truth(reader, v.is_placed(occ.uid)):
+            continue
+        option = next(o for o in occ.options if _truth(reader, v.is_at(occ.uid, o.venue)))
+        start = option.spans[0][0] if occ.installation else reader.value(v.start_of(occ.uid))
+        placed[occ.uid] = (option.venue, int(start))
+    return placed
 
 
 def _read_solution(
@@ -219,26 +286,31 @@ def _read_solution(
     terms: list[Term],
     reader: cp_model.CpSolver,
     bound: float | None,
+    cheapest: _Cheapest | None = None,
 ) -> None:
-    """Fill `result` with the placements and objective terms `reader` holds.
-
-    A family the model held in part (audience clashes past MAX_CLASH_PAIRS) is counted in
-    full on the programme instead: its bound stays valid, since the part never costs more.
-    """
-    grains: dict[str, tuple[str, int]] = {}
-    for occ in problem.occurrences:
-        if _truth(reader, variables.is_placed(occ.uid)):
-            chosen = _placement(problem, variables, reader, occ)
-            result.chosen[occ.uid] = chosen
-            grains[occ.uid] = (chosen.venue, problem.clock.ceil(chosen.start))
-    result.terms, result.violations = _read_terms(reader, terms)
-    if CLASH in variables.partial:
-        cost, clashes = clash_cost(problem, grains)
-        result.terms[CLASH] = cost
-        result.violations = [
-            line for line in result.violations if not line.startswith(f"{CLASH}:")
-        ] + clashes
+    """Fill `result` with the placements and objective terms `reader` holds, or, when the
+    model held a family in part (audience clashes past MAX_CLASH_PAIRS), with the programme
+    of all those seen that costs least counted in full (`cheapest`), priced in full. The
+    bound stays valid then, since the part never costs more than the whole; the programme
+    is called optimal only when its full price meets the bound."""
+    if cheapest is not None and cheapest.placed is not None:
+        grains = cheapest.placed
+        result.chosen = chosen_of(problem, grains)
+        result.terms, result.violations = price(problem, grains, cheapest.allow_unplaced)
+        if bound is not None and sum(result.terms.values()) > bound:
+            result.status = "feasible"
+    else:
+        for occ in problem.occurrences:
+            if _truth(reader, variables.is_placed(occ.uid)):
+                result.chosen[occ.uid] = _placement(problem, variables, reader, occ)
+        grains = {uid: (c.venue, problem.clock.ceil(c.start)) for uid, c in result.chosen.items()}
+        venues = {uid: c.venue for uid, c in result.chosen.items()}
+        result.terms, result.violations = _read_terms(reader, terms, venues)
     result.objective = sum(result.terms.values())
+    if cheapest is not None and bound is not None and result.objective < bound:
+        bound = None  # the full price left out costs the model counts (unplaced items' days)
+    if bound is not None and result.objective <= bound:
+        result.status = "optimal"  # the floors prove what CP-SAT could not
     result.bound = bound
     result.gap = _gap(result.objective, bound) if bound is not None else None
     for occ in problem.occurrences:

@@ -11,6 +11,7 @@ feasible solution; an occurrence it cannot place is simply left without a hint.
 
 from __future__ import annotations
 
+import time
 from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -74,7 +75,10 @@ def _order(problem: Problem, promoted: frozenset[str] = frozenset()) -> list[Occ
 
 class Greedy:
     def __init__(
-        self, problem: Problem, promoted: frozenset[str] = frozenset(), priced: bool = True
+        self,
+        problem: Problem,
+        promoted: frozenset[str] = frozenset(),
+        priced: bool = True,
     ) -> None:
         self.problem = problem
         self.promoted = promoted
@@ -398,7 +402,9 @@ def _shared_free_from(
             return start
 
 
-def greedy_placement(problem: Problem, passes: int = PASSES) -> dict[str, tuple[str, int]]:
+def greedy_placement(
+    problem: Problem, passes: int = PASSES, deadline: float | None = None
+) -> dict[str, tuple[str, int]]:
     """A venue and start (grains) for every occurrence the greedy passes could place.
 
     Each occurrence goes to the cheapest of several starts (see `marginal.py`). When a pass
@@ -406,7 +412,8 @@ def greedy_placement(problem: Problem, passes: int = PASSES) -> dict[str, tuple[
     pass ("squeaky wheel"); the first complete pass wins. Cheap starts can use up time that
     later occurrences needed (a first repeat placed late leaves no room for the second), so
     if no priced pass is complete, the same passes run again at earliest fits; the fullest
-    pass of all is returned.
+    pass of all is returned. Past `deadline` (a `time.perf_counter()` instant) no further
+    pass or local search starts.
     """
     best: dict[str, tuple[str, int]] = {}
     for priced in (True, False):
@@ -418,9 +425,13 @@ def greedy_placement(problem: Problem, passes: int = PASSES) -> dict[str, tuple[
                 best = placed
             left_out = {occ.item for occ in problem.occurrences if occ.uid not in placed}
             if not left_out:
-                if prices_time(problem) and not at_floor(problem, placed):
+                if prices_time(problem) and not (
+                        deadline is not None and time.perf_counter() > deadline) and not (
+                        at_floor(problem, placed)):
                     greedy.improve(int(IMPROVING_SHARE * greedy.work))
                 return placed
+            if deadline is not None and time.perf_counter() > deadline:
+                return best  # out of time: the fullest pass so far
             if left_out <= promoted:
                 break  # promoting again would repeat this pass
             promoted |= left_out

@@ -1,16 +1,25 @@
 """Solve a problem: at once when the greedy programme is complete and costs no more than
-every programme must, else with CP-SAT (loaded only then), from the greedy programme."""
+every programme must, else with CP-SAT (loaded only then), from the greedy programme.
+
+Whatever path found it, the programme returned is the cheapest one found counted in full:
+the greedy programme when CP-SAT found nothing cheaper, or when the time limit leaves CP-SAT
+no time at all."""
 
 from __future__ import annotations
 
 import time
 
-from affiche.scheduler.greedy import greedy_placement
+from affiche.scheduler.greedy import greedy_placement, why_left_out
 from affiche.scheduler.pricing import Placed, floor, price
 from affiche.scheduler.problem import Problem
-from affiche.scheduler.result import Chosen, SolveOptions, SolveResult
+from affiche.scheduler.result import Chosen, SolveOptions, SolveResult, chosen_of
 
 __all__ = ["Chosen", "SolveOptions", "SolveResult", "solve", "has_objective"]
+
+# Building the CP-SAT model and completing the hint cost about this many seconds per
+# candidate venue of an occurrence (measured on generated festivals, 2 cores); with less
+# time left than that, the greedy programme is the answer.
+MODEL_SECONDS_PER_CANDIDATE = 2e-4
 
 
 def has_objective(problem: Problem) -> bool:
@@ -30,13 +39,73 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     started = time.perf_counter()
     placed = None
     if options.shortcut:
-        placed = greedy_placement(problem)
-        result = greedy_if_optimal(problem, placed, started, options.allow_unplaced)
-        if result is not None:
-            return result
+        placed = greedy_placement(problem, deadline=started + options.time_limit)
+        if not options.force_cpsat:
+            result = greedy_if_optimal(problem, placed, started, options.allow_unplaced)
+            if result is not None:
+                return result
+            if _answers(problem, placed, options) and not _time_for_cpsat(problem, options,
+                                                                          started):
+                return _greedy_result(problem, placed, started, options.allow_unplaced, [
+                    "the time limit left no time for CP-SAT: this is the greedy programme"])
     from affiche.scheduler.cpsat import solve_with_cpsat
 
-    return solve_with_cpsat(problem, options, placed, started)
+    result = solve_with_cpsat(problem, options, placed, started)
+    if placed is not None and _answers(problem, placed, options):
+        return _never_worse(problem, result, placed, started, options.allow_unplaced)
+    return result
+
+
+def _answers(problem: Problem, placed: Placed, options: SolveOptions) -> bool:
+    """Whether the greedy programme is an answer: complete, or items may be left out."""
+    return options.allow_unplaced or len(placed) == len(problem.occurrences)
+
+
+def _time_for_cpsat(problem: Problem, options: SolveOptions, started: float) -> bool:
+    left = options.time_limit - (time.perf_counter() - started)
+    candidates = sum(len(occ.options) for occ in problem.occurrences)
+    return left > MODEL_SECONDS_PER_CANDIDATE * candidates
+
+
+def _never_worse(
+    problem: Problem, result: SolveResult, placed: Placed, started: float, allow_unplaced: bool
+) -> SolveResult:
+    """CP-SAT's answer, or the greedy programme when that costs less counted in full."""
+    greedy_cost = sum(price(problem, placed, allow_unplaced)[0].values())
+    if result.has_solution and result.objective is not None and (
+            result.objective <= greedy_cost):
+        return result
+    greedy = _greedy_result(problem, placed, started, allow_unplaced, result.notes)
+    if result.bound is not None and greedy.objective is not None:
+        greedy.bound = max(result.bound, greedy.bound or 0.0)
+        greedy.gap = _gap(greedy.objective, greedy.bound)
+    greedy.notes.append("CP-SAT found no programme cheaper than the greedy one in time")
+    return greedy
+
+
+def _greedy_result(
+    problem: Problem, placed: Placed, started: float, allow_unplaced: bool, notes: list[str]
+) -> SolveResult:
+    """The greedy programme as a feasible answer, priced in full."""
+    terms, violations = price(problem, placed, allow_unplaced)
+    objective = float(sum(terms.values()))
+    complete = len(placed) == len(problem.occurrences)
+    bound = floor(problem) if complete and not (problem.previous and
+                                                problem.weights.moved) else None
+    elapsed = time.perf_counter() - started
+    status = "optimal" if bound is not None and objective <= bound else "feasible"
+    unplaced = {occ.uid: why_left_out(problem, placed, occ)
+                for occ in problem.occurrences if occ.uid not in placed}
+    return SolveResult(
+        status=status, objective=objective, bound=bound,
+        gap=None if bound is None else _gap(objective, bound), wall_seconds=elapsed,
+        first_solution_seconds=elapsed, chosen=chosen_of(problem, placed), terms=terms,
+        violations=violations, unplaced=unplaced, notes=list(notes),
+    )
+
+
+def _gap(objective: float, bound: float) -> float:
+    return 0.0 if objective <= bound else abs(objective - bound) / max(abs(objective), 1.0)
 
 
 def greedy_if_optimal(
@@ -47,35 +116,20 @@ def greedy_if_optimal(
 
     The greedy pass keeps every hard rule of `hard.py` (tests/test_solve_shortcut.py checks
     this against CP-SAT and the independent checker), so a complete greedy programme at the
-    floor needs no solver. Stability is not priced: with a published version to keep, any
-    weight on moves sends the problem to CP-SAT.
+    floor needs no solver. Stability is not in the floor: with a published version to keep,
+    any weight on moves sends the problem to CP-SAT.
     """
     if len(placed) < len(problem.occurrences):
         return None
     if problem.previous and problem.weights.moved:
         return None
-    terms, violations = price(problem, placed)
-    if allow_unplaced and problem.weights.unplaced:
-        terms["unplaced"] = 0.0  # everything is placed
+    terms, violations = price(problem, placed, allow_unplaced)
     objective, bound = float(sum(terms.values())), floor(problem)
     if objective > bound:
         return None
     elapsed = time.perf_counter() - started
     return SolveResult(
         status="optimal", objective=objective, bound=bound, gap=0.0, wall_seconds=elapsed,
-        first_solution_seconds=elapsed, chosen=_chosen(problem, placed), terms=terms,
+        first_solution_seconds=elapsed, chosen=chosen_of(problem, placed), terms=terms,
         violations=violations,
     )
-
-
-def _chosen(problem: Problem, placed: Placed) -> dict[str, Chosen]:
-    chosen: dict[str, Chosen] = {}
-    for occ in problem.occurrences:
-        venue, start = placed[occ.uid]
-        if occ.installation:
-            option = next(o for o in occ.options if o.venue == venue)
-            first, last = option.spans[0][0], option.spans[-1][1]
-        else:
-            first, last = start, start + occ.duration
-        chosen[occ.uid] = Chosen(venue, problem.clock.instant(first), problem.clock.instant(last))
-    return chosen

@@ -543,7 +543,7 @@ def test_preferred_venue_forced() -> None:
     spec = make_spec(items=[item(preferred_venues=["studio"], requires=["stage"])])
     _, result, _ = feasible(spec)
     assert result.terms["preferred venue"] == 3
-    assert result.violations == ["preferred venue: fest.show.1 (cost 3)"]
+    assert [v.message for v in result.violations] == ["preferred venue: fest.show.1 (cost 3)"]
 
 
 PREFERRED_AFTERNOON = [{"opens": "14:00", "closes": "16:00"}]

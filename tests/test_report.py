@@ -11,7 +11,7 @@ import pytest
 
 from affiche.cli import main
 from affiche.programmes.report import write_report
-from affiche.programmes.schedule import Schedule, load_schedule
+from affiche.programmes.schedule import Schedule, ViolationInfo, load_schedule
 
 SPEC = """\
 festivals:
@@ -82,7 +82,12 @@ def parse(path: Path) -> Collector:
 
 def test_report_shows_status_venues_nights_and_a_picture(solved: Schedule, tmp_path: Path) -> None:
     path = tmp_path / "report.html"
-    violations = ["hotel nights: ana@fest (cost 8)", "odd <script>alert(1)</script>"]
+    violations = [
+        ViolationInfo(family="hotel nights", label="ana@fest", cost=8.0,
+                      message="hotel nights: ana@fest (cost 8)", artist="ana", festival="fest"),
+        ViolationInfo(family="preferred venue", label="odd <script>alert(1)</script>",
+                      cost=3.0, message="odd"),
+    ]
     write_report(solved, solved.solve.terms, violations, path)
     html = path.read_text(encoding="utf-8")
     page = parse(path)

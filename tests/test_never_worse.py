@@ -1,0 +1,48 @@
+"""The programme returned is the cheapest one found counted in full, whatever path found
+it: past the audience-clash pair cap CP-SAT optimises part of the cost only, and with no
+time left for CP-SAT the greedy programme is the answer."""
+
+from __future__ import annotations
+
+import pytest
+
+from affiche.programmes.generate import generate_spec
+from affiche.programmes.model import Spec
+from affiche.scheduler.greedy import greedy_placement
+from affiche.scheduler.pricing import total
+from affiche.scheduler.problem import Problem, build_problem
+from affiche.scheduler.result import SolveResult
+from affiche.scheduler.solve import SolveOptions, solve
+
+
+def _grains(problem: Problem, result: SolveResult) -> dict[str, tuple[str, int]]:
+    return {uid: (c.venue, problem.clock.ceil(c.start)) for uid, c in result.chosen.items()}
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_past_the_clash_cap_the_objective_is_the_full_price_and_no_worse_than_greedy(
+    seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from affiche.scheduler.soft import audience_clash
+
+    monkeypatch.setattr(audience_clash, "MAX_CLASH_PAIRS", 40)
+    problem = build_problem(Spec.model_validate(generate_spec(80, seed)))
+    greedy = total(problem, greedy_placement(problem))
+    result = solve(problem, SolveOptions(time_limit=4, workers=2, force_cpsat=True))
+    assert result.has_solution and len(result.chosen) == len(problem.occurrences)
+    assert any("40 pairs" in note for note in result.notes)  # it says the model was partial
+    assert result.objective == total(problem, _grains(problem, result))
+    assert result.objective == sum(v.cost for v in result.violations)
+    assert result.objective <= greedy
+    assert result.bound is not None and result.bound <= result.objective
+
+
+def test_with_no_time_left_the_greedy_programme_is_the_answer() -> None:
+    problem = build_problem(Spec.model_validate(generate_spec(60, 1)))
+    result = solve(problem, SolveOptions(time_limit=0.0, workers=2))
+    assert result.status == "feasible"
+    assert len(result.chosen) == len(problem.occurrences)
+    out_of_time = greedy_placement(problem, deadline=0.0)  # no pass after the first
+    assert result.objective == total(problem, out_of_time) > 0
+    assert result.bound is not None and result.bound <= result.objective
+    assert any("no time for CP-SAT" in note for note in result.notes)
