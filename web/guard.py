@@ -4,7 +4,7 @@
 - a write to the producer's side (`/api/producer/...`, `/producer/...` but the login)
   without credentials answers 401, with wrong ones 403, before one byte of the body is read;
 - a body larger than `max_body_bytes` answers 413: at once when its Content-Length says
-  so, else as soon as the bytes received pass the limit.
+  so, else as soon as the bytes received pass the limit (Starlette's body limit).
 
 `security_headers` sets, on every response: a Content-Security-Policy without inline script
 (scripts only from the site, nothing may frame it), `X-Content-Type-Options: nosniff`,
@@ -18,7 +18,7 @@ import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from starlette.exceptions import HTTPException
+from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -91,7 +91,7 @@ class BodyGuard:
         if length.isdigit() and int(length) > limit:
             await _answer(send, 413, f"the request body is over {limit:,} bytes", {})
             return
-        await self.app(scope, _counted(receive, limit), send)
+        await RequestBodyLimitMiddleware(self.app, limit)(scope, receive, send)
 
     def _credentials(self, request: Request) -> tuple[int, str, dict[str, str]] | None:
         header = request.headers.get("authorization")
@@ -108,18 +108,3 @@ class BodyGuard:
                 return None  # the CSRF token is checked by the route, on the body
             return 403, "session no longer valid: log in again", {}
         return 401, "producer token required", {"WWW-Authenticate": "Bearer"}
-
-
-def _counted(receive: Receive, limit: int) -> Receive:
-    seen = 0
-
-    async def inner() -> Message:
-        nonlocal seen
-        message = await receive()
-        if message["type"] == "http.request":
-            seen += len(message.get("body", b""))
-            if seen > limit:
-                raise HTTPException(413, f"the request body is over {limit:,} bytes")
-        return message
-
-    return inner

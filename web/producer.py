@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hmac
 import json
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
@@ -436,7 +437,7 @@ def login(
     response.set_cookie(
         SESSION_COOKIE,
         cookie,
-        max_age=int(settings.session_hours * 3600),
+        max_age=math.ceil(settings.session_hours * 3600),
         httponly=True,
         samesite="lax",
         secure=secure_cookies(request, settings),
