@@ -183,3 +183,27 @@ def test_non_http_base_url_is_refused(tmp_path: Path) -> None:
         with pytest.raises(PublishError, match="not an http"):
             publish_directory(tmp_path, base_url=url, now=NOW)
     assert not (tmp_path / "versions").exists()
+
+
+def test_feed_text_cannot_break_out_of_its_line() -> None:
+    """Names and titles that slipped past the spec (an old version record, say): every
+    property stays on its line, no injected component or property."""
+    from affiche.programmes.publish import ical
+    from affiche.programmes.publish.versions import PublishedOccurrence
+    from affiche.programmes.text import Text
+
+    evil = "Bar\r\nBEGIN:VEVENT\rSUMMARY:Free beer\nX-INJECTED:1\f\x1b"
+    occ = PublishedOccurrence(
+        uid="f.a.1", festival="f", item="a", occurrence=1, kind="talk",
+        title=Text(en=evil, fr=evil), description=Text(en=evil, fr=evil), venue="v",
+        venue_name=evil, timezone="Europe/Paris", start=NOW, end=NOW + timedelta(hours=1),
+        day=NOW.date(), artists=("x",), artist_names=(evil,),
+    )
+    for feed in ical.collect_feeds([occ], {"f": evil}):
+        text = ical.serialize_calendar(ical.build_calendar(feed, "en", NOW, "https://x.example"))
+        lines = text.decode().split("\r\n")
+        assert not any("\r" in line or "\n" in line or "\f" in line for line in lines)
+        assert sum(line == "BEGIN:VEVENT" for line in lines) == 1
+        assert not any(line.startswith(("X-INJECTED", "SUMMARY:Free")) for line in lines)
+        names = [line for line in lines if line.startswith(("NAME:", "X-WR-CALNAME:"))]
+        assert len(names) == 2 and all("BEGIN:VEVENT" in line for line in names)  # as text
