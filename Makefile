@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint typecheck demo bench clean system-deps
+.PHONY: install test lint typecheck demo bench fuzz clean system-deps
 
 .venv/bin/python:
 	$(PYTHON) -m venv .venv
@@ -37,6 +37,12 @@ demo: install
 bench: install
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+
+## Coverage-guided fuzzing of the loaders (atheris; not part of make test): FUZZ_SECONDS=60.
+FUZZ_SECONDS ?= 60
+fuzz: install
+	$(BIN)/pip install --quiet -e '.[test,fuzz]' || true
+	$(BIN)/python scripts/fuzz.py $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache

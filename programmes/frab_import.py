@@ -30,7 +30,7 @@ from affiche.programmes.model import Artist, Festival, Item, Kind, Pin, Spec
 from affiche.programmes.text import Text
 from affiche.venues.model import Venue
 from affiche.venues.timeutil import localize, zone
-from affiche.venues.window import Window
+from affiche.venues.window import FIRST_YEAR, LAST_YEAR, Window
 
 _INVALID_SLUG_CHARS = re.compile(r"[^A-Za-z0-9_-]")
 _VALID_SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -368,7 +368,8 @@ def _json_day(day: Any, index: int, conference: _Conference, report: _Report) ->
 
 def _json_event(event: dict[str, Any], day: date, day_starts: time | None, room: str) -> _RawEvent:
     persons = []
-    for person in event.get("persons") or []:
+    listed = event.get("persons")
+    for person in listed if isinstance(listed, list) else []:
         if not isinstance(person, dict):
             continue
         name = person.get("public_name") or person.get("name") or person.get("full_public_name")
@@ -422,9 +423,10 @@ def _parse_date(text: str | None) -> date | None:
     if not text:
         return None
     try:
-        return date.fromisoformat(text.strip()[:10])
+        parsed = date.fromisoformat(text.strip()[:10])
     except ValueError:
         return None
+    return parsed if FIRST_YEAR <= parsed.year <= LAST_YEAR else None  # datetime's edges
 
 
 def _clock_of(text: str | None) -> time | None:
@@ -680,11 +682,11 @@ def _build_spec(
 ) -> Spec:
     festival_id = _festival_id(conference, report)
     room_ids = _room_ids(events)
-    artists, artists_of = _artists(events, report)
     day_start_hour = _day_start_hour(events, zone_name, report)
-    items = _items(events, room_ids, artists_of, keep_times)
     start, end = _festival_dates(conference, events, report)
-    try:
+    try:  # names and titles with control characters, out-of-range values: located issues
+        artists, artists_of = _artists(events, report)
+        items = _items(events, room_ids, artists_of, keep_times)
         festival = Festival(
             id=festival_id,
             name=conference.title or conference.acronym or festival_id,

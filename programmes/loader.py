@@ -20,6 +20,11 @@ from affiche.programmes.validate import check_references
 
 Loc = tuple[int | str, ...]
 
+MAX_FILE_BYTES = 32 * 1024 * 1024  # a spec file larger than this is refused before parsing
+MAX_YAML_NODES = 2_000_000  # values a YAML document may hold once its aliases are expanded
+ALIAS_SLACK, ALIAS_RATIO = 100_000, 10  # aliases may repeat values, not multiply them
+MAX_YAML_DEPTH = 64  # nesting a spec needs is below 10
+
 
 # libyaml's parser when PyYAML was built with it (about ten times faster on large specs)
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -128,8 +133,64 @@ def clean_loc(loc: tuple[Any, ...]) -> Loc:
     return tuple(part for part in loc if isinstance(part, int) or "[" not in str(part))
 
 
+def check_size(path: Path) -> None:
+    """Refuse a file over MAX_FILE_BYTES before anything reads it."""
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise SpecError([SpecIssue(str(path), "", f"cannot read the file: {error}")]) from None
+    if size > MAX_FILE_BYTES:
+        message = f"the file is {size:,} bytes; a spec file is at most {MAX_FILE_BYTES:,}"
+        raise SpecError([SpecIssue(str(path), "", message)])
+
+
+def _expanded_size(root: yaml.Node, path: Path) -> None:
+    """Refuse alias bombs and deep nesting before anything walks or builds the document:
+    the node count with every alias expanded, computed once per node (linear in the text)."""
+    sizes: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack: list[tuple[yaml.Node, int, bool]] = [(root, 1, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        key = id(node)
+        children = _children(node)
+        if done:
+            on_path.discard(key)
+            sizes[key] = 1 + sum(sizes[id(child)] for child in children)
+            if sizes[key] > MAX_YAML_NODES:
+                _refuse(path, node, f"more than {MAX_YAML_NODES:,} values once its aliases "
+                        "are expanded (an alias bomb?)")
+            continue
+        if key in sizes:
+            continue
+        if key in on_path:
+            _refuse(path, node, "an alias refers to a value that contains it")
+        if depth > MAX_YAML_DEPTH:
+            _refuse(path, node, f"values nested more than {MAX_YAML_DEPTH} deep")
+        on_path.add(key)
+        stack.append((node, depth, True))
+        stack.extend((child, depth + 1, False) for child in children if id(child) not in sizes)
+    if sizes[id(root)] > ALIAS_SLACK + ALIAS_RATIO * len(sizes):
+        _refuse(path, root, f"its aliases expand {len(sizes):,} values into "
+                f"{sizes[id(root)]:,} (an alias bomb?)")
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    return []
+
+
+def _refuse(path: Path, node: yaml.Node, problem: str) -> None:
+    line = node.start_mark.line + 1
+    raise SpecError([SpecIssue(str(path), "", f"not a usable YAML spec: {problem}", line)])
+
+
 def read_yaml(path: Path) -> tuple[Any, SourceMap, list[SpecIssue]]:
     source = SourceMap(str(path))
+    check_size(path)
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
@@ -137,7 +198,12 @@ def read_yaml(path: Path) -> tuple[Any, SourceMap, list[SpecIssue]]:
     loader = _SpecYamlLoader(text)
     try:  # one parse: the nodes give the line map, the same nodes give the data
         node = loader.get_single_node()
+        if node is not None:
+            _expanded_size(node, path)
         data = loader.construct_document(node) if node is not None else None
+    except RecursionError:
+        message = f"not a usable YAML spec: values nested more than {MAX_YAML_DEPTH} deep"
+        raise SpecError([SpecIssue(str(path), "", message)]) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -177,6 +243,7 @@ def _parse_one(path: Path, keep_times: bool) -> tuple[Spec, SourceMap, list[str]
     if path.suffix.lower() not in (".yaml", ".yml"):
         from affiche.programmes.frab_import import load_frab, looks_like_frab
 
+        check_size(path)
         if not looks_like_frab(path):
             message = "not a spec: expected YAML (.yaml) or a frab schedule (XML or JSON)"
             raise SpecError([SpecIssue(str(path), "", message)])

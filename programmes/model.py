@@ -7,15 +7,51 @@ that each problem is reported at its own place in the file.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time
 from enum import StrEnum
+from typing import Annotated
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from affiche.programmes.text import Text
-from affiche.venues.model import Feature, Hours, Slug, Venue
+from affiche.venues.model import MINUTES_CAP, Feature, Hours, Line, Name, Slug, Venue, one_line
 from affiche.venues.timeutil import zone
-from affiche.venues.window import Window
+from affiche.venues.window import FIRST_YEAR, LAST_YEAR, Window
+
+
+def plausible(value: date) -> date:
+    """A date (or datetime) of a festival's era: datetime's limits stay out of reach."""
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise ValueError(f"year {value.year} is outside {FIRST_YEAR}-{LAST_YEAR}")
+    return value
+
+
+def web_url(value: str) -> str:
+    """An absolute http(s) URL with a host; anything else (javascript:, data:) refused."""
+    one_line(value)
+    parts = urlsplit(value)
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        raise ValueError(f"{value!r} is not an http(s) URL (https://example.org/)")
+    return value
+
+
+Day = Annotated[date, AfterValidator(plausible)]
+Moment = Annotated[datetime, AfterValidator(plausible)]
+WebUrl = Annotated[str, StringConstraints(max_length=2000), AfterValidator(web_url)]
+Weight = Annotated[int, Field(ge=0, le=1_000_000)]  # keeps every objective sum far below 2^63
+Tag = Annotated[str, StringConstraints(max_length=200), AfterValidator(one_line)]
+_TEXT_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+MANY = 100_000  # the longest list a spec may hold (items, artists, windows)
 
 
 class Kind(StrEnum):
@@ -38,11 +74,15 @@ class Strict(BaseModel):
 
 class Artist(Strict):
     id: Slug
-    name: str
-    home_city: str = ""
-    timezone: str | None = Field(default=None, description="where the artist reads times")
+    name: Name
+    home_city: Line = ""
+    timezone: str | None = Field(
+        default=None, max_length=100, description="where the artist reads times"
+    )
     availability: list[Window] = Field(
-        default_factory=list, description="when the artist can perform; empty: any time"
+        default_factory=list,
+        max_length=MANY,
+        description="when the artist can perform; empty: any time",
     )
     may_double_book: bool = Field(
         default=False,
@@ -60,10 +100,10 @@ class Artist(Strict):
 class Pin(Strict):
     """Fix an occurrence to a venue, a start, or a programme day (any combination)."""
 
-    occurrence: int = Field(default=1, ge=1)
+    occurrence: int = Field(default=1, ge=1, le=200)
     venue: Slug | None = None
-    start: datetime | None = None
-    day: date | None = None
+    start: Moment | None = None
+    day: Day | None = None
 
     @model_validator(mode="after")
     def _says_something(self) -> Pin:
@@ -78,33 +118,69 @@ class Item(Strict):
     title: Text
     description: Text = Field(default_factory=Text)
     duration: int | None = Field(
-        default=None, ge=1, description="minutes; installations leave it out (open all hours)"
+        default=None,
+        ge=1,
+        le=MINUTES_CAP,
+        description="minutes; installations leave it out (open all hours)",
     )
     occurrences: int = Field(default=1, ge=1, le=200)
-    artists: list[Slug] = Field(default_factory=list)
-    requires: list[Feature] = Field(default_factory=list)
-    audience: int | None = Field(default=None, ge=1, description="expected audience")
-    venues: list[Slug] = Field(default_factory=list, description="allowed venues; empty: any")
-    preferred_venues: list[Slug] = Field(default_factory=list)
-    windows: list[Window] = Field(default_factory=list, description="allowed times; empty: any")
-    days: list[date] = Field(default_factory=list, description="allowed programme days")
-    preferred_hours: list[Hours] = Field(default_factory=list)
+    artists: list[Slug] = Field(default_factory=list, max_length=1000)
+    requires: list[Feature] = Field(default_factory=list, max_length=50)
+    audience: int | None = Field(
+        default=None, ge=1, le=10_000_000, description="expected audience"
+    )
+    venues: list[Slug] = Field(
+        default_factory=list, max_length=MANY, description="allowed venues; empty: any"
+    )
+    preferred_venues: list[Slug] = Field(default_factory=list, max_length=MANY)
+    windows: list[Window] = Field(
+        default_factory=list, max_length=MANY, description="allowed times; empty: any"
+    )
+    days: list[Day] = Field(
+        default_factory=list, max_length=1000, description="allowed programme days"
+    )
+    preferred_hours: list[Hours] = Field(default_factory=list, max_length=100)
     after_dark: bool = False
     loud: bool | None = Field(default=None, description="default: performances and concerts")
-    after: list[Slug] = Field(default_factory=list, description="starts after these end")
-    same_day_as: list[Slug] = Field(default_factory=list)
-    not_same_day_as: list[Slug] = Field(default_factory=list)
-    tags: list[str] = Field(default_factory=list, description="audience tags")
-    pins: list[Pin] = Field(default_factory=list)
+    after: list[Slug] = Field(
+        default_factory=list, max_length=MANY, description="starts after these end"
+    )
+    same_day_as: list[Slug] = Field(default_factory=list, max_length=MANY)
+    not_same_day_as: list[Slug] = Field(default_factory=list, max_length=MANY)
+    tags: list[Tag] = Field(default_factory=list, max_length=100, description="audience tags")
+    pins: list[Pin] = Field(default_factory=list, max_length=200)
     priority: int = Field(default=3, ge=1, le=5, description="5: keep at all costs")
     headliner: bool = False
-    track: str | None = None
-    language: str | None = None
+    track: Name | None = None
+    language: Name | None = None
 
     @field_validator("title", "description", mode="before")
     @classmethod
     def _plain_string_is_both_languages(cls, value: object) -> object:
         return {"en": value, "fr": value} if isinstance(value, str) else value
+
+    @field_validator("title")
+    @classmethod
+    def _title_one_line(cls, value: Text) -> Text:
+        for text in (value.en, value.fr):
+            if len(text) > 1000:
+                raise ValueError("a title is at most 1000 characters")
+            one_line(text)
+        return value
+
+    @field_validator("description")
+    @classmethod
+    def _description_bounded(cls, value: Text) -> Text:
+        if max(len(value.en), len(value.fr)) > 100_000:
+            raise ValueError("a description is at most 100,000 characters")
+        for text in (value.en, value.fr):
+            found = _TEXT_CONTROLS.search(text)
+            if found:
+                raise ValueError(
+                    f"control character {found.group()!r} at position {found.start()}: "
+                    "a description may hold line breaks and tabs, no other control character"
+                )
+        return value
 
     @property
     def is_installation(self) -> bool:
@@ -130,22 +206,22 @@ class Item(Strict):
 
 class Festival(Strict):
     id: Slug
-    name: str
-    city: str = ""
-    country: str = ""
-    timezone: str
-    start: date
-    end: date
+    name: Name
+    city: Line = ""
+    country: Line = ""
+    timezone: str = Field(max_length=100)
+    start: Day
+    end: Day
     hours: Hours = Field(default_factory=lambda: Hours(opens=time(10), closes=time(23)))
-    hours_by_day: dict[date, Hours] = Field(default_factory=dict)
+    hours_by_day: dict[Day, Hours] = Field(default_factory=dict, max_length=1000)
     day_start_hour: int = Field(default=4, ge=0, le=12)
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
-    default_walking_minutes: int = Field(default=10, ge=0)
-    base_url: str | None = None
+    default_walking_minutes: int = Field(default=10, ge=0, le=MINUTES_CAP)
+    base_url: WebUrl | None = None
     description: Text = Field(default_factory=Text)
-    venues: list[Venue]
-    items: list[Item] = Field(default_factory=list)
+    venues: list[Venue] = Field(max_length=MANY)
+    items: list[Item] = Field(default_factory=list, max_length=MANY)
 
     @field_validator("description", mode="before")
     @classmethod
@@ -168,20 +244,20 @@ class Festival(Strict):
 
 
 class Travel(Strict):
-    between: tuple[str, str]
-    minutes: int = Field(ge=0)
+    between: tuple[Line, Line]
+    minutes: int = Field(ge=0, le=MINUTES_CAP)
 
 
 class Weights(Strict):
     """Weights of the soft terms; 0 switches a term off."""
 
-    preferred_venue: int = Field(default=3, ge=0)
-    preferred_hours: int = Field(default=2, ge=0)
-    audience_clash: int = Field(default=5, ge=0)
-    hotel_nights: int = Field(default=4, ge=0)
-    repeat_same_day: int = Field(default=3, ge=0)
-    moved: int = Field(default=10, ge=0)
-    unplaced: int = Field(default=1000, ge=0)
+    preferred_venue: Weight = 3
+    preferred_hours: Weight = 2
+    audience_clash: Weight = 5
+    hotel_nights: Weight = 4
+    repeat_same_day: Weight = 3
+    moved: Weight = 10
+    unplaced: Weight = 1000
 
 
 class SolverSettings(Strict):
@@ -190,12 +266,12 @@ class SolverSettings(Strict):
     )
     weights: Weights = Field(default_factory=Weights)
     default_travel_minutes: int = Field(
-        default=1440, ge=0, description="between festivals in different cities"
+        default=1440, ge=0, le=MINUTES_CAP, description="between festivals in different cities"
     )
-    travel: list[Travel] = Field(default_factory=list)
+    travel: list[Travel] = Field(default_factory=list, max_length=MANY)
 
 
 class Spec(Strict):
-    festivals: list[Festival] = Field(min_length=1)
-    artists: list[Artist] = Field(default_factory=list)
+    festivals: list[Festival] = Field(min_length=1, max_length=1000)
+    artists: list[Artist] = Field(default_factory=list, max_length=MANY)
     solver: SolverSettings = Field(default_factory=SolverSettings)

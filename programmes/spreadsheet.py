@@ -48,7 +48,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from affiche.programmes.errors import SpecError, SpecIssue, field_path
-from affiche.programmes.loader import clean_loc, describe_error
+from affiche.programmes.loader import check_size, clean_loc, describe_error
 from affiche.programmes.model import Artist, Festival, Item, SolverSettings, Spec
 from affiche.programmes.validate import check_references
 from affiche.venues.model import Venue
@@ -165,21 +165,86 @@ def _empty(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+MAX_ROWS = 100_000  # rows a sheet may have (items, artists, windows), empty ones included
+MAX_COLUMNS = 200
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024  # the workbook's parts, as its zip declares them
+MAX_PACKING_RATIO = 200  # a zip bomb unpacks to thousands of times its size
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse a workbook whose zip declares parts too large or too compressed to be a spec,
+    before anything unpacks it (the declared sizes are what the unpacking may produce)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise SpecError([SpecIssue(str(path), "", f"cannot read the workbook: {error}")]) from None
+    unpacked = sum(info.file_size for info in infos)
+    packed = max(1, sum(info.compress_size for info in infos))
+    if unpacked > MAX_UNPACKED_BYTES or unpacked > MAX_PACKING_RATIO * packed + 10_000_000:
+        message = (
+            f"the workbook unpacks to {unpacked:,} bytes from {packed:,}: too large for a "
+            "spec (a zip bomb?)"
+        )
+        raise SpecError([SpecIssue(str(path), "", message)])
+
+
+def _check_dimensions(file: str, sheet: Any) -> None:
+    """Refuse a sheet that reaches too far (one cell at row 1,048,576 makes a million rows)
+    before its rows are read; a sheet without a recorded size is bounded while reading."""
+    rows, columns = sheet.max_row or 0, sheet.max_column or 0
+    if rows > MAX_ROWS or columns > MAX_COLUMNS:
+        message = (
+            f"the sheet reaches row {rows:,}, column {columns:,}; a spec sheet has at most "
+            f"{MAX_ROWS:,} rows and {MAX_COLUMNS} columns (clear the stray cells)"
+        )
+        raise SpecError([SpecIssue(file, "", message)])
+
+
+def _bounded_rows(file: str, rows: Iterable[Iterable[Any]]) -> RawSheet:
+    found: RawSheet = []
+    for number, values in enumerate(rows, 1):
+        if number > MAX_ROWS:
+            message = f"more than {MAX_ROWS:,} rows: too many for a spec sheet"
+            raise SpecError([SpecIssue(file, "", message, number)])
+        cells = list(values)
+        if len(cells) > MAX_COLUMNS:
+            cells = cells[:MAX_COLUMNS] if all(_empty(v) for v in cells[MAX_COLUMNS:]) else cells
+        if len(cells) > MAX_COLUMNS:
+            message = f"more than {MAX_COLUMNS} columns: too many for a spec sheet"
+            raise SpecError([SpecIssue(file, "", message, number)])
+        found.append((number, cells))
+    return found
+
+
 def _read_workbook(path: Path) -> dict[str, tuple[str, RawSheet]]:
     import openpyxl
 
+    check_size(path)
+    _check_zip(path)
     try:
-        book = openpyxl.load_workbook(path, data_only=True)
+        book = openpyxl.load_workbook(path, data_only=True, read_only=True)
     except Exception as error:  # zip, XML or format errors: all mean "not a workbook"
         raise SpecError([SpecIssue(str(path), "", f"cannot read the workbook: {error}")]) from None
     sheets = {}
-    for sheet in book.worksheets:
-        rows = [(n, list(values)) for n, values in enumerate(sheet.iter_rows(values_only=True), 1)]
-        sheets[sheet.title] = (f"{path}[{sheet.title}]", rows)
+    try:
+        for sheet in book.worksheets:
+            file = f"{path}[{sheet.title}]"
+            _check_dimensions(file, sheet)
+            sheets[sheet.title] = (file, _bounded_rows(file, sheet.iter_rows(values_only=True)))
+    except SpecError:
+        raise
+    except Exception as error:  # a broken sheet part inside a well-formed zip
+        raise SpecError([SpecIssue(str(path), "", f"cannot read the workbook: {error}")]) from None
+    finally:
+        book.close()
     return sheets
 
 
 def _read_csv(path: Path) -> RawSheet:
+    check_size(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as error:
@@ -187,7 +252,11 @@ def _read_csv(path: Path) -> RawSheet:
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [(n, list(values)) for n, values in enumerate(reader, 1)]
+    try:
+        return _bounded_rows(str(path), reader)
+    except csv.Error as error:  # a field over the csv module's limit, a NUL byte
+        raise SpecError([SpecIssue(str(path), "", f"not a readable CSV: {error}",
+                                   reader.line_num)]) from None
 
 
 def _read_folder(path: Path) -> dict[str, tuple[str, RawSheet]]:
@@ -675,8 +744,8 @@ def _reference_problems(parts: _Parts, data: dict[str, Any]) -> list[tuple[Loc, 
     problems = []
     for loc, message in check_references(spec):
         original = parts.original(loc)
-        named = {_value_at(data, original), original[-1] if original else None}
-        if not named & parts.dropped_ids:
+        named = (_value_at(data, original), original[-1] if original else None)
+        if not any(isinstance(name, str) and name in parts.dropped_ids for name in named):
             problems.append((original, message))
     return problems
 

@@ -5,7 +5,7 @@ Each problem is `(field path, message)`, so the loader can point at its line.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime, timedelta
 
 from affiche.programmes.model import Festival, Item, Spec
@@ -26,7 +26,9 @@ def _duplicates(ids: Iterable[tuple[Loc, str]], what: str) -> list[Problem]:
     return problems
 
 
-def _unknown(loc: Loc, values: list[str], known: set[str], what: str) -> list[Problem]:
+def _unknown(
+    loc: Loc, values: list[str], known: Collection[str], what: str
+) -> list[Problem]:
     return [
         ((*loc, index), f"unknown {what} {value!r}")
         for index, value in enumerate(values)
@@ -73,9 +75,14 @@ def _day_problems(loc: Loc, days: list[date], festival: Festival) -> list[Proble
 
 
 def _item_problems(
-    loc: Loc, item: Item, festival: Festival, artists: set[str], items: dict[str, Item]
+    loc: Loc,
+    item: Item,
+    festival: Festival,
+    known: tuple[set[str], set[str], dict[str, Item]],
 ) -> list[Problem]:
-    venues = {venue.id for venue in festival.venues}
+    """One item's problems; `known` is (artist ids, the festival's venue ids, items by id),
+    built once per spec so that validation stays linear in the items."""
+    artists, venues, items = known
     problems = _unknown((*loc, "artists"), item.artists, artists, "artist")
     problems += _unknown((*loc, "venues"), item.venues, venues, "venue of this festival")
     problems += _unknown(
@@ -83,7 +90,7 @@ def _item_problems(
     )
     for relation in ("after", "same_day_as", "not_same_day_as"):
         values = getattr(item, relation)
-        problems += _unknown((*loc, relation), values, set(items), "item")
+        problems += _unknown((*loc, relation), values, items.keys(), "item")
         problems += [
             ((*loc, relation, index), "an item cannot be related to itself")
             for index, value in enumerate(values)
@@ -189,9 +196,10 @@ def check_references(spec: Spec) -> list[Problem]:
     grain = spec.solver.grain_minutes
     for f_index, festival in enumerate(spec.festivals):
         problems += _venue_problems(("festivals", f_index), festival)
+        known = (artists, {venue.id for venue in festival.venues}, items)
         for i_index, item in enumerate(festival.items):
             loc = ("festivals", f_index, "items", i_index)
-            problems += _item_problems(loc, item, festival, artists, items)
+            problems += _item_problems(loc, item, festival, known)
             if grain and item.duration and item.duration % grain:
                 problems.append(
                     ((*loc, "duration"), f"{item.duration} min is not a whole number of "

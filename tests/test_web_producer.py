@@ -125,7 +125,7 @@ def test_producer_page_login_cookie_csrf_and_timeline(client: TestClient) -> Non
     logged = client.post("/producer/login", data={"token": TOKEN}, follow_redirects=False)
     assert logged.status_code == 303
     cookie = logged.headers["set-cookie"]
-    assert "HttpOnly" in cookie and "SameSite=strict" in cookie and TOKEN not in cookie
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and TOKEN not in cookie
     page = client.get("/producer?lang=en")
     assert "<svg" in page.text and "<table" in page.text
     assert "&lt;script&gt;" in page.text and "<script>alert" not in page.text

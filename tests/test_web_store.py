@@ -33,6 +33,8 @@ def store(request: pytest.FixtureRequest, tmp_path) -> Store:
         engine = sa.create_engine(url)
         with engine.begin() as conn:
             for table in (
+                "producer_sessions",
+                "login_failures",
                 "solve_progress",
                 "published_versions",
                 "solve_runs",

@@ -142,6 +142,7 @@ def fixed_now(directory: Path) -> datetime:
 
 
 def make_settings(tmp_path: Path, **extra: object) -> Settings:
+    extra.setdefault("base_url", "http://testserver")  # the site's configured address
     return Settings(token=TOKEN, db=f"sqlite:///{tmp_path / 'store.db'}", **extra)  # type: ignore[arg-type]
 
 

@@ -2,15 +2,43 @@
 
 from __future__ import annotations
 
+import re
 from datetime import time
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from affiche.venues.window import Window
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=120)]
+
+# C0 and C1 control characters (and DEL, the Unicode line/paragraph separators): a name or a
+# title is one line of text; a CR or LF in it would break out of an iCal or frab line.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+MINUTES_CAP = 7 * 24 * 60  # a week, in minutes: more is a typo, and keeps solver sums small
+
+
+def one_line(value: str) -> str:
+    """`value` if it holds no control character; else a ValueError naming the first one."""
+    found = _CONTROLS.search(value)
+    if found:
+        raise ValueError(
+            f"control character {found.group()!r} at position {found.start()}: "
+            "names and titles are one line of plain text"
+        )
+    return value
+
+
+Name = Annotated[str, StringConstraints(max_length=300), AfterValidator(one_line)]
+Line = Annotated[str, StringConstraints(max_length=1000), AfterValidator(one_line)]
 
 
 class Feature(StrEnum):
@@ -44,17 +72,19 @@ class Hours(BaseModel):
 class Venue(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: Slug
-    name: str
-    name_fr: str | None = None
-    capacity: int | None = Field(default=None, ge=1)
-    features: list[Feature] = Field(default_factory=list)
+    name: Name
+    name_fr: Name | None = None
+    capacity: int | None = Field(default=None, ge=1, le=10_000_000)
+    features: list[Feature] = Field(default_factory=list, max_length=50)
     outdoor: bool = False
     hours: Hours | None = Field(default=None, description="daily hours; default: the festival's")
     open: list[Window] = Field(
-        default_factory=list, description="explicit opening windows; replace the daily hours"
+        default_factory=list,
+        max_length=10_000,
+        description="explicit opening windows; replace the daily hours",
     )
-    closures: list[Window] = Field(default_factory=list)
-    changeover_minutes: int = Field(default=0, ge=0)
+    closures: list[Window] = Field(default_factory=list, max_length=10_000)
+    changeover_minutes: int = Field(default=0, ge=0, le=MINUTES_CAP)
     parallel: int = Field(
         default=1, ge=1, le=10_000,
         description="items the venue holds at once (stands on a floor, meeting tables)",
@@ -62,11 +92,13 @@ class Venue(BaseModel):
     sound_curfew: time | None = Field(
         default=None, description="loud items must end by this local time (outdoor venues)"
     )
-    installation_slots: int = Field(default=0, ge=0)
-    address: str = ""
+    installation_slots: int = Field(default=0, ge=0, le=10_000)
+    address: Line = ""
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
-    walking_minutes: dict[str, int] = Field(default_factory=dict)
+    walking_minutes: dict[str, Annotated[int, Field(ge=0, le=MINUTES_CAP)]] = Field(
+        default_factory=dict, max_length=10_000
+    )
 
     def has_feature(self, feature: Feature) -> bool:
         return feature in self.features or (feature is Feature.outdoor and self.outdoor)

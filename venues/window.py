@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, model_validator
+from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from affiche.venues.timeutil import localize
+
+# Dates a festival can have: far enough from datetime's limits (years 1 and 9999) that any
+# time-zone conversion or day arithmetic stays in range.
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 
 class Window(BaseModel):
@@ -15,6 +19,13 @@ class Window(BaseModel):
     model_config = ConfigDict(extra="forbid")
     start: datetime
     end: datetime
+
+    @field_validator("start", "end")
+    @classmethod
+    def _plausible_year(cls, value: datetime) -> datetime:
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            raise ValueError(f"year {value.year} is outside {FIRST_YEAR}-{LAST_YEAR}")
+        return value
 
     @model_validator(mode="after")
     def _ends_after_start(self) -> Window:

@@ -6,7 +6,7 @@ from datetime import date
 
 from fastapi import APIRouter, Request
 
-from affiche.web.deps import DirectoryDep, ProgrammeDep
+from affiche.web.deps import DirectoryDep, ProgrammeDep, absolute, webcal
 from affiche.web.files import list_feeds
 from affiche.web.programme import Filters, Occurrence
 from affiche.web.schemas import (
@@ -90,14 +90,13 @@ def artist_api(artist_id: str, programme: ProgrammeDep) -> ArtistProgrammePublic
 
 @router.get("/feeds", response_model=list[FeedPublic], summary="Every published iCal feed")
 def feeds_api(request: Request, directory: DirectoryDep) -> list[FeedPublic]:
-    base = str(request.base_url).rstrip("/")
     return [
         FeedPublic(
             kind=f.kind,  # type: ignore[arg-type]
             id=f.identifier,
             language=f.language,  # type: ignore[arg-type]
-            url=base + f.path,
-            webcal="webcal://" + (base + f.path).split("://", 1)[1],
+            url=absolute(request, f.path),
+            webcal=webcal(request, f.path),
         )
         for f in list_feeds(directory)
     ]

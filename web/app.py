@@ -12,12 +12,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from affiche.web import api, feeds, producer, public
 from affiche.web.errors import install_handlers
+from affiche.web.guard import BodyGuard, security_headers
 from affiche.web.programme import ProgrammeSource
 from affiche.web.settings import Settings, checked_token, get_settings
 from affiche.web.store import Store, default_db_url
@@ -39,14 +40,6 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         yield
     finally:
         runner.shutdown()
-
-
-async def _security_headers(request: Request, call_next):  # type: ignore[no-untyped-def]
-    response: Response = await call_next(request)
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    return response
 
 
 def create_app(directory: Path, settings: Settings | None = None) -> FastAPI:
@@ -71,7 +64,8 @@ def create_app(directory: Path, settings: Settings | None = None) -> FastAPI:
     state.store.migrate()
     state.runner = SolveRunner(state.store, processes=settings.solve_processes)
     install_handlers(app)
-    app.middleware("http")(_security_headers)
+    app.middleware("http")(security_headers)
+    app.add_middleware(BodyGuard, state=state)  # outermost: before anything reads the body
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(public.router)
     app.include_router(feeds.router)

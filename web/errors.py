@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from affiche.programmes.publish.versions import PublishError
 from affiche.web.i18n import request_language
 from affiche.web.programme import NoProgramme, UnknownEntity
 from affiche.web.rendering import render_page
@@ -67,6 +68,14 @@ def install_handlers(app: FastAPI) -> None:
         assert isinstance(error, BadSpec)
         return JSONResponse({"detail": error.issues}, status_code=422)
 
+    async def too_deep(request: Request, error: Exception) -> Response:
+        return JSONResponse({"detail": "the request is nested too deeply"}, status_code=400)
+
+    async def publish_failed(request: Request, error: Exception) -> Response:
+        return JSONResponse({"detail": f"nothing published: {error}"}, status_code=409)
+
+    app.add_exception_handler(PublishError, publish_failed)
+    app.add_exception_handler(RecursionError, too_deep)  # a deeply nested JSON body
     app.add_exception_handler(UnknownEntity, unknown_entity)
     app.add_exception_handler(FileNotPublished, unknown_entity)
     app.add_exception_handler(NotFoundInStore, unknown_entity)

@@ -1,16 +1,17 @@
 """The producer's side: a bearer-token API (`/api/producer/...`) and the `/producer` page.
 
 Credentials: `Authorization: Bearer <token>`, or the HttpOnly session cookie that the
-login form sets (an HMAC of the token, so the token itself never sits in a cookie).
-No credentials: 401; wrong ones: 403. Cookie-authenticated writes also need the form's
-CSRF field (or an `X-CSRF-Token` header), so another site cannot post in the producer's name.
+login form sets (a random session id kept in the store with an expiry, see `sessions`).
+No credentials: 401; wrong ones: 403. Cookie-authenticated writes also need the session's
+CSRF token (the form's field or an `X-CSRF-Token` header), so another site cannot post in
+the producer's name.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Annotated, Any
@@ -40,33 +41,33 @@ from affiche.web.schemas import (
     SpecPublic,
     VersionPublic,
 )
+from affiche.web.sessions import (
+    SESSION_COOKIE,
+    client_key,
+    close_session,
+    current_session,
+    open_session,
+    secure_cookies,
+    too_many_failures,
+)
 from affiche.web.specs import PinSpec, SpecText, check_upload
 from affiche.web.store import PinRow, SolveRow, SpecRow, Store, VersionRow, aware
 from affiche.web.timeline import timeline
 from affiche.web.worker import SolveJob, SolveRunner, publish_job
 
-SESSION_COOKIE = "affiche_session"
 bearer = HTTPBearer(auto_error=False, description="the producer token (AFFICHE_TOKEN)")
 
 
 # ---- credentials ------------------------------------------------------------------------------
 
 
-def _mac(token: str, purpose: str) -> str:
-    return hmac.new(token.encode(), purpose.encode(), hashlib.sha256).hexdigest()
-
-
-def session_value(token: str) -> str:
-    return _mac(token, "session")
-
-
-def csrf_value(token: str) -> str:
-    return _mac(token, "csrf")
+DONE_MESSAGES = frozenset({"spec", "solve", "pin", "unpin", "publish"})
 
 
 @dataclass(frozen=True)
 class Producer:
     via: str  # "bearer" or "cookie"
+    csrf: str = ""  # the session's CSRF token (cookie sessions)
 
 
 def require_producer(
@@ -82,8 +83,9 @@ def require_producer(
             return Producer("bearer")
         raise HTTPException(403, "wrong producer token")
     if cookie:
-        if hmac.compare_digest(cookie.encode(), session_value(token).encode()):
-            return Producer("cookie")
+        session = current_session(request)
+        if session is not None:
+            return Producer("cookie", session.csrf)
         raise HTTPException(403, "session no longer valid: log in again")
     raise HTTPException(401, "producer token required", headers={"WWW-Authenticate": "Bearer"})
 
@@ -98,9 +100,7 @@ async def require_writer(
             ("application/x-www-form-urlencoded", "multipart/form-data")
         ):
             sent = str((await request.form()).get("csrf", ""))
-        if not sent or not hmac.compare_digest(
-            sent.encode(), csrf_value(request.app.state.token).encode()
-        ):
+        if not sent or not hmac.compare_digest(sent.encode(), producer.csrf.encode()):
             raise HTTPException(403, "missing or wrong CSRF token")
     return producer
 
@@ -372,8 +372,7 @@ page_router = APIRouter(prefix="/producer", tags=["producer page"])
 
 
 def _logged_in(request: Request) -> bool:
-    cookie = request.cookies.get(SESSION_COOKIE, "")
-    return hmac.compare_digest(cookie.encode(), session_value(request.app.state.token).encode())
+    return current_session(request) is not None
 
 
 def _page(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:
@@ -389,7 +388,7 @@ def _page(request: Request, name: str, context: dict[str, Any], status_code: int
 
 
 def _back(message: str = "") -> RedirectResponse:
-    target = "/producer" + (f"?done={message}" if message else "")
+    target = "/producer" + (f"?done={message}" if message in DONE_MESSAGES else "")
     return RedirectResponse(target, status_code=303)
 
 
@@ -406,8 +405,8 @@ def producer_context(request: Request, store: Store) -> dict[str, Any]:
         "versions": [version_public(row) for row in store.versions()[:8]],
         "days": timeline(programme, lang) if programme else [],
         "programme": programme,
-        "csrf": csrf_value(request.app.state.token),
-        "done": request.query_params.get("done", ""),
+        "csrf": session.csrf if (session := current_session(request)) else "",
+        "done": done if (done := request.query_params.get("done", "")) in DONE_MESSAGES else "",
         "has_done_solve": any(s.status == "done" for s in solves),
     }
 
@@ -420,25 +419,38 @@ def producer_page(request: Request, store: StoreDep) -> Response:
 
 
 @page_router.post("/login", response_class=HTMLResponse, summary="Log in with the token")
-def login(request: Request, token: Annotated[str, Form()], settings: SettingsDep) -> Response:
+def login(
+    request: Request, token: Annotated[str, Form()], settings: SettingsDep, store: StoreDep
+) -> Response:
+    client = client_key(request)
+    if too_many_failures(store, settings, client):
+        response = _page(request, "login.html", {"error": True}, status_code=429)
+        response.headers["Retry-After"] = str(int(settings.login_window_minutes * 60))
+        return response
     if not hmac.compare_digest(token.encode(), request.app.state.token.encode()):
+        store.add_login_failure(client)
         return _page(request, "login.html", {"error": True}, status_code=401)
+    store.clear_login_failures(client)
+    close_session(request)  # a session id planted before login is never reused
+    cookie, _ = open_session(store, settings)
     response = _back()
     response.set_cookie(
         SESSION_COOKIE,
-        session_value(request.app.state.token),
+        cookie,
+        max_age=math.ceil(settings.session_hours * 3600),
         httponly=True,
-        samesite="strict",
-        secure=settings.env == "production",
+        samesite="lax",
+        secure=secure_cookies(request, settings),
         path="/",
     )
     return response
 
 
 @page_router.post("/logout", summary="Log out")
-def logout() -> Response:
+def logout(request: Request) -> Response:
+    close_session(request)
     response = _back()
-    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax")
     return response
 
 

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated, Any
+from urllib.parse import quote
 
 import pytz
 from fastapi import APIRouter, Query, Request
@@ -22,6 +23,7 @@ from affiche.web.deps import (
     ProgrammeDep,
     SettingsDep,
     TemplatesDep,
+    absolute,
 )
 from affiche.web.files import feeds_for, list_feeds, present_exports
 from affiche.web.programme import (
@@ -214,7 +216,7 @@ def item_page(
 ) -> Response:
     item = programme.item(item_id)
     occurrences = programme.of_item(item_id)
-    url = str(request.url_for("item_page", item_id=item_id))
+    url = absolute(request, f"/item/{quote(item_id)}")
     context = {
         "item": item,
         "festival": programme.festival(item.festival),

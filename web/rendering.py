@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -12,6 +13,7 @@ from starlette.responses import Response
 
 from affiche.programmes.publish.pdf import french_typography
 from affiche.web.caching import cached_html
+from affiche.web.deps import absolute, safe_path, webcal
 from affiche.web.i18n import (
     LANG_COOKIE,
     LANGUAGES,
@@ -21,10 +23,13 @@ from affiche.web.i18n import (
     translate,
 )
 
+ECHOED_PARAMS = ("day", "venue", "kind", "tag")  # the public pages' filters, kept on switch
+
 
 def switch_url(request: Request, lang: str) -> str:
-    url = request.url.include_query_params(lang=lang)
-    return f"{url.path}?{url.query}"
+    """The same page in `lang`: the path made safe, only the known filters carried over."""
+    kept = {k: v for k, v in request.query_params.items() if k in ECHOED_PARAMS}
+    return f"{safe_path(request)}?{urlencode({**kept, 'lang': lang})}"
 
 
 def typeset(text: str, lang: str) -> str:
@@ -49,10 +54,9 @@ def after_midnight(occ: Any) -> bool:
 
 def base_context(request: Request, lang: str) -> dict[str, Any]:
     other = next(code for code in LANGUAGES if code != lang)
-    base = str(request.base_url).rstrip("/")
     return {
-        "abs_url": lambda path: base + path,
-        "webcal_url": lambda path: "webcal://" + (base + path).split("://", 1)[1],
+        "abs_url": lambda path: absolute(request, path),
+        "webcal_url": lambda path: webcal(request, path),
         "lang": lang,
         "other_lang": other,
         "switch_url": switch_url(request, other),

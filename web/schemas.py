@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from affiche.programmes.model import WebUrl
 from affiche.programmes.text import Text
 
 SpecName = str
@@ -171,7 +172,7 @@ class PinPublic(BaseModel):
 
 class PublishCreate(Strict):
     solve_id: int | None = Field(default=None, description="default: the latest finished solve")
-    base_url: str | None = None
+    base_url: WebUrl | None = Field(default=None, description="an http(s) URL")
 
 
 class VersionPublic(BaseModel):

@@ -10,7 +10,7 @@ import secrets
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_TOKENS = frozenset({"", "changethis", "change-me", "changeme", "secret", "token"})
@@ -31,6 +31,28 @@ class Settings(BaseSettings):
     solve_time_limit: float = Field(default=30.0, gt=0, le=3600)
     page_max_age: int = Field(default=60, ge=0)
     file_max_age: int = Field(default=300, ge=0)
+    base_url: str | None = Field(
+        default=None,
+        description="the site's public address (https://...): absolute links and feeds are "
+        "built from it, never from the request's Host header; unset: links from the site root",
+    )
+    session_hours: float = Field(default=12, gt=0, le=24 * 30, description="login lifetime")
+    login_attempts: int = Field(
+        default=5, ge=1, le=1000, description="failed logins allowed per client per window"
+    )
+    login_window_minutes: float = Field(default=15, gt=0, le=24 * 60)
+    max_body_bytes: int = Field(
+        default=8 * 1024 * 1024, ge=1024, description="largest request body accepted"
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _http_base(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        from affiche.programmes.model import web_url
+
+        return web_url(value.strip()).rstrip("/")
 
 
 def checked_token(settings: Settings) -> tuple[str, bool]:

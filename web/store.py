@@ -104,7 +104,29 @@ def _m001_initial(conn: Connection) -> None:
     meta.create_all(conn)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_m001_initial]
+def _m002_sessions(conn: Connection) -> None:
+    """Producer login sessions (random ids, kept as hashes) and failed login attempts."""
+    meta = sa.MetaData()
+    stamp = sa.DateTime(timezone=True)
+    sa.Table(
+        "producer_sessions",
+        meta,
+        sa.Column("id", sa.String(64), primary_key=True),
+        sa.Column("csrf", sa.String(64), nullable=False),
+        sa.Column("created", stamp, nullable=False),
+        sa.Column("expires", stamp, nullable=False, index=True),
+    )
+    sa.Table(
+        "login_failures",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("client", sa.String(64), nullable=False, index=True),
+        sa.Column("at", stamp, nullable=False),
+    )
+    meta.create_all(conn)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_m001_initial, _m002_sessions]
 
 
 def _version_table() -> sa.Table:
@@ -205,6 +227,21 @@ class VersionRow(Base):
     changed: Mapped[int] = mapped_column(default=0)
     cancelled: Mapped[int] = mapped_column(default=0)
     warnings: Mapped[str] = mapped_column(sa.Text, default="[]")
+
+
+class SessionRow(Base):
+    __tablename__ = "producer_sessions"
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)  # sha256 of the cookie
+    csrf: Mapped[str] = mapped_column(sa.String(64))
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    expires: Mapped[datetime]
+
+
+class LoginFailureRow(Base):
+    __tablename__ = "login_failures"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client: Mapped[str] = mapped_column(sa.String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 # ---- the store --------------------------------------------------------------------------------
@@ -414,6 +451,37 @@ class Store:
             s.add(row)
             s.flush()
             return row
+
+    # producer sessions and failed logins
+    def add_session(self, key: str, csrf: str, expires: datetime) -> None:
+        with self.session() as s:
+            s.execute(sa.delete(SessionRow).where(SessionRow.expires < utcnow()))
+            s.add(SessionRow(id=key, csrf=csrf, created=utcnow(), expires=expires))
+
+    def live_session(self, key: str) -> SessionRow | None:
+        with self.session() as s:
+            row = s.get(SessionRow, key)
+            return row if row is not None and aware(row.expires) > utcnow() else None  # type: ignore[operator]
+
+    def drop_session(self, key: str) -> None:
+        with self.session() as s:
+            s.execute(sa.delete(SessionRow).where(SessionRow.id == key))
+
+    def add_login_failure(self, client: str) -> None:
+        with self.session() as s:
+            s.add(LoginFailureRow(client=client, at=utcnow()))
+
+    def login_failures(self, client: str, since: datetime) -> int:
+        with self.session() as s:
+            s.execute(sa.delete(LoginFailureRow).where(LoginFailureRow.at < since))
+            query = sa.select(sa.func.count()).select_from(LoginFailureRow).where(
+                LoginFailureRow.client == client, LoginFailureRow.at >= since
+            )
+            return int(s.execute(query).scalar_one())
+
+    def clear_login_failures(self, client: str) -> None:
+        with self.session() as s:
+            s.execute(sa.delete(LoginFailureRow).where(LoginFailureRow.client == client))
 
     def versions(self) -> list[VersionRow]:
         with self.session() as s:

@@ -8,6 +8,9 @@
 - `DIR/schedule-<festival>.xml` and `DIR/schedule-<festival>.frab.json` per festival,
   with `DIR/schedule.xml` and `DIR/schedule.frab.json` for the first festival;
 - `DIR/versions/NNNN.json`, the record later versions compare against.
+
+Each of these paths is a symlink into the served release folder (`release`), switched in
+one atomic step per version.
 """
 
 from typing import Any

@@ -1,25 +1,21 @@
 """`affiche publish DIR`: every output of one published version, swapped in atomically.
 
-Everything is built in a hidden staging folder next to the outputs (`DIR/.publish-*`).
-Only when all of it is built are the files moved into place with `os.replace`, one file
-at a time (each feed is replaced, never missing), and the version record
-`versions/NNNN.json` goes last: it is the commit mark. A failure while building leaves
-the previous version's files and record untouched and removes the staging folder.
+Everything is built in a hidden staging folder next to the outputs (`DIR/.publish-*`),
+with the version record `versions/NNNN.json` and every earlier record. Only when all of
+it is built does it become the served release, in one atomic symlink switch (see
+`release`): a failure, a full disk or a kill -9 at any moment leaves the previous
+version complete, and the next publish removes what was left. Publishes of one folder
+take turns (a file lock), so two never interleave nor take the same number.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from affiche.programmes.publish import frab, ical, pdf
+from affiche.programmes.publish import frab, ical, pdf, release
 from affiche.programmes.publish.versions import (
     Changes,
     PublishedOccurrence,
@@ -58,7 +54,25 @@ def publish_directory(
     directory = Path(directory)
     if now is not None and now.tzinfo is None:
         raise ValueError("publish_directory: `now` must be timezone-aware")
+    try:
+        ical.checked_base_url(base_url)
+    except ValueError as error:
+        raise PublishError(str(error)) from None
     schedule = _load(directory)
+    try:
+        with release.publish_lock(directory):
+            return _publish_locked(directory, schedule, base_url, now)
+    except OSError as error:  # read-only folder, full disk: the last version is intact
+        raise PublishError(
+            f"{directory}: cannot write the new version ({error.strerror or error}); "
+            "the last published version is unchanged"
+        ) from error
+
+
+def _publish_locked(
+    directory: Path, schedule: Schedule, base_url: str | None, now: datetime | None
+) -> PublishResult:
+    release.clean_stale(directory)
     stamp = (now or datetime.now(UTC)).astimezone(UTC)
     versions_dir = directory / VERSIONS_DIR
     previous = load_latest_version(versions_dir)
@@ -67,13 +81,16 @@ def publish_directory(
     version = PublishedVersion(
         version=number, published=stamp, base_url=base_url, occurrences=occurrences
     )
-    with _staging(directory) as staging:
+    with release.staging(directory) as staging:
         warnings = build_outputs(schedule, version, staging, base_url)
-        record = version_path(staging / VERSIONS_DIR, number)
-        record.parent.mkdir(parents=True, exist_ok=True)
-        record.write_text(version_json(version), encoding="utf-8")
-        paths = _swap_into(staging, directory)
-    return _result(number, paths, changes, warnings + _schedule_warnings(schedule))
+        release.carry_records(versions_dir, staging / VERSIONS_DIR)
+        version_path(staging / VERSIONS_DIR, number).write_text(
+            version_json(version), encoding="utf-8"
+        )
+        files = _staged_files(staging, directory, number)
+        release.release(directory, staging, number)
+    release.clean_stale(directory)
+    return _result(number, files, changes, warnings + _schedule_warnings(schedule))
 
 
 def build_outputs(
@@ -131,27 +148,11 @@ def write_frab(
     return frab.frab_warnings(version.occurrences)
 
 
-@contextmanager
-def _staging(directory: Path) -> Iterator[Path]:
-    """A hidden sibling folder for the new version, always removed afterwards."""
-    staging = Path(tempfile.mkdtemp(prefix=".publish-", dir=directory))
-    try:
-        yield staging
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
-def _swap_into(staging: Path, directory: Path) -> list[Path]:
-    """Move every staged file into `directory` (os.replace), the version record last."""
-    staged = sorted(p for p in staging.rglob("*") if p.is_file())
-    staged.sort(key=lambda p: p.relative_to(staging).parts[0] == VERSIONS_DIR)
-    moved = []
-    for source in staged:
-        target = directory / source.relative_to(staging)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(source, target)
-        moved.append(target)
-    return moved
+def _staged_files(staging: Path, directory: Path, number: int) -> list[Path]:
+    """This version's files at their documented paths, the version record last."""
+    staged = sorted(p.relative_to(staging) for p in staging.rglob("*") if p.is_file())
+    written = [directory / p for p in staged if p.parts[0] != VERSIONS_DIR]
+    return [*written, version_path(directory / VERSIONS_DIR, number)]
 
 
 def _load(directory: Path) -> Schedule:

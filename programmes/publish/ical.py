@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from affiche.programmes.publish.clock import ZoneLookup, in_zone
 from affiche.programmes.publish.versions import PublishedOccurrence
@@ -50,6 +50,31 @@ class Feed:
 
     def calname(self, lang: str) -> str:
         return CALNAME[self.kind][lang].format(name=self.name)
+
+
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+_LINE_BREAKS = re.compile(r"\r\n?|[\n\u2028\u2029]")
+_SCHEMES = ("http://", "https://")
+
+
+def text_value(text: str) -> vText:
+    """A TEXT property value: line breaks kept (icalendar escapes them as `\\n`), every other
+    control character dropped, so nothing in a value can end its line (RFC 5545 3.3.11)."""
+    return vText(_CONTROLS.sub("", _LINE_BREAKS.sub("\n", text)))
+
+
+def line_value(text: str) -> vText:
+    """A one-line TEXT value (names, titles, places): line breaks become spaces."""
+    return text_value(_LINE_BREAKS.sub(" ", text))
+
+
+def checked_base_url(base_url: str | None) -> str | None:
+    """`base_url` if it is an http(s) URL on one line; a ValueError otherwise."""
+    if base_url is None:
+        return None
+    if not base_url.lower().startswith(_SCHEMES) or re.search(r"[\x00-\x20\x7f]", base_url):
+        raise ValueError(f"base URL {base_url!r} is not an http(s) URL (https://example.org/)")
+    return base_url
 
 
 def safe_id(identifier: str) -> str:
@@ -95,8 +120,8 @@ def get_calendar(name: str) -> Calendar:
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("name", name)
-    cal.add("x-wr-calname", name)
+    cal.add("name", line_value(name))
+    cal.add("x-wr-calname", line_value(name))
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", "PT1H")
     return cal
@@ -117,14 +142,14 @@ def build_vevent(
     event.add("dtend", in_zone(occ.end, occ.timezone, zones))
     event.add("sequence", occ.sequence)
     event.add("status", occ.status)
-    event.add("summary", occ.title.in_language(lang))
-    event.add("location", location(occ))
-    event.add("description", description(occ, lang))
-    event.add("categories", [occ.kind])
+    event.add("summary", line_value(occ.title.in_language(lang)))
+    event.add("location", line_value(location(occ)))
+    event.add("description", text_value(description(occ, lang)))
+    event.add("categories", [line_value(occ.kind)])
     if occ.kind == "installation":
         event.add("transp", "TRANSPARENT")
-    if base_url:
-        event.add("url", event_url(base_url, occ))
+    if checked_base_url(base_url):
+        event.add("url", event_url(str(base_url), occ))
     return event
 
 
@@ -155,6 +180,11 @@ def build_calendar(
         cal.add_component(build_vevent(occ, lang, stamp, base_url, zones))
     first, last = _span(feed.occurrences)
     cal.add_missing_timezones(first_date=first, last_date=last)
+    zones_first = sorted(  # VTIMEZONEs by TZID: the same feed is the same bytes every time
+        cal.subcomponents,
+        key=lambda c: (0, str(c.get("tzid"))) if c.name == "VTIMEZONE" else (1, ""),
+    )
+    cal.subcomponents[:] = zones_first
     return cal
 
 
