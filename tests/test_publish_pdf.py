@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from datetime import UTC, datetime
@@ -12,6 +13,7 @@ import pytest
 from affiche.programmes.publish import pdf, publish_directory
 from affiche.programmes.publish.versions import occurrences_from_schedule
 from affiche.programmes.schedule import save_schedule
+from affiche.programmes.text import Text
 from tests.publish_builders import paris_and_tokyo
 
 NOW = datetime(2026, 3, 20, 9, 0, tzinfo=UTC)
@@ -105,9 +107,41 @@ def test_booklet_view_groups_days_then_venues() -> None:
     assert [a.name for a in nuits.artist_index] == ["Ana Lumière", "Bo <Kollektiv>", "Cyprien Écho"]
 
 
-def test_html_is_escaped() -> None:
+INJECTION = '#set page(fill: red) *bold* $x^2$ <lbl> @ref \\ ] [ // "q" `raw`'
+
+
+def test_booklet_is_a5(published: Path) -> None:
+    if shutil.which("pdfinfo") is None:
+        pytest.skip("pdfinfo (poppler-utils) missing")
+    for name in ("programme.pdf", "programme.fr.pdf"):
+        info = subprocess.run(
+            ["pdfinfo", str(published / name)], capture_output=True, check=True, text=True
+        ).stdout
+        assert "419.528 x 595.276 pts" in info, info  # A5: 148 x 210 mm
+
+
+def test_markup_in_titles_prints_as_written(tmp_path: Path) -> None:
+    """Titles and names reach Typst as data: its markup characters are text, not code."""
+    schedule = paris_and_tokyo()
+    items = [
+        i.model_copy(update={"title": Text(en=INJECTION, fr=INJECTION)}) if i.id == "talk" else i
+        for i in schedule.items
+    ]
+    artists = [
+        a.model_copy(update={"name": "#emph[Cy] \\@x"}) if a.id == "cy" else a
+        for a in schedule.artists
+    ]
+    schedule = schedule.model_copy(update={"items": items, "artists": artists})
+    pdf.render_programme(schedule, occurrences_from_schedule(schedule), "en", tmp_path / "p.pdf")
+    text = " ".join(pdf_text(tmp_path / "p.pdf").split())
+    assert INJECTION in text
+    assert "#emph[Cy] \\@x" in text
+
+
+def test_booklet_data_is_json_of_the_view() -> None:
     schedule = paris_and_tokyo()
     parts = pdf.booklets(schedule, occurrences_from_schedule(schedule), "en")
-    html = pdf.render_html(parts, "en", "test")
-    assert "&lt;b&gt;Nuit &amp; " in html and "<b>Nuit" not in html
-    assert "Bo &lt;Kollektiv&gt;" in html
+    data = json.loads(pdf.booklet_data(parts, "en", "test"))
+    assert data["labels"]["venues"] == "Venues"
+    names = [a["name"] for a in data["parts"][0]["artist_index"]]
+    assert names == ["Ana Lumière", "Bo <Kollektiv>", "Cyprien Écho"]

@@ -13,7 +13,8 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -34,9 +35,14 @@ from affiche.programmes.publish.versions import (
 )
 from affiche.programmes.schedule import Schedule, load_schedule
 
+Progress = Callable[[str], None]
 ICAL_DIR = "ical"
 VERSIONS_DIR = "versions"
 PDF_NAMES = {"en": "programme.pdf", "fr": "programme.fr.pdf"}
+
+
+def _silent(step: str) -> None:
+    """The default progress report: none."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +58,11 @@ class PublishResult:
 
 
 def publish_directory(
-    directory: Path, *, base_url: str | None = None, now: datetime | None = None
+    directory: Path,
+    *,
+    base_url: str | None = None,
+    now: datetime | None = None,
+    progress: Progress = _silent,
 ) -> PublishResult:
     """Publish `directory/schedule.json` as the next version (feeds, PDFs, frab, record)."""
     directory = Path(directory)
@@ -68,7 +78,7 @@ def publish_directory(
         version=number, published=stamp, base_url=base_url, occurrences=occurrences
     )
     with _staging(directory) as staging:
-        warnings = build_outputs(schedule, version, staging, base_url)
+        warnings = build_outputs(schedule, version, staging, base_url, progress)
         record = version_path(staging / VERSIONS_DIR, number)
         record.parent.mkdir(parents=True, exist_ok=True)
         record.write_text(version_json(version), encoding="utf-8")
@@ -77,14 +87,32 @@ def publish_directory(
 
 
 def build_outputs(
-    schedule: Schedule, version: PublishedVersion, out: Path, base_url: str | None
+    schedule: Schedule,
+    version: PublishedVersion,
+    out: Path,
+    base_url: str | None,
+    progress: Progress = _silent,
 ) -> list[str]:
-    """Write every output of `version` under `out`; return the warnings."""
-    warnings = write_feeds(schedule, version, out / ICAL_DIR, base_url)
-    warnings += write_frab(schedule, version, out, base_url)
-    for lang, name in PDF_NAMES.items():
-        pdf.render_programme(schedule, version.occurrences, lang, out / name)
+    """Write every output of `version` under `out`; return the warnings.
+
+    The booklets are set by Typst on a worker thread (it releases the GIL) while the
+    feeds and frab files are built here, so a second core is not left idle."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        booklets = pool.submit(_write_booklets, schedule, version, out, progress)
+        progress("feeds")
+        warnings = write_feeds(schedule, version, out / ICAL_DIR, base_url)
+        progress("frab exports")
+        warnings += write_frab(schedule, version, out, base_url)
+        booklets.result()
     return warnings
+
+
+def _write_booklets(
+    schedule: Schedule, version: PublishedVersion, out: Path, progress: Progress
+) -> None:
+    for lang, name in PDF_NAMES.items():
+        progress(f"booklet {name}")
+        pdf.render_programme(schedule, version.occurrences, lang, out / name)
 
 
 def write_feeds(
