@@ -83,3 +83,10 @@ def test_openapi_lists_the_api_with_models(client: TestClient) -> None:
     for model in ("ProgrammePublic", "ItemPublic", "SpecCreate", "SolvePublic", "PinUpdate"):
         assert model in components
     assert "HTTPBearer" in schema["components"]["securitySchemes"]
+
+
+def test_feeds_name_their_zone_and_have_no_empty_description(client: TestClient, site_dir) -> None:
+    for path in sorted((site_dir / "ical").glob("*.ics")):
+        lines = client.get(f"/ical/{path.name}").text.splitlines()
+        assert "X-WR-TIMEZONE:Europe/Paris" in lines, path.name
+        assert "DESCRIPTION:" not in lines, path.name

@@ -16,8 +16,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from affiche.programmes.publish.clock import ZoneLookup, in_zone
 from affiche.programmes.publish.versions import PublishedOccurrence
@@ -119,7 +120,8 @@ def build_vevent(
     event.add("status", occ.status)
     event.add("summary", occ.title.in_language(lang))
     event.add("location", location(occ))
-    event.add("description", description(occ, lang))
+    if text := description(occ, lang):  # no empty DESCRIPTION: lines
+        event.add("description", text)
     event.add("categories", [occ.kind])
     if occ.kind == "installation":
         event.add("transp", "TRANSPARENT")
@@ -151,11 +153,23 @@ def build_calendar(
 ) -> Calendar:
     """The feed as a VCALENDAR with its events and the VTIMEZONE of every TZID used."""
     cal = get_calendar(feed.calname(lang))
+    cal.add("x-wr-timezone", feed.occurrences[0].timezone)  # Google and Outlook read it
     for occ in feed.occurrences:
         cal.add_component(build_vevent(occ, lang, stamp, base_url, zones))
     first, last = _span(feed.occurrences)
-    cal.add_missing_timezones(first_date=first, last_date=last)
+    found = [_vtimezone(tzid, first, last) for tzid in sorted(cal.get_missing_tzids())]
+    cal.subcomponents[0:0] = [tz for tz in found if tz is not None]  # before the events
     return cal
+
+
+@lru_cache(maxsize=256)
+def _vtimezone(tzid: str, first: date, last: date) -> Timezone | None:
+    """One VTIMEZONE per zone and span, shared by every feed (computing one is slow);
+    None for a zone the library does not know (`missing_timezones` reports it)."""
+    try:
+        return Timezone.from_tzid(tzid, first_date=first, last_date=last)
+    except ValueError:
+        return None
 
 
 def _span(occurrences: Iterable[PublishedOccurrence]) -> tuple[date, date]:
@@ -163,7 +177,7 @@ def _span(occurrences: Iterable[PublishedOccurrence]) -> tuple[date, date]:
     occs = list(occurrences)
     first = min(occ.start for occ in occs).date() - timedelta(days=366)
     last = max(occ.end for occ in occs).date() + timedelta(days=366)
-    return first, last
+    return date(first.year, 1, 1), date(last.year, 12, 31)  # whole years: feeds share them
 
 
 def missing_timezones(cal: Calendar) -> set[str]:
