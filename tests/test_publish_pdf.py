@@ -145,3 +145,23 @@ def test_booklet_data_is_json_of_the_view() -> None:
     assert data["labels"]["venues"] == "Venues"
     names = [a["name"] for a in data["parts"][0]["artist_index"]]
     assert names == ["Ana Lumière", "Bo <Kollektiv>", "Cyprien Écho"]
+
+
+def test_french_booklet_names_venues_in_french(tmp_path: Path) -> None:
+    schedule = paris_and_tokyo()
+    venues = [
+        v.model_copy(update={"name": "Great Hall", "name_fr": "Grande Halle"})
+        if v.id == "halle"
+        else v
+        for v in schedule.venues
+    ]
+    schedule = schedule.model_copy(update={"venues": venues})
+    occurrences = occurrences_from_schedule(schedule)
+    cases = (("fr", "Grande Halle", "Great Hall"), ("en", "Great Hall", "Grande"))
+    for lang, shown, hidden in cases:
+        pdf.render_programme(schedule, occurrences, lang, tmp_path / f"{lang}.pdf")
+        text = pdf_text(tmp_path / f"{lang}.pdf")
+        assert shown.upper() in text and shown in text, lang  # day pages and venue index
+        assert hidden not in text and hidden.upper() not in text, lang
+    french = pdf_text(tmp_path / "fr.pdf")
+    assert "CONFÉRENCE" in french and "PERFORMANCE" in french  # kinds in French

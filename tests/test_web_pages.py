@@ -52,7 +52,7 @@ def test_item_page_has_anchors_and_safe_json_ld(client: TestClient, site_dir) ->
     assert {e["@type"] for e in events} == {"Event"}
     assert events[0]["name"] == EVIL_TITLE
     assert events[0]["startDate"].endswith("+02:00")
-    assert events[0]["location"]["name"] == "Scène du lac"
+    assert events[0]["location"]["name"] == "Stage on the lake"
     assert "webcal://testserver/ical/festival-webfest.ics" in page.text
 
 
@@ -81,7 +81,8 @@ def test_filters_by_day_kind_tag_and_venue(client: TestClient) -> None:
 def test_grid_places_venues_side_by_side(client: TestClient) -> None:
     page = client.get("/grid?day=2018-06-15&lang=en")
     assert page.status_code == 200
-    assert "Scène du lac" in page.text and "Salle des arts" in page.text
+    assert "Stage on the lake" in page.text and "Salle des arts" in page.text
+    assert "Scène du lac" not in page.text
     assert page.text.count('class="block kind-') == 3
     assert client.get("/grid?day=2030-01-01").status_code == 404
     assert client.get("/grid").status_code == 200
@@ -147,3 +148,24 @@ def test_pages_have_etags_and_answer_304(client: TestClient) -> None:
 def test_static_css_and_focus_styles(client: TestClient) -> None:
     css = client.get("/static/affiche.css")
     assert css.status_code == 200 and ":focus-visible" in css.text
+
+
+def test_french_pages_use_french_venue_names_and_labels(client: TestClient) -> None:
+    """Issue 13, item 7: the French edition says "Scène du lac", never "Stage on the lake"."""
+    for path in ("/grid?day=2018-06-15", "/venue/lac", "/item/evil", "/", "/calendars"):
+        page = client.get(path, params={"lang": "fr"})
+        assert page.status_code == 200, path
+        assert "Scène du lac" in page.text, path
+        assert "Stage on the lake" not in page.text, path
+    home = client.get("/", params={"lang": "fr"}).text
+    assert ">en famille</option>" in home and ">conférence</option>" in home
+    item = client.get("/item/evil", params={"lang": "fr"}).text
+    events = json.loads(re.findall(r'application/ld\+json">(.*?)</script>', item, re.S)[0])
+    assert events[0]["location"]["name"] == "Scène du lac"
+
+
+def test_french_feeds_use_french_venue_names(client: TestClient) -> None:
+    french = client.get("/ical/venue-lac.fr.ics").text.replace("\r\n ", "")
+    english = client.get("/ical/venue-lac.ics").text.replace("\r\n ", "")
+    assert "LOCATION:Scène du lac" in french and "X-WR-CALNAME:Scène du lac : programme" in french
+    assert "LOCATION:Stage on the lake" in english and "Scène du lac" not in english

@@ -214,6 +214,33 @@ STRINGS: dict[str, dict[str, str]] = {
     },
 }
 
+# Audience tags are the producer's own words; the common ones read in either language.
+TAGS: dict[str, dict[str, str]] = {
+    "en": {
+        "famille": "family", "family": "family", "enfants": "children", "children": "children",
+        "kids": "children", "jeune-public": "young audiences", "young": "young audiences",
+        "ados": "teenagers", "teens": "teenagers", "seniors": "seniors",
+        "professionnels": "professionals", "pro": "professionals",
+        "professionals": "professionals", "etudiants": "students", "students": "students",
+        "tout-public": "all ages", "all-ages": "all ages",
+    },
+    "fr": {
+        "famille": "en famille", "family": "en famille", "enfants": "enfants",
+        "children": "enfants", "kids": "enfants", "jeune-public": "jeune public",
+        "young": "jeune public", "ados": "adolescents", "teens": "adolescents",
+        "seniors": "seniors", "professionnels": "professionnels", "pro": "professionnels",
+        "professionals": "professionnels", "etudiants": "étudiants", "students": "étudiants",
+        "tout-public": "tout public", "all-ages": "tout public",
+    },
+}
+
+
+def tag_label(lang: str, tag: str) -> str:
+    """An audience tag as a reader of `lang` says it (unknown tags as written, `-` a space)."""
+    table = TAGS.get(lang, TAGS[DEFAULT_LANGUAGE])
+    return table.get(tag.casefold(), tag.replace("-", " "))
+
+
 _DAYS = WEEKDAYS
 _MONTHS = MONTHS
 

@@ -159,7 +159,7 @@ def event_json_ld(occ: Occurrence, lang: str, url: str) -> dict[str, Any]:
         "url": f"{url}#{occ.uid}",
         "location": {
             "@type": "Place",
-            "name": occ.venue.name,
+            "name": occ.venue.name_in(lang),
             "address": occ.venue.address or occ.festival.city,
         },
         "performer": [{"@type": "Person", "name": a.name} for a in occ.artists],
@@ -296,7 +296,7 @@ def calendars_page(
     exports = present_exports(directory)
     names = {
         "festival": {safe_id(f.id): f.name for f in programme.schedule.festivals},
-        "venue": {safe_id(v.id): v.name for v in programme.schedule.venues},
+        "venue": {safe_id(v.id): v.name_in(lang) for v in programme.schedule.venues},
         "artist": {safe_id(a.id): a.name for a in programme.schedule.artists},
     }
     context = {

@@ -50,7 +50,8 @@ class Feed:
         return f"{self.kind}-{safe_id(self.id)}{suffix}"
 
     def calname(self, lang: str) -> str:
-        return CALNAME[self.kind][lang].format(name=self.name)
+        name = self.occurrences[0].venue_in(lang) if self.kind == "venue" else self.name
+        return CALNAME[self.kind][lang].format(name=name)
 
 
 def safe_id(identifier: str) -> str:
@@ -119,7 +120,7 @@ def build_vevent(
     event.add("sequence", occ.sequence)
     event.add("status", occ.status)
     event.add("summary", occ.title.in_language(lang))
-    event.add("location", location(occ))
+    event.add("location", location(occ, lang))
     if text := description(occ, lang):  # no empty DESCRIPTION: lines
         event.add("description", text)
     event.add("categories", [occ.kind])
@@ -130,8 +131,8 @@ def build_vevent(
     return event
 
 
-def location(occ: PublishedOccurrence) -> str:
-    return ", ".join(part for part in (occ.venue_name, occ.venue_address) if part)
+def location(occ: PublishedOccurrence, lang: str = "en") -> str:
+    return ", ".join(part for part in (occ.venue_in(lang), occ.venue_address) if part)
 
 
 def description(occ: PublishedOccurrence, lang: str) -> str:

@@ -222,7 +222,9 @@ def _days(
         venues: dict[str, VenueBlock] = {}
         todays = [o for o in occs if o.day == day]
         for occ in sorted(todays, key=lambda o: (rank.get(o.venue, len(rank)), o.venue)):
-            block = venues.setdefault(occ.venue, VenueBlock(occ.venue_name, occ.venue_address))
+            block = venues.setdefault(
+                occ.venue, VenueBlock(occ.venue_in(lang), occ.venue_address)
+            )
             block.entries.append(_entry(festival, occ, lang))
         has_night = any(e.night for v in venues.values() for e in v.entries)
         label = date_label(day, lang)
@@ -273,7 +275,9 @@ def _venue_index(
 ) -> list[IndexEntry]:
     entries: dict[str, IndexEntry] = {}
     for occ in sorted(occs, key=lambda o: (rank.get(o.venue, len(rank)), o.venue)):
-        entry = entries.setdefault(occ.venue, IndexEntry(occ.venue_name, occ.venue_address))
+        entry = entries.setdefault(
+            occ.venue, IndexEntry(occ.venue_in(lang), occ.venue_address)
+        )
         entry.lines.append(_index_line(festival, occ, lang))
     return list(entries.values())
 
