@@ -72,6 +72,8 @@ def publish_directory(
     stamp = (now or datetime.now(UTC)).astimezone(UTC)
     versions_dir = directory / VERSIONS_DIR
     previous = load_latest_version(versions_dir)
+    if base_url is None and previous is not None:
+        base_url = previous.base_url  # chosen once, kept: feeds and frab files keep their URLs
     occurrences, changes = reconcile(occurrences_from_schedule(schedule), previous)
     number = max(version_numbers(versions_dir), default=0) + 1
     version = PublishedVersion(
