@@ -12,9 +12,9 @@ import pytest
 
 from affiche.programmes.publish import pdf, publish_directory
 from affiche.programmes.publish.versions import occurrences_from_schedule
-from affiche.programmes.schedule import save_schedule
+from affiche.programmes.schedule import Placement, save_schedule
 from affiche.programmes.text import Text
-from tests.publish_builders import paris_and_tokyo
+from tests.publish_builders import local, paris_and_tokyo
 
 NOW = datetime(2026, 3, 20, 9, 0, tzinfo=UTC)
 
@@ -165,3 +165,32 @@ def test_french_booklet_names_venues_in_french(tmp_path: Path) -> None:
         assert hidden not in text and hidden.upper() not in text, lang
     french = pdf_text(tmp_path / "fr.pdf")
     assert "CONFÉRENCE" in french and "PERFORMANCE" in french  # kinds in French
+
+
+def test_an_installation_is_listed_on_every_day_it_is_open() -> None:
+    schedule = paris_and_tokyo()
+
+    def stretch(p: Placement) -> Placement:
+        if p.item != "lights":
+            return p
+        start = local("pytz", "Europe/Paris", 2026, 3, 28, 10, 0)
+        return p.model_copy(update={"start": start, "day": start.date()})
+
+    schedule = schedule.model_copy(update={"placements": [stretch(p) for p in schedule.placements]})
+    nuits = pdf.booklets(schedule, occurrences_from_schedule(schedule), "en")[0]
+    listed = [
+        (day.label, e.start, e.end, e.hours, e.anchor)
+        for day in nuits.days
+        for venue in day.venues
+        for e in venue.entries
+        if e.uid == "nuits.lights.1"
+    ]
+    hours = "Open daily, 28 March – 30 March"
+    assert listed == [
+        ("Saturday 28 March", "10:00", "20:00", hours, True),
+        ("Sunday 29 March", "10:00", "20:00", hours, False),
+        ("Monday 30 March", "10:00", "20:00", hours, False),
+    ]
+    single = pdf.booklets(paris_and_tokyo(), occurrences_from_schedule(paris_and_tokyo()), "en")
+    entries = [e for d in single[0].days for v in d.venues for e in v.entries]
+    assert [(e.hours, e.anchor) for e in entries if e.uid == "nuits.lights.1"] == [("", True)]

@@ -24,7 +24,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
@@ -58,6 +58,7 @@ LABELS = {
         "forward": "Summer time begins tonight: clocks go forward one hour.",
         "back": "Summer time ends tonight: clocks go back one hour.",
         "times": "All times are local ({zone}), 24-hour clock.",
+        "open": "Open daily, {first} – {last}",
     },
     "fr": {
         "programme": "Programme",
@@ -68,6 +69,7 @@ LABELS = {
         "forward": "Passage à l’heure d’été cette nuit\u00a0: on avance d’une heure.",
         "back": "Retour à l’heure d’hiver cette nuit\u00a0: on recule d’une heure.",
         "times": "Horaires locaux ({zone}), sur 24 heures.",
+        "open": "Ouvert chaque jour, du {first} au {last}",
     },
 }
 
@@ -214,18 +216,34 @@ def build_booklet(
     )
 
 
+def open_days(occ: PublishedOccurrence, festival: FestivalInfo) -> list[date]:
+    """The programme days an occurrence covers: one for a show, every day it is open for
+    an installation (one closing at midnight is not open on the next day)."""
+    last_moment = _local(occ.end, festival) - timedelta(minutes=1)
+    last = last_moment.date()
+    if last_moment.hour < festival.day_start_hour:
+        last -= timedelta(days=1)
+    count = max(0, (last - occ.day).days)
+    return [occ.day + timedelta(days=n) for n in range(count + 1)]
+
+
 def _days(
     festival: FestivalInfo, occs: list[PublishedOccurrence], rank: dict[str, int], lang: str
 ) -> list[DayBlock]:
+    by_day: dict[date, list[tuple[PublishedOccurrence, bool]]] = {}
+    for occ in occs:
+        covered = open_days(occ, festival)
+        for n, day in enumerate(covered):
+            by_day.setdefault(day, []).append((occ, len(covered) > 1 and n > 0))
     days = []
-    for day in sorted({o.day for o in occs}):
+    for day in sorted(by_day):
         venues: dict[str, VenueBlock] = {}
-        todays = [o for o in occs if o.day == day]
-        for occ in sorted(todays, key=lambda o: (rank.get(o.venue, len(rank)), o.venue)):
+        todays = sorted(by_day[day], key=lambda p: (rank.get(p[0].venue, len(rank)), p[0].venue))
+        for occ, again in todays:
             block = venues.setdefault(
                 occ.venue, VenueBlock(occ.venue_in(lang), occ.venue_address)
             )
-            block.entries.append(_entry(festival, occ, lang))
+            block.entries.append(_entry(festival, occ, lang, again))
         has_night = any(e.night for v in venues.values() for e in v.entries)
         label = date_label(day, lang)
         days.append(
@@ -244,16 +262,27 @@ def _local(instant: datetime, festival: FestivalInfo) -> datetime:
     return in_zone(instant, festival.timezone)
 
 
-def _entry(festival: FestivalInfo, occ: PublishedOccurrence, lang: str) -> Entry:
+def _entry(
+    festival: FestivalInfo, occ: PublishedOccurrence, lang: str, again: bool = False
+) -> Entry:
+    """The entry of `occ`; one open over several days shows its daily hours and its dates
+    (`again` on the days after the first, which the indexes do not point to)."""
     start, end = _local(occ.start, festival), _local(occ.end, festival)
+    covered = open_days(occ, festival)
+    hours = ""
+    if len(covered) > 1:
+        first, last = (date_label(d, lang, weekday=False) for d in (covered[0], covered[-1]))
+        hours = LABELS[lang]["open"].format(first=first, last=last)
     return Entry(
         uid=occ.uid,
         start=f"{start:%H:%M}",
         end=f"{end:%H:%M}",
-        night=start.date() > occ.day,
+        night=start.date() > occ.day and not again,
         title=typeset(occ.title.in_language(lang), lang),
         artists=", ".join(occ.artist_names),
         kind=kind_label(occ.kind, lang),
+        hours=hours,
+        anchor=not again,
     )
 
 
