@@ -169,3 +169,22 @@ def test_french_feeds_use_french_venue_names(client: TestClient) -> None:
     english = client.get("/ical/venue-lac.ics").text.replace("\r\n ", "")
     assert "LOCATION:Scène du lac" in french and "X-WR-CALNAME:Scène du lac : programme" in french
     assert "LOCATION:Stage on the lake" in english and "Scène du lac" not in english
+
+
+def _day_sections(html: str) -> dict[str, str]:
+    parts = re.split(r'<section class="day" aria-labelledby="day-webfest-', html)[1:]
+    return {part[:10]: part for part in parts}
+
+
+def test_installations_are_listed_on_every_day_they_are_open(client: TestClient) -> None:
+    days = _day_sections(client.get("/?lang=en").text)
+    assert sorted(days) == ["2018-06-14", "2018-06-15"]
+    for day, section in days.items():
+        assert "Installations open this day" in section, day
+        assert "Voice Landscape" in section, day
+    assert days["2018-06-14"].count('id="webfest.voice.1"') == 1  # its anchor: the first day
+    assert 'id="webfest.voice.1"' not in days["2018-06-15"]
+    one_day = _day_sections(client.get("/?day=2018-06-15&lang=fr").text)
+    assert list(one_day) == ["2018-06-15"]
+    assert "Installations ouvertes ce jour" in one_day["2018-06-15"]
+    assert "Voice Landscape" in one_day["2018-06-15"]

@@ -105,7 +105,7 @@ def front_page(
     if not filters.active and not now_next:
         quiet = quiet_status(list(programme.schedule.festivals), now)
     context = {
-        "groups": group_by_day(selected),
+        "groups": group_by_day(selected, installations=True, day=filters.day),
         "installations": installations,
         "now_next": now_next,
         "quiet": quiet,
@@ -251,7 +251,7 @@ def venue_page(
     context = {
         "venue": venue,
         "festival": programme.festival(venue.festival),
-        "groups": group_by_day(occurrences),
+        "groups": group_by_day(occurrences, installations=True),
         "installations": [o for o in occurrences if o.is_installation],
         "feeds": _feeds(directory, "venue", venue_id),
     }
@@ -274,7 +274,7 @@ def artist_page(
     occurrences = programme.of_artist(artist_id)
     context = {
         "artist": artist,
-        "groups": group_by_day(occurrences),
+        "groups": group_by_day(occurrences, installations=True),
         "installations": [o for o in occurrences if o.is_installation],
         "feeds": _feeds(directory, "artist", artist_id),
     }
