@@ -188,3 +188,22 @@ def test_installations_are_listed_on_every_day_they_are_open(client: TestClient)
     assert list(one_day) == ["2018-06-15"]
     assert "Installations ouvertes ce jour" in one_day["2018-06-15"]
     assert "Voice Landscape" in one_day["2018-06-15"]
+
+
+def test_every_page_has_its_own_title_description_and_favicon(client: TestClient) -> None:
+    pages = ("/", "/grid?day=2018-06-15", "/venue/lac", "/artist/claire", "/item/talk",
+             "/calendars")
+    titles, descriptions = set(), set()
+    for path in pages:
+        html = client.get(path, headers={"Accept-Language": "en"}).text
+        title = re.search(r"<title>(.*?)</title>", html, re.S)
+        description = re.search(r'<meta name="description" content="([^"]+)">', html)
+        assert title and title.group(1).strip(), path
+        assert description and len(description.group(1)) > 20, path
+        assert re.search(r'rel="icon" href="[^"]*/static/favicon\.svg"', html), path
+        titles.add(title.group(1))
+        descriptions.add(description.group(1))
+    assert len(titles) == len(pages) and len(descriptions) == len(pages)
+    assert "Web Fest" in client.get("/").text.split("</title>")[0]
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.text.startswith("<svg")

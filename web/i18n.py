@@ -31,6 +31,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "nothing": "Nothing matches these filters.",
         "installations": "Installations (open all festival)",
         "open_today": "Installations open this day",
+        "site_description": "The festival programme: every show, talk and installation by day.",
+        "description_programme": "the programme day by day, with calendars to subscribe to.",
+        "description_venue": "what happens here, day by day.",
+        "description_artist": "performances, times and venues.",
         "now_next": "Now and next",
         "now": "Now",
         "next": "Next",
@@ -130,6 +134,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "nothing": "Rien ne correspond à ces filtres.",
         "installations": "Installations (pendant tout le festival)",
         "open_today": "Installations ouvertes ce jour",
+        "site_description": (
+            "Le programme du festival : spectacles, rencontres et installations, jour par jour."
+        ),
+        "description_programme": "le programme jour par jour, et des calendriers à suivre.",
+        "description_venue": "ce qui s’y passe, jour par jour.",
+        "description_artist": "représentations, horaires et lieux.",
         "now_next": "En ce moment et ensuite",
         "now": "En ce moment",
         "next": "Ensuite",
