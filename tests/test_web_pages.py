@@ -3,13 +3,18 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
+from datetime import timedelta
 from html import escape
+from urllib.parse import parse_qs, urlparse
 
+import pytz
 from fastapi.testclient import TestClient
 
-from affiche.programmes.schedule import load_schedule
+from affiche.programmes.publish import publish_directory
+from affiche.programmes.schedule import load_schedule, save_schedule
 from tests.test_web_support import (  # noqa: F401  (fixtures)
     EVIL_TITLE,
     app,
@@ -207,3 +212,60 @@ def test_every_page_has_its_own_title_description_and_favicon(client: TestClient
     assert "Web Fest" in client.get("/").text.split("</title>")[0]
     icon = client.get("/static/favicon.svg")
     assert icon.status_code == 200 and icon.text.startswith("<svg")
+
+
+def _republish_with_changes(site_dir) -> None:  # type: ignore[no-untyped-def]
+    """Version 2: the talk moves one hour later, the workshop is dropped (cancelled)."""
+    schedule = load_schedule(site_dir)
+    placements = []
+    for p in schedule.placements:
+        if p.item == "atelier":
+            continue
+        if p.item == "talk":
+            p = p.model_copy(
+                update={"start": p.start + timedelta(hours=1), "end": p.end + timedelta(hours=1)}
+            )
+        placements.append(p)
+    save_schedule(schedule.model_copy(update={"placements": placements}), site_dir)
+    publish_directory(site_dir)
+
+
+def test_cancelled_and_moved_items_say_so(client: TestClient, site_dir) -> None:
+    before = next(p for p in load_schedule(site_dir).placements if p.item == "talk")
+    _republish_with_changes(site_dir)
+    cancelled = client.get("/item/atelier", params={"lang": "en"})
+    assert cancelled.status_code == 200
+    assert "Cancelled" in cancelled.text and "Sound workshop" in cancelled.text
+    ld = json.loads(re.findall(r'application/ld\+json">(.*?)</script>', cancelled.text, re.S)[0])
+    assert [e["eventStatus"] for e in ld] == ["https://schema.org/EventCancelled"]
+    french = client.get("/item/atelier", params={"lang": "fr"}).text
+    assert "Annulé" in french and "Atelier son" in french
+    moved = client.get("/item/talk", params={"lang": "en"}).text
+    assert "Rescheduled" in moved
+    previous = before.start.astimezone(pytz.timezone("Europe/Paris"))
+    assert f"previously <time datetime=\"{previous.isoformat()}\">" in moved
+    events = json.loads(re.findall(r'application/ld\+json">(.*?)</script>', moved, re.S)[0])
+    assert events[0]["eventStatus"] == "https://schema.org/EventRescheduled"
+    assert events[0]["previousStartDate"] == previous.isoformat()
+    assert client.get("/item/never-was").status_code == 404
+
+
+def test_unchanged_item_is_not_marked_rescheduled(client: TestClient, site_dir) -> None:
+    _republish_with_changes(site_dir)
+    page = client.get("/item/evil", params={"lang": "en"}).text
+    assert "Rescheduled" not in page and "previousStartDate" not in page
+
+
+def test_item_calendar_download_and_google_link(client: TestClient) -> None:
+    page = client.get("/item/evil", params={"lang": "en"}).text
+    assert 'href="http://testserver/item/evil/calendar.ics"' in page
+    links = re.findall(r'href="(https://calendar\.google\.com/[^"]+)"', page)
+    assert len(links) == 2
+    query = parse_qs(urlparse(html.unescape(links[0])).query)
+    assert query["action"] == ["TEMPLATE"] and query["ctz"] == ["Europe/Paris"]
+    assert re.fullmatch(r"\d{8}T\d{6}Z/\d{8}T\d{6}Z", query["dates"][0])
+    assert query["text"] == [EVIL_TITLE]
+    ics = client.get("/item/evil/calendar.ics")
+    assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
+    assert ics.text.count("BEGIN:VEVENT") == 2 and "UID:webfest.evil.1@affiche" in ics.text
+    assert client.get("/item/nope/calendar.ics").status_code == 404

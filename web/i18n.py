@@ -31,6 +31,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "nothing": "Nothing matches these filters.",
         "installations": "Installations (open all festival)",
         "open_today": "Installations open this day",
+        "rescheduled": "Rescheduled",
+        "previously": "previously",
+        "cancelled": "Cancelled",
+        "add_google": "Add to Google Calendar",
+        "download_ics": "Download these dates (.ics)",
         "site_description": "The festival programme: every show, talk and installation by day.",
         "description_programme": "the programme day by day, with calendars to subscribe to.",
         "description_venue": "what happens here, day by day.",
@@ -134,6 +139,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "nothing": "Rien ne correspond à ces filtres.",
         "installations": "Installations (pendant tout le festival)",
         "open_today": "Installations ouvertes ce jour",
+        "rescheduled": "Horaire modifié",
+        "previously": "auparavant",
+        "cancelled": "Annulé",
+        "add_google": "Ajouter à Google Agenda",
+        "download_ics": "Télécharger ces dates (.ics)",
         "site_description": (
             "Le programme du festival : spectacles, rencontres et installations, jour par jour."
         ),

@@ -5,16 +5,25 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 import pytz
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
-from affiche.programmes.publish.ical import safe_id
+from affiche.programmes.publish.ical import Feed, build_calendar, safe_id, serialize_calendar
 from affiche.programmes.publish.pdf import sort_key
-from affiche.programmes.schedule import FestivalInfo
+from affiche.programmes.publish.versions import (
+    PublishedOccurrence,
+    PublishedVersion,
+    version_numbers,
+    version_path,
+)
+from affiche.programmes.schedule import FestivalInfo, ItemInfo
 from affiche.web.deps import (
     DirectoryDep,
     LangDep,
@@ -145,8 +154,10 @@ def grid_page(
     )
 
 
-def event_json_ld(occ: Occurrence, lang: str, url: str) -> dict[str, Any]:
-    """schema.org Event for one occurrence."""
+def event_json_ld(
+    occ: Occurrence, lang: str, url: str, previous_start: datetime | None = None
+) -> dict[str, Any]:
+    """schema.org Event for one occurrence (EventRescheduled when it moved)."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Event",
@@ -154,7 +165,9 @@ def event_json_ld(occ: Occurrence, lang: str, url: str) -> dict[str, Any]:
         "name": occ.item.title.in_language(lang),
         "startDate": occ.start.isoformat(),
         "endDate": occ.end.isoformat(),
-        "eventStatus": "https://schema.org/EventScheduled",
+        "eventStatus": "https://schema.org/EventScheduled"
+        if previous_start is None
+        else "https://schema.org/EventRescheduled",
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "url": f"{url}#{occ.uid}",
         "location": {
@@ -169,6 +182,8 @@ def event_json_ld(occ: Occurrence, lang: str, url: str) -> dict[str, Any]:
     description = occ.item.description.in_language(lang)
     if description:
         data["description"] = description
+    if previous_start is not None:
+        data["previousStartDate"] = previous_start.isoformat()
     return data
 
 
@@ -202,6 +217,89 @@ def _feeds(directory: Any, kind: str, identifier: str) -> list[Any]:
     return feeds_for(list_feeds(directory), kind, safe_id(identifier))
 
 
+@dataclass(frozen=True)
+class PublishedChanges:
+    """What the two latest published versions say about one item's occurrences."""
+
+    cancelled: list[PublishedOccurrence]
+    previous_start: dict[str, datetime]  # uid -> the start it had before it moved
+
+
+@lru_cache(maxsize=8)
+def _read_version(path: Path, mtime: float) -> PublishedVersion:
+    return PublishedVersion.model_validate_json(path.read_bytes())
+
+
+def _versions(directory: Path, count: int = 2) -> list[PublishedVersion]:
+    """The latest `count` published versions, newest first (none before a first publish)."""
+    folder = Path(directory) / "versions"
+    paths = [version_path(folder, n) for n in reversed(version_numbers(folder))][:count]
+    found = []
+    for path in paths:
+        try:
+            found.append(_read_version(path, path.stat().st_mtime))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def published_changes(directory: Path, item_id: str) -> PublishedChanges:
+    versions = _versions(directory)
+    if not versions:
+        return PublishedChanges([], {})
+    latest = [o for o in versions[0].occurrences if o.item == item_id]
+    before = {o.uid: o for o in versions[1].occurrences} if len(versions) > 1 else {}
+    moved = {
+        o.uid: before[o.uid].start
+        for o in latest
+        if not o.cancelled and o.uid in before and before[o.uid].start != o.start
+    }
+    return PublishedChanges([o for o in latest if o.cancelled], moved)
+
+
+def _item_from_published(occ: PublishedOccurrence) -> ItemInfo:
+    minutes = int((occ.end - occ.start).total_seconds() // 60)
+    return ItemInfo(
+        id=occ.item, festival=occ.festival, kind=occ.kind, title=occ.title,
+        description=occ.description, artists=list(occ.artists), duration_minutes=minutes,
+    )
+
+
+@router.get("/item/{item_id}/calendar.ics", summary="One item's occurrences as iCal")
+def item_calendar(item_id: str, programme: ProgrammeDep, directory: DirectoryDep,
+                  lang: LangDep) -> Response:
+    """The item's published occurrences (cancelled ones too, as CANCELLED) to download."""
+    versions = _versions(directory, 1)
+    occurrences = [o for o in versions[0].occurrences if o.item == item_id] if versions else []
+    if not occurrences:
+        raise UnknownEntity("item", item_id)
+    version = versions[0]
+    feed = Feed("festival", item_id, occurrences[0].title.in_language(lang), tuple(occurrences))
+    cal = build_calendar(feed, lang, version.published, version.base_url)
+    return Response(
+        serialize_calendar(cal),
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{safe_id(item_id)}.ics"'},
+    )
+
+
+def google_calendar_url(occ: Occurrence, lang: str, page: str) -> str:
+    """An "add to Google Calendar" link for one occurrence (times in UTC)."""
+
+    def stamp(moment: datetime) -> str:
+        return moment.astimezone(pytz.utc).strftime("%Y%m%dT%H%M%SZ")
+
+    query = {
+        "action": "TEMPLATE",
+        "text": occ.item.title.in_language(lang),
+        "dates": f"{stamp(occ.start)}/{stamp(occ.end)}",
+        "location": ", ".join(p for p in (occ.venue.name_in(lang), occ.venue.address) if p),
+        "details": f"{page}#{occ.uid}",
+        "ctz": occ.festival.timezone,
+    }
+    return "https://calendar.google.com/calendar/render?" + urlencode(query)
+
+
 @router.get("/item/{item_id}", summary="One item and its occurrences")
 def item_page(
     request: Request,
@@ -212,20 +310,58 @@ def item_page(
     directory: DirectoryDep,
     lang: LangDep,
 ) -> Response:
-    item = programme.item(item_id)
+    """The item's page; one whose every occurrence was cancelled keeps its page, marked
+    cancelled, while the feeds still link it."""
+    changes = published_changes(directory, item_id)
+    try:
+        item = programme.item(item_id)
+    except UnknownEntity:
+        if not changes.cancelled:
+            raise
+        item = _item_from_published(changes.cancelled[0])
     occurrences = programme.of_item(item_id)
     url = str(request.url_for("item_page", item_id=item_id))
+    ld = [event_json_ld(o, lang, url, changes.previous_start.get(o.uid)) for o in occurrences]
+    ld += [cancelled_json_ld(o, lang, url) for o in changes.cancelled]
     context = {
         "item": item,
         "festival": programme.festival(item.festival),
         "occurrences": occurrences,
+        "cancelled": [_local_times(o) for o in changes.cancelled],
+        "previous_start": {
+            uid: start.astimezone(pytz.timezone(programme.festival(item.festival).timezone))
+            for uid, start in changes.previous_start.items()
+        },
+        "google_url": lambda o: google_calendar_url(o, lang, url),
+        "ics_url": str(request.url_for("item_calendar", item_id=item_id)),
         "artists": [programme.artist(a) for a in item.artists if _known(programme.artist, a)],
-        "json_ld": json_ld_script([event_json_ld(o, lang, url) for o in occurrences]),
+        "json_ld": json_ld_script(ld),
         "feeds": _feeds(directory, "festival", item.festival),
     }
     return render_page(
         request, templates, "item.html", lang, context, max_age=settings.page_max_age
     )
+
+
+def _local_times(occ: PublishedOccurrence) -> dict[str, Any]:
+    zone = pytz.timezone(occ.timezone)
+    return {"uid": occ.uid, "start": occ.start.astimezone(zone), "end": occ.end.astimezone(zone),
+            "venue": occ.venue_in, "venue_id": occ.venue}
+
+
+def cancelled_json_ld(occ: PublishedOccurrence, lang: str, url: str) -> dict[str, Any]:
+    return {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "@id": f"{url}#{occ.uid}",
+        "name": occ.title.in_language(lang),
+        "startDate": occ.start.isoformat(),
+        "endDate": occ.end.isoformat(),
+        "eventStatus": "https://schema.org/EventCancelled",
+        "url": f"{url}#{occ.uid}",
+        "location": {"@type": "Place", "name": occ.venue_in(lang),
+                     "address": occ.venue_address or occ.venue_in(lang)},
+    }
 
 
 def _known(lookup: Any, identifier: str) -> bool:
