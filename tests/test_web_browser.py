@@ -131,3 +131,22 @@ def test_producer_upload_solve_publish(page, server: str, tmp_path: Path) -> Non
     page.wait_for_url("**done=publish", timeout=90_000)
     assert "Version 2" in page.inner_text("#publish-h + form + ul")
     shoot(page.context.browser, server + "/producer", "producer", page.context.cookies())
+
+
+def test_pages_never_slide_sideways_on_a_phone(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    """At 390 px only the grid's own scroller scrolls sideways, never the page."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})
+    opened = context.new_page()
+    try:
+        for path in ("/", "/grid?day=2018-06-15", "/item/evil", "/venue/lac", "/calendars"):
+            opened.goto(server + path)
+            width = opened.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, (path, width)
+        opened.goto(server + "/grid?day=2018-06-15")
+        scroller = opened.evaluate(
+            "(() => { const s = document.querySelector('.scroller');"
+            " return [s.scrollWidth, s.clientWidth]; })()"
+        )
+        assert scroller[1] <= 390
+    finally:
+        context.close()
