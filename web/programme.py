@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytz
 
@@ -129,7 +130,7 @@ class Programme:
         return [o for o in self.occurrences if artist_id in o.placement.artists]
 
 
-def _find(entities: list, identifier: str, kind: str):  # type: ignore[no-untyped-def]
+def _find(entities: list[Any], identifier: str, kind: str) -> Any:
     for entity in entities:
         if entity.id == identifier:
             return entity

@@ -147,7 +147,8 @@ def grid_page(
     elif filters.day not in days:
         raise UnknownEntity("day", str(filters.day))
     selected = programme.select(filters)
-    grids = [build_grid(f, filters.day, selected) for f in programme.schedule.festivals]
+    shown = filters.day or days[0]
+    grids = [build_grid(f, shown, selected) for f in programme.schedule.festivals]
     context = {"grids": [g for g in grids if g], **filter_context(programme, filters)}
     return render_page(
         request, templates, "grid.html", lang, context, max_age=settings.page_max_age
