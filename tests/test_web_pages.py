@@ -10,11 +10,13 @@ from datetime import timedelta
 from html import escape
 from urllib.parse import parse_qs, urlparse
 
+import pytest
 import pytz
 from fastapi.testclient import TestClient
 
 from affiche.programmes.publish import publish_directory
 from affiche.programmes.schedule import load_schedule, save_schedule
+from affiche.web import public
 from tests.test_web_support import (  # noqa: F401  (fixtures)
     EVIL_TITLE,
     app,
@@ -269,3 +271,20 @@ def test_item_calendar_download_and_google_link(client: TestClient) -> None:
     assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
     assert ics.text.count("BEGIN:VEVENT") == 2 and "UID:webfest.evil.1@affiche" in ics.text
     assert client.get("/item/nope/calendar.ics").status_code == 404
+
+
+def test_a_large_programme_opens_on_days_and_venues(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past OVERVIEW_AT occurrences the front page lists days and venues with counts (the
+    FOSDEM front page goes from 424 KB to 10 KB); a day or a venue shows the items."""
+    small = client.get("/?lang=en").text
+    assert 'class="venue-counts"' not in small and '<section class="day" aria' in small
+    monkeypatch.setattr(public, "OVERVIEW_AT", 2)
+    big = client.get("/?lang=en").text
+    assert 'class="venue-counts"' in big and '<section class="day" aria' not in big
+    assert 'href="/?day=2018-06-15&amp;venue=salle"' in big
+    assert 'href="/?day=2018-06-15"' in big
+    day = client.get("/?day=2018-06-15&lang=en").text
+    assert '<section class="day" aria' in day and 'class="venue-counts"' not in day
+    assert "Meeting point" in day

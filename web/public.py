@@ -93,6 +93,17 @@ def quiet_status(festivals: list[FestivalInfo], now: datetime) -> Quiet:
     return Quiet(over, coming[0] if coming else None)
 
 
+OVERVIEW_AT = 250  # more occurrences than this: the front page lists days and venues
+
+
+def venue_counts(group: Any, programme: Any) -> list[tuple[Any, int]]:
+    """How many occurrences each venue holds on the group's day, in the producer's order."""
+    counts: dict[str, int] = {}
+    for occ in group.occurrences + group.installations:
+        counts[occ.venue.id] = counts.get(occ.venue.id, 0) + 1
+    return [(v, counts[v.id]) for v in programme.schedule.venues if v.id in counts]
+
+
 @router.get("/", summary="Programme by day")
 def front_page(
     request: Request,
@@ -113,8 +124,13 @@ def front_page(
     quiet = None
     if not filters.active and not now_next:
         quiet = quiet_status(list(programme.schedule.festivals), now)
+    groups = group_by_day(selected, installations=True, day=filters.day)
+    overview = []
+    if len(selected) > OVERVIEW_AT and not (filters.day or filters.venue):
+        overview, groups = [(g, venue_counts(g, programme)) for g in groups], []
     context = {
-        "groups": group_by_day(selected, installations=True, day=filters.day),
+        "groups": groups,
+        "overview": overview,
         "installations": installations,
         "now_next": now_next,
         "quiet": quiet,
