@@ -150,3 +150,23 @@ def test_pages_never_slide_sideways_on_a_phone(browser, server: str) -> None:  #
         assert scroller[1] <= 390
     finally:
         context.close()
+
+
+def test_starred_items_make_my_programme(page, server: str) -> None:  # type: ignore[no-untyped-def]
+    """Stars are kept in the browser; /my lists them, warns of overlaps, offers their feed."""
+    page.goto(server + "/?lang=en")
+    for uid in ("webfest.evil.1", "webfest.voice.1", "webfest.talk.1"):
+        star = page.locator(f'li[id="{uid}"] button.star').first
+        star.click()
+        assert star.get_attribute("aria-pressed") == "true"
+    page.locator('li[id="webfest.talk.1"] button.star').first.click()  # unstarred again
+    page.goto(server + "/my")
+    page.wait_for_selector("#my-programme li.occ")
+    assert page.locator("#my-programme li.occ").count() == 2
+    titles = page.locator("#my-programme .what a").all_inner_texts()
+    assert "Voice Landscape" in titles and "Meeting point" not in titles
+    assert page.locator("#my-programme li.clash").count() == 2  # the installation is open then
+    href = page.locator("#my-programme .my-feed a").get_attribute("href")
+    feed = page.request.get(server + href).text()
+    assert feed.count("BEGIN:VEVENT") == 2
+    assert "UID:webfest.evil.1@affiche" in feed and "UID:webfest.voice.1@affiche" in feed

@@ -91,3 +91,13 @@ def test_feeds_name_their_zone_and_have_no_empty_description(client: TestClient,
         lines = client.get(f"/ical/{path.name}").text.splitlines()
         assert "X-WR-TIMEZONE:Europe/Paris" in lines, path.name
         assert "DESCRIPTION:" not in lines, path.name
+
+
+def test_personal_feed_holds_exactly_the_starred_occurrences(client: TestClient) -> None:
+    uids = ["webfest.evil.1", "webfest.evil.2", "webfest.talk.1"]
+    feed = client.get("/my.ics", params=[("uid", u) for u in uids])
+    assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
+    found = sorted(line for line in feed.text.splitlines() if line.startswith("UID:"))
+    assert found == sorted(f"UID:{u}@affiche" for u in uids)
+    assert client.get("/my.ics", params={"uid": "nope"}).status_code == 404
+    assert client.get("/my.ics").status_code == 404

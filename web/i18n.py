@@ -31,6 +31,16 @@ STRINGS: dict[str, dict[str, str]] = {
         "nothing": "Nothing matches these filters.",
         "installations": "Installations (open all festival)",
         "open_today": "Installations open this day",
+        "my_programme": "My programme",
+        "my_intro": (
+            "Star items on any page with ☆: they are kept in this browser, no account needed."
+        ),
+        "my_empty": "Nothing starred yet.",
+        "my_noscript": "Starring items needs JavaScript.",
+        "my_overlap": "Overlaps another starred item.",
+        "my_feed": "Subscribe to my starred items (iCal)",
+        "star": "Add to my programme",
+        "unstar": "Remove from my programme",
         "whole_day": "The whole day",
         "rescheduled": "Rescheduled",
         "previously": "previously",
@@ -140,6 +150,17 @@ STRINGS: dict[str, dict[str, str]] = {
         "nothing": "Rien ne correspond à ces filtres.",
         "installations": "Installations (pendant tout le festival)",
         "open_today": "Installations ouvertes ce jour",
+        "my_programme": "Mon programme",
+        "my_intro": (
+            "Marquez des rendez-vous sur n’importe quelle page avec ☆ : ils restent dans ce"
+            " navigateur, sans compte."
+        ),
+        "my_empty": "Rien de marqué pour l’instant.",
+        "my_noscript": "Marquer des rendez-vous demande JavaScript.",
+        "my_overlap": "Chevauche un autre rendez-vous marqué.",
+        "my_feed": "S’abonner à mes rendez-vous (iCal)",
+        "star": "Ajouter à mon programme",
+        "unstar": "Retirer de mon programme",
         "whole_day": "Toute la journée",
         "rescheduled": "Horaire modifié",
         "previously": "auparavant",

@@ -282,6 +282,40 @@ def _item_from_published(occ: PublishedOccurrence) -> ItemInfo:
     )
 
 
+@router.get("/my", summary="My programme: the items starred in this browser")
+def my_page(
+    request: Request, templates: TemplatesDep, settings: SettingsDep, lang: LangDep
+) -> Response:
+    return render_page(request, templates, "my.html", lang, {}, max_age=settings.page_max_age)
+
+
+@router.get("/my.ics", summary="A feed of exactly the occurrences given as uid=")
+def my_calendar(
+    directory: DirectoryDep,
+    lang: LangDep,
+    uid: Annotated[list[str] | None, Query(max_length=200)] = None,
+) -> Response:
+    """Subscribed to with the starred uids, it follows the programme as it changes (moved,
+    cancelled), since every request reads the latest published version."""
+    versions = _versions(directory, 1)
+    wanted = set(uid or [])
+    occurrences = [o for o in versions[0].occurrences if o.uid in wanted] if versions else []
+    if not occurrences:
+        raise UnknownEntity("starred item", ", ".join(sorted(wanted))[:80] or "-")
+    name = {"en": "My programme", "fr": "Mon programme"}.get(lang, "My programme")
+    return _calendar_response(versions[0], Feed("festival", "my", name, tuple(occurrences)),
+                              lang, "my-programme")
+
+
+def _calendar_response(version: PublishedVersion, feed: Feed, lang: str, stem: str) -> Response:
+    cal = build_calendar(feed, lang, version.published, version.base_url)
+    return Response(
+        serialize_calendar(cal),
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{safe_id(stem)}.ics"'},
+    )
+
+
 @router.get("/item/{item_id}/calendar.ics", summary="One item's occurrences as iCal")
 def item_calendar(item_id: str, programme: ProgrammeDep, directory: DirectoryDep,
                   lang: LangDep) -> Response:
@@ -290,14 +324,8 @@ def item_calendar(item_id: str, programme: ProgrammeDep, directory: DirectoryDep
     occurrences = [o for o in versions[0].occurrences if o.item == item_id] if versions else []
     if not occurrences:
         raise UnknownEntity("item", item_id)
-    version = versions[0]
     feed = Feed("festival", item_id, occurrences[0].title.in_language(lang), tuple(occurrences))
-    cal = build_calendar(feed, lang, version.published, version.base_url)
-    return Response(
-        serialize_calendar(cal),
-        media_type="text/calendar; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{safe_id(item_id)}.ics"'},
-    )
+    return _calendar_response(versions[0], feed, lang, item_id)
 
 
 def google_calendar_url(occ: Occurrence, lang: str, page: str) -> str:
