@@ -123,7 +123,7 @@ def build_vevent(
     event.add("location", location(occ, lang))
     if text := description(occ, lang):  # no empty DESCRIPTION: lines
         event.add("description", text)
-    event.add("categories", [occ.kind])
+    event.add("categories", [occ.kind] + ([occ.track] if occ.track else []))
     if occ.kind == "installation":
         event.add("transp", "TRANSPARENT")
     if base_url:

@@ -280,7 +280,7 @@ def _entry(
         night=start.date() > occ.day and not again,
         title=typeset(occ.title.in_language(lang), lang),
         artists=", ".join(occ.artist_names),
-        kind=kind_label(occ.kind, lang),
+        kind=" · ".join(p for p in (kind_label(occ.kind, lang), occ.track or "") if p),
         hours=hours,
         anchor=not again,
     )
