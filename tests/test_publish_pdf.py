@@ -194,3 +194,9 @@ def test_an_installation_is_listed_on_every_day_it_is_open() -> None:
     single = pdf.booklets(paris_and_tokyo(), occurrences_from_schedule(paris_and_tokyo()), "en")
     entries = [e for d in single[0].days for v in d.venues for e in v.entries]
     assert [(e.hours, e.anchor) for e in entries if e.uid == "nuits.lights.1"] == [("", True)]
+
+
+def test_each_festival_opens_on_a_right_hand_page(published: Path) -> None:
+    pages = pdf_text(published / "programme.pdf").split("\f")
+    covers = [n for n, p in enumerate(pages, start=1) if p.lstrip().startswith("PROGRAMME")]
+    assert len(covers) == 2 and all(n % 2 == 1 for n in covers), covers
