@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.instances import Instance, all_instances, find_instance, matches
+from benchmarks.publish import publish_rows
 from benchmarks.report import Record, group_records, markdown, results_table, write_plot
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -176,6 +177,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     records = measure_all(instances, args, limit)
     target = write_results(records, args, limit)
+    publish_rows(args, target)  # the publish section (benchmarks/publish.py)
     print(f"\nwrote {target}")
     return 0
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from affiche.programmes.assemble import NoProgramme, checked_schedule
@@ -171,10 +172,21 @@ def publish(out: Path, base_url: str | None = None) -> None:
     if not (out / "schedule.json").is_file():
         raise CommandError(f"{out} holds no schedule.json: run 'affiche solve' first")
     try:
-        result = publish_directory(out, base_url=base_url)
+        result = publish_directory(out, base_url=base_url, progress=publish_progress())
     except PublishError as error:
         raise CommandError(f"nothing published: {_first_lines(str(error))}") from None
     say(f"published version {result.version} in {out}")
+
+
+def publish_progress() -> Callable[[str], None]:
+    """Print each publishing step with the seconds since the publish began."""
+    began = time.perf_counter()
+
+    def report(step: str) -> None:  # one write per line: the booklets report from a thread
+        sys.stdout.write(f"  publishing: {step} ({time.perf_counter() - began:.1f} s)\n")
+        sys.stdout.flush()
+
+    return report
 
 
 def cmd_solve(args: argparse.Namespace) -> int:

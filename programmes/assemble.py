@@ -43,6 +43,7 @@ def venue_infos(festival: Festival) -> list[VenueInfo]:
         VenueInfo(
             id=venue.id,
             name=venue.name,
+            name_fr=venue.name_fr,
             festival=festival.id,
             timezone=festival.timezone,
             outdoor=venue.outdoor,

@@ -40,6 +40,7 @@ class VenueInfo(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: str
     name: str
+    name_fr: str | None = None
     festival: str
     timezone: str
     outdoor: bool = False
@@ -47,6 +48,10 @@ class VenueInfo(BaseModel):
     address: str = ""
     latitude: float | None = None
     longitude: float | None = None
+
+    def name_in(self, lang: str) -> str:
+        """The venue's name in `lang` (the French name where one is given)."""
+        return self.name_fr if lang == "fr" and self.name_fr else self.name
 
 
 class ArtistInfo(BaseModel):

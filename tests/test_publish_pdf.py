@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from datetime import UTC, datetime
@@ -11,8 +12,9 @@ import pytest
 
 from affiche.programmes.publish import pdf, publish_directory
 from affiche.programmes.publish.versions import occurrences_from_schedule
-from affiche.programmes.schedule import save_schedule
-from tests.publish_builders import paris_and_tokyo
+from affiche.programmes.schedule import Placement, save_schedule
+from affiche.programmes.text import Text
+from tests.publish_builders import local, paris_and_tokyo
 
 NOW = datetime(2026, 3, 20, 9, 0, tzinfo=UTC)
 
@@ -105,9 +107,96 @@ def test_booklet_view_groups_days_then_venues() -> None:
     assert [a.name for a in nuits.artist_index] == ["Ana Lumière", "Bo <Kollektiv>", "Cyprien Écho"]
 
 
-def test_html_is_escaped() -> None:
+INJECTION = '#set page(fill: red) *bold* $x^2$ <lbl> @ref \\ ] [ // "q" `raw`'
+
+
+def test_booklet_is_a5(published: Path) -> None:
+    if shutil.which("pdfinfo") is None:
+        pytest.skip("pdfinfo (poppler-utils) missing")
+    for name in ("programme.pdf", "programme.fr.pdf"):
+        info = subprocess.run(
+            ["pdfinfo", str(published / name)], capture_output=True, check=True, text=True
+        ).stdout
+        assert "419.528 x 595.276 pts" in info, info  # A5: 148 x 210 mm
+
+
+def test_markup_in_titles_prints_as_written(tmp_path: Path) -> None:
+    """Titles and names reach Typst as data: its markup characters are text, not code."""
+    schedule = paris_and_tokyo()
+    items = [
+        i.model_copy(update={"title": Text(en=INJECTION, fr=INJECTION)}) if i.id == "talk" else i
+        for i in schedule.items
+    ]
+    artists = [
+        a.model_copy(update={"name": "#emph[Cy] \\@x"}) if a.id == "cy" else a
+        for a in schedule.artists
+    ]
+    schedule = schedule.model_copy(update={"items": items, "artists": artists})
+    pdf.render_programme(schedule, occurrences_from_schedule(schedule), "en", tmp_path / "p.pdf")
+    text = " ".join(pdf_text(tmp_path / "p.pdf").split())
+    assert INJECTION in text
+    assert "#emph[Cy] \\@x" in text
+
+
+def test_booklet_data_is_json_of_the_view() -> None:
     schedule = paris_and_tokyo()
     parts = pdf.booklets(schedule, occurrences_from_schedule(schedule), "en")
-    html = pdf.render_html(parts, "en", "test")
-    assert "&lt;b&gt;Nuit &amp; " in html and "<b>Nuit" not in html
-    assert "Bo &lt;Kollektiv&gt;" in html
+    data = json.loads(pdf.booklet_data(parts, "en", "test"))
+    assert data["labels"]["venues"] == "Venues"
+    names = [a["name"] for a in data["parts"][0]["artist_index"]]
+    assert names == ["Ana Lumière", "Bo <Kollektiv>", "Cyprien Écho"]
+
+
+def test_french_booklet_names_venues_in_french(tmp_path: Path) -> None:
+    schedule = paris_and_tokyo()
+    venues = [
+        v.model_copy(update={"name": "Great Hall", "name_fr": "Grande Halle"})
+        if v.id == "halle"
+        else v
+        for v in schedule.venues
+    ]
+    schedule = schedule.model_copy(update={"venues": venues})
+    occurrences = occurrences_from_schedule(schedule)
+    cases = (("fr", "Grande Halle", "Great Hall"), ("en", "Great Hall", "Grande"))
+    for lang, shown, hidden in cases:
+        pdf.render_programme(schedule, occurrences, lang, tmp_path / f"{lang}.pdf")
+        text = pdf_text(tmp_path / f"{lang}.pdf")
+        assert shown.upper() in text and shown in text, lang  # day pages and venue index
+        assert hidden not in text and hidden.upper() not in text, lang
+    french = pdf_text(tmp_path / "fr.pdf")
+    assert "CONFÉRENCE" in french and "PERFORMANCE" in french  # kinds in French
+
+
+def test_an_installation_is_listed_on_every_day_it_is_open() -> None:
+    schedule = paris_and_tokyo()
+
+    def stretch(p: Placement) -> Placement:
+        if p.item != "lights":
+            return p
+        start = local("pytz", "Europe/Paris", 2026, 3, 28, 10, 0)
+        return p.model_copy(update={"start": start, "day": start.date()})
+
+    schedule = schedule.model_copy(update={"placements": [stretch(p) for p in schedule.placements]})
+    nuits = pdf.booklets(schedule, occurrences_from_schedule(schedule), "en")[0]
+    listed = [
+        (day.label, e.start, e.end, e.hours, e.anchor)
+        for day in nuits.days
+        for venue in day.venues
+        for e in venue.entries
+        if e.uid == "nuits.lights.1"
+    ]
+    hours = "Open daily, 28 March – 30 March"
+    assert listed == [
+        ("Saturday 28 March", "10:00", "20:00", hours, True),
+        ("Sunday 29 March", "10:00", "20:00", hours, False),
+        ("Monday 30 March", "10:00", "20:00", hours, False),
+    ]
+    single = pdf.booklets(paris_and_tokyo(), occurrences_from_schedule(paris_and_tokyo()), "en")
+    entries = [e for d in single[0].days for v in d.venues for e in v.entries]
+    assert [(e.hours, e.anchor) for e in entries if e.uid == "nuits.lights.1"] == [("", True)]
+
+
+def test_each_festival_opens_on_a_right_hand_page(published: Path) -> None:
+    pages = pdf_text(published / "programme.pdf").split("\f")
+    covers = [n for n, p in enumerate(pages, start=1) if p.lstrip().startswith("PROGRAMME")]
+    assert len(covers) == 2 and all(n % 2 == 1 for n in covers), covers

@@ -131,3 +131,42 @@ def test_producer_upload_solve_publish(page, server: str, tmp_path: Path) -> Non
     page.wait_for_url("**done=publish", timeout=90_000)
     assert "Version 2" in page.inner_text("#publish-h + form + ul")
     shoot(page.context.browser, server + "/producer", "producer", page.context.cookies())
+
+
+def test_pages_never_slide_sideways_on_a_phone(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    """At 390 px only the grid's own scroller scrolls sideways, never the page."""
+    context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})
+    opened = context.new_page()
+    try:
+        for path in ("/", "/grid?day=2018-06-15", "/item/evil", "/venue/lac", "/calendars"):
+            opened.goto(server + path)
+            width = opened.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, (path, width)
+        opened.goto(server + "/grid?day=2018-06-15")
+        scroller = opened.evaluate(
+            "(() => { const s = document.querySelector('.scroller');"
+            " return [s.scrollWidth, s.clientWidth]; })()"
+        )
+        assert scroller[1] <= 390
+    finally:
+        context.close()
+
+
+def test_starred_items_make_my_programme(page, server: str) -> None:  # type: ignore[no-untyped-def]
+    """Stars are kept in the browser; /my lists them, warns of overlaps, offers their feed."""
+    page.goto(server + "/?lang=en")
+    for uid in ("webfest.evil.1", "webfest.voice.1", "webfest.talk.1"):
+        star = page.locator(f'li[id="{uid}"] button.star').first
+        star.click()
+        assert star.get_attribute("aria-pressed") == "true"
+    page.locator('li[id="webfest.talk.1"] button.star').first.click()  # unstarred again
+    page.goto(server + "/my")
+    page.wait_for_selector("#my-programme li.occ")
+    assert page.locator("#my-programme li.occ").count() == 2
+    titles = page.locator("#my-programme .what a").all_inner_texts()
+    assert "Voice Landscape" in titles and "Meeting point" not in titles
+    assert page.locator("#my-programme li.clash").count() == 2  # the installation is open then
+    href = page.locator("#my-programme .my-feed a").get_attribute("href")
+    feed = page.request.get(server + href).text()
+    assert feed.count("BEGIN:VEVENT") == 2
+    assert "UID:webfest.evil.1@affiche" in feed and "UID:webfest.voice.1@affiche" in feed

@@ -56,7 +56,8 @@ def test_json_api(client: TestClient) -> None:
     assert [o["item"] for o in talks] == ["talk"]
     item = client.get("/api/items/evil").json()
     assert item["title"]["en"].startswith("<script>") and len(item["occurrences"]) == 2
-    assert client.get("/api/venues/lac").json()["venue"]["name"] == "Scène du lac"
+    venue = client.get("/api/venues/lac").json()["venue"]
+    assert (venue["name"], venue["name_fr"]) == ("Stage on the lake", "Scène du lac")
     assert client.get("/api/artists/claire").json()["artist"]["name"] == "Claire Dumont"
     feeds = client.get("/api/feeds").json()
     assert {
@@ -83,3 +84,20 @@ def test_openapi_lists_the_api_with_models(client: TestClient) -> None:
     for model in ("ProgrammePublic", "ItemPublic", "SpecCreate", "SolvePublic", "PinUpdate"):
         assert model in components
     assert "HTTPBearer" in schema["components"]["securitySchemes"]
+
+
+def test_feeds_name_their_zone_and_have_no_empty_description(client: TestClient, site_dir) -> None:
+    for path in sorted((site_dir / "ical").glob("*.ics")):
+        lines = client.get(f"/ical/{path.name}").text.splitlines()
+        assert "X-WR-TIMEZONE:Europe/Paris" in lines, path.name
+        assert "DESCRIPTION:" not in lines, path.name
+
+
+def test_personal_feed_holds_exactly_the_starred_occurrences(client: TestClient) -> None:
+    uids = ["webfest.evil.1", "webfest.evil.2", "webfest.talk.1"]
+    feed = client.get("/my.ics", params=[("uid", u) for u in uids])
+    assert feed.status_code == 200 and feed.headers["content-type"].startswith("text/calendar")
+    found = sorted(line for line in feed.text.splitlines() if line.startswith("UID:"))
+    assert found == sorted(f"UID:{u}@affiche" for u in uids)
+    assert client.get("/my.ics", params={"uid": "nope"}).status_code == 404
+    assert client.get("/my.ics").status_code == 404

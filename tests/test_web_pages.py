@@ -3,13 +3,20 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
+from datetime import timedelta
 from html import escape
+from urllib.parse import parse_qs, urlparse
 
+import pytest
+import pytz
 from fastapi.testclient import TestClient
 
-from affiche.programmes.schedule import load_schedule
+from affiche.programmes.publish import publish_directory
+from affiche.programmes.schedule import load_schedule, save_schedule
+from affiche.web import public
 from tests.test_web_support import (  # noqa: F401  (fixtures)
     EVIL_TITLE,
     app,
@@ -52,7 +59,7 @@ def test_item_page_has_anchors_and_safe_json_ld(client: TestClient, site_dir) ->
     assert {e["@type"] for e in events} == {"Event"}
     assert events[0]["name"] == EVIL_TITLE
     assert events[0]["startDate"].endswith("+02:00")
-    assert events[0]["location"]["name"] == "Scène du lac"
+    assert events[0]["location"]["name"] == "Stage on the lake"
     assert "webcal://testserver/ical/festival-webfest.ics" in page.text
 
 
@@ -81,7 +88,8 @@ def test_filters_by_day_kind_tag_and_venue(client: TestClient) -> None:
 def test_grid_places_venues_side_by_side(client: TestClient) -> None:
     page = client.get("/grid?day=2018-06-15&lang=en")
     assert page.status_code == 200
-    assert "Scène du lac" in page.text and "Salle des arts" in page.text
+    assert "Stage on the lake" in page.text and "Salle des arts" in page.text
+    assert "Scène du lac" not in page.text
     assert page.text.count('class="block kind-') == 3
     assert client.get("/grid?day=2030-01-01").status_code == 404
     assert client.get("/grid").status_code == 200
@@ -147,3 +155,136 @@ def test_pages_have_etags_and_answer_304(client: TestClient) -> None:
 def test_static_css_and_focus_styles(client: TestClient) -> None:
     css = client.get("/static/affiche.css")
     assert css.status_code == 200 and ":focus-visible" in css.text
+
+
+def test_french_pages_use_french_venue_names_and_labels(client: TestClient) -> None:
+    """Issue 13, item 7: the French edition says "Scène du lac", never "Stage on the lake"."""
+    for path in ("/grid?day=2018-06-15", "/venue/lac", "/item/evil", "/", "/calendars"):
+        page = client.get(path, params={"lang": "fr"})
+        assert page.status_code == 200, path
+        assert "Scène du lac" in page.text, path
+        assert "Stage on the lake" not in page.text, path
+    home = client.get("/", params={"lang": "fr"}).text
+    assert ">en famille</option>" in home and ">conférence</option>" in home
+    item = client.get("/item/evil", params={"lang": "fr"}).text
+    events = json.loads(re.findall(r'application/ld\+json">(.*?)</script>', item, re.S)[0])
+    assert events[0]["location"]["name"] == "Scène du lac"
+
+
+def test_french_feeds_use_french_venue_names(client: TestClient) -> None:
+    french = client.get("/ical/venue-lac.fr.ics").text.replace("\r\n ", "")
+    english = client.get("/ical/venue-lac.ics").text.replace("\r\n ", "")
+    assert "LOCATION:Scène du lac" in french and "X-WR-CALNAME:Scène du lac : programme" in french
+    assert "LOCATION:Stage on the lake" in english and "Scène du lac" not in english
+
+
+def _day_sections(html: str) -> dict[str, str]:
+    parts = re.split(r'<section class="day" aria-labelledby="day-webfest-', html)[1:]
+    return {part[:10]: part for part in parts}
+
+
+def test_installations_are_listed_on_every_day_they_are_open(client: TestClient) -> None:
+    days = _day_sections(client.get("/?lang=en").text)
+    assert sorted(days) == ["2018-06-14", "2018-06-15"]
+    for day, section in days.items():
+        assert "Installations open this day" in section, day
+        assert "Voice Landscape" in section, day
+    assert days["2018-06-14"].count('id="webfest.voice.1"') == 1  # its anchor: the first day
+    assert 'id="webfest.voice.1"' not in days["2018-06-15"]
+    one_day = _day_sections(client.get("/?day=2018-06-15&lang=fr").text)
+    assert list(one_day) == ["2018-06-15"]
+    assert "Installations ouvertes ce jour" in one_day["2018-06-15"]
+    assert "Voice Landscape" in one_day["2018-06-15"]
+
+
+def test_every_page_has_its_own_title_description_and_favicon(client: TestClient) -> None:
+    pages = ("/", "/grid?day=2018-06-15", "/venue/lac", "/artist/claire", "/item/talk",
+             "/calendars")
+    titles, descriptions = set(), set()
+    for path in pages:
+        html = client.get(path, headers={"Accept-Language": "en"}).text
+        title = re.search(r"<title>(.*?)</title>", html, re.S)
+        description = re.search(r'<meta name="description" content="([^"]+)">', html)
+        assert title and title.group(1).strip(), path
+        assert description and len(description.group(1)) > 20, path
+        assert re.search(r'rel="icon" href="[^"]*/static/favicon\.svg"', html), path
+        titles.add(title.group(1))
+        descriptions.add(description.group(1))
+    assert len(titles) == len(pages) and len(descriptions) == len(pages)
+    assert "Web Fest" in client.get("/").text.split("</title>")[0]
+    icon = client.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.text.startswith("<svg")
+
+
+def _republish_with_changes(site_dir) -> None:  # type: ignore[no-untyped-def]
+    """Version 2: the talk moves one hour later, the workshop is dropped (cancelled)."""
+    schedule = load_schedule(site_dir)
+    placements = []
+    for p in schedule.placements:
+        if p.item == "atelier":
+            continue
+        if p.item == "talk":
+            p = p.model_copy(
+                update={"start": p.start + timedelta(hours=1), "end": p.end + timedelta(hours=1)}
+            )
+        placements.append(p)
+    save_schedule(schedule.model_copy(update={"placements": placements}), site_dir)
+    publish_directory(site_dir)
+
+
+def test_cancelled_and_moved_items_say_so(client: TestClient, site_dir) -> None:
+    before = next(p for p in load_schedule(site_dir).placements if p.item == "talk")
+    _republish_with_changes(site_dir)
+    cancelled = client.get("/item/atelier", params={"lang": "en"})
+    assert cancelled.status_code == 200
+    assert "Cancelled" in cancelled.text and "Sound workshop" in cancelled.text
+    ld = json.loads(re.findall(r'application/ld\+json">(.*?)</script>', cancelled.text, re.S)[0])
+    assert [e["eventStatus"] for e in ld] == ["https://schema.org/EventCancelled"]
+    french = client.get("/item/atelier", params={"lang": "fr"}).text
+    assert "Annulé" in french and "Atelier son" in french
+    moved = client.get("/item/talk", params={"lang": "en"}).text
+    assert "Rescheduled" in moved
+    previous = before.start.astimezone(pytz.timezone("Europe/Paris"))
+    assert f"previously <time datetime=\"{previous.isoformat()}\">" in moved
+    events = json.loads(re.findall(r'application/ld\+json">(.*?)</script>', moved, re.S)[0])
+    assert events[0]["eventStatus"] == "https://schema.org/EventRescheduled"
+    assert events[0]["previousStartDate"] == previous.isoformat()
+    assert client.get("/item/never-was").status_code == 404
+
+
+def test_unchanged_item_is_not_marked_rescheduled(client: TestClient, site_dir) -> None:
+    _republish_with_changes(site_dir)
+    page = client.get("/item/evil", params={"lang": "en"}).text
+    assert "Rescheduled" not in page and "previousStartDate" not in page
+
+
+def test_item_calendar_download_and_google_link(client: TestClient) -> None:
+    page = client.get("/item/evil", params={"lang": "en"}).text
+    assert 'href="http://testserver/item/evil/calendar.ics"' in page
+    links = re.findall(r'href="(https://calendar\.google\.com/[^"]+)"', page)
+    assert len(links) == 2
+    query = parse_qs(urlparse(html.unescape(links[0])).query)
+    assert query["action"] == ["TEMPLATE"] and query["ctz"] == ["Europe/Paris"]
+    assert re.fullmatch(r"\d{8}T\d{6}Z/\d{8}T\d{6}Z", query["dates"][0])
+    assert query["text"] == [EVIL_TITLE]
+    ics = client.get("/item/evil/calendar.ics")
+    assert ics.status_code == 200 and ics.headers["content-type"].startswith("text/calendar")
+    assert ics.text.count("BEGIN:VEVENT") == 2 and "UID:webfest.evil.1@affiche" in ics.text
+    assert client.get("/item/nope/calendar.ics").status_code == 404
+
+
+def test_a_large_programme_opens_on_days_and_venues(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past OVERVIEW_AT occurrences the front page lists days and venues with counts (the
+    FOSDEM front page goes from 424 KB to 10 KB); a day or a venue shows the items."""
+    small = client.get("/?lang=en").text
+    assert 'class="venue-counts"' not in small and '<section class="day" aria' in small
+    monkeypatch.setattr(public, "OVERVIEW_AT", 2)
+    big = client.get("/?lang=en").text
+    assert 'class="venue-counts"' in big and '<section class="day" aria' not in big
+    assert 'href="/?day=2018-06-15&amp;venue=salle"' in big
+    assert 'href="/?day=2018-06-15"' in big
+    day = client.get("/?day=2018-06-15&lang=en").text
+    assert '<section class="day" aria' in day and 'class="venue-counts"' not in day
+    assert "Meeting point" in day

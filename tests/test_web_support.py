@@ -42,7 +42,8 @@ festivals:
     hours: {opens: "10:00", closes: "23:00"}
     venues:
       - id: lac
-        name: Scène du lac
+        name: Stage on the lake
+        name_fr: Scène du lac
         outdoor: true
         capacity: 500
         features: [sound, stage]

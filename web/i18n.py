@@ -30,6 +30,27 @@ STRINGS: dict[str, dict[str, str]] = {
         "reset": "Clear filters",
         "nothing": "Nothing matches these filters.",
         "installations": "Installations (open all festival)",
+        "open_today": "Installations open this day",
+        "my_programme": "My programme",
+        "my_intro": (
+            "Star items on any page with ☆: they are kept in this browser, no account needed."
+        ),
+        "my_empty": "Nothing starred yet.",
+        "my_noscript": "Starring items needs JavaScript.",
+        "my_overlap": "Overlaps another starred item.",
+        "my_feed": "Subscribe to my starred items (iCal)",
+        "star": "Add to my programme",
+        "unstar": "Remove from my programme",
+        "whole_day": "The whole day",
+        "rescheduled": "Rescheduled",
+        "previously": "previously",
+        "cancelled": "Cancelled",
+        "add_google": "Add to Google Calendar",
+        "download_ics": "Download these dates (.ics)",
+        "site_description": "The festival programme: every show, talk and installation by day.",
+        "description_programme": "the programme day by day, with calendars to subscribe to.",
+        "description_venue": "what happens here, day by day.",
+        "description_artist": "performances, times and venues.",
         "now_next": "Now and next",
         "now": "Now",
         "next": "Next",
@@ -128,6 +149,30 @@ STRINGS: dict[str, dict[str, str]] = {
         "reset": "Effacer les filtres",
         "nothing": "Rien ne correspond à ces filtres.",
         "installations": "Installations (pendant tout le festival)",
+        "open_today": "Installations ouvertes ce jour",
+        "my_programme": "Mon programme",
+        "my_intro": (
+            "Marquez des rendez-vous sur n’importe quelle page avec ☆ : ils restent dans ce"
+            " navigateur, sans compte."
+        ),
+        "my_empty": "Rien de marqué pour l’instant.",
+        "my_noscript": "Marquer des rendez-vous demande JavaScript.",
+        "my_overlap": "Chevauche un autre rendez-vous marqué.",
+        "my_feed": "S’abonner à mes rendez-vous (iCal)",
+        "star": "Ajouter à mon programme",
+        "unstar": "Retirer de mon programme",
+        "whole_day": "Toute la journée",
+        "rescheduled": "Horaire modifié",
+        "previously": "auparavant",
+        "cancelled": "Annulé",
+        "add_google": "Ajouter à Google Agenda",
+        "download_ics": "Télécharger ces dates (.ics)",
+        "site_description": (
+            "Le programme du festival : spectacles, rencontres et installations, jour par jour."
+        ),
+        "description_programme": "le programme jour par jour, et des calendriers à suivre.",
+        "description_venue": "ce qui s’y passe, jour par jour.",
+        "description_artist": "représentations, horaires et lieux.",
         "now_next": "En ce moment et ensuite",
         "now": "En ce moment",
         "next": "Ensuite",
@@ -213,6 +258,33 @@ STRINGS: dict[str, dict[str, str]] = {
         "p.done.publish": "Publié.",
     },
 }
+
+# Audience tags are the producer's own words; the common ones read in either language.
+TAGS: dict[str, dict[str, str]] = {
+    "en": {
+        "famille": "family", "family": "family", "enfants": "children", "children": "children",
+        "kids": "children", "jeune-public": "young audiences", "young": "young audiences",
+        "ados": "teenagers", "teens": "teenagers", "seniors": "seniors",
+        "professionnels": "professionals", "pro": "professionals",
+        "professionals": "professionals", "etudiants": "students", "students": "students",
+        "tout-public": "all ages", "all-ages": "all ages",
+    },
+    "fr": {
+        "famille": "en famille", "family": "en famille", "enfants": "enfants",
+        "children": "enfants", "kids": "enfants", "jeune-public": "jeune public",
+        "young": "jeune public", "ados": "adolescents", "teens": "adolescents",
+        "seniors": "seniors", "professionnels": "professionnels", "pro": "professionnels",
+        "professionals": "professionnels", "etudiants": "étudiants", "students": "étudiants",
+        "tout-public": "tout public", "all-ages": "tout public",
+    },
+}
+
+
+def tag_label(lang: str, tag: str) -> str:
+    """An audience tag as a reader of `lang` says it (unknown tags as written, `-` a space)."""
+    table = TAGS.get(lang, TAGS[DEFAULT_LANGUAGE])
+    return table.get(tag.casefold(), tag.replace("-", " "))
+
 
 _DAYS = WEEKDAYS
 _MONTHS = MONTHS

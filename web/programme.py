@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytz
 
@@ -129,7 +130,7 @@ class Programme:
         return [o for o in self.occurrences if artist_id in o.placement.artists]
 
 
-def _find(entities: list, identifier: str, kind: str):  # type: ignore[no-untyped-def]
+def _find(entities: list[Any], identifier: str, kind: str) -> Any:
     for entity in entities:
         if entity.id == identifier:
             return entity
@@ -166,19 +167,40 @@ class DayGroup:
     festival: FestivalInfo
     day: date
     occurrences: list[Occurrence]
+    installations: list[Occurrence] = field(default_factory=list)  # open that day
 
 
-def group_by_day(occurrences: list[Occurrence]) -> list[DayGroup]:
-    """Timed occurrences per (festival, programme day), in festival then day order."""
+def open_days(occ: Occurrence) -> list[date]:
+    """The programme days an occurrence covers: its own day for a show, every day it is
+    open for an installation (one closing at midnight is not open the day after)."""
+    last_moment = occ.end - timedelta(minutes=1)
+    last = last_moment.date()
+    if last_moment.hour < occ.festival.day_start_hour:
+        last -= timedelta(days=1)
+    return [occ.day + timedelta(days=n) for n in range(max(0, (last - occ.day).days) + 1)]
+
+
+def group_by_day(
+    occurrences: list[Occurrence], *, installations: bool = False, day: date | None = None
+) -> list[DayGroup]:
+    """Timed occurrences per (festival, programme day), in festival then day order; with
+    `installations`, each installation also on every day it is open (only `day` if given)."""
     groups: dict[tuple[str, date], list[Occurrence]] = defaultdict(list)
+    open_on: dict[tuple[str, date], list[Occurrence]] = defaultdict(list)
     festivals: dict[str, FestivalInfo] = {}
     for occ in occurrences:
-        if occ.is_installation:
-            continue
-        groups[(occ.festival.id, occ.day)].append(occ)
         festivals[occ.festival.id] = occ.festival
-    keys = sorted(groups, key=lambda k: (festivals[k[0]].start, k[0], k[1]))
-    return [DayGroup(festivals[f], d, groups[(f, d)]) for f, d in keys]
+        if not occ.is_installation:
+            groups[(occ.festival.id, occ.day)].append(occ)
+        elif installations:
+            for open_day in open_days(occ):
+                if day is None or open_day == day:
+                    open_on[(occ.festival.id, open_day)].append(occ)
+    keys = sorted(set(groups) | set(open_on), key=lambda k: (festivals[k[0]].start, k[0], k[1]))
+    return [
+        DayGroup(festivals[f], d, groups.get((f, d), []), open_on.get((f, d), []))
+        for f, d in keys
+    ]
 
 
 @dataclass(frozen=True)

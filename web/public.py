@@ -5,17 +5,25 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 import pytz
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
-from affiche.programmes.publish.ical import safe_id
+from affiche.programmes.publish.ical import Feed, build_calendar, safe_id, serialize_calendar
 from affiche.programmes.publish.pdf import sort_key
-from affiche.programmes.schedule import FestivalInfo
+from affiche.programmes.publish.versions import (
+    PublishedOccurrence,
+    PublishedVersion,
+    version_numbers,
+    version_path,
+)
+from affiche.programmes.schedule import FestivalInfo, ItemInfo
 from affiche.web.deps import (
     DirectoryDep,
     LangDep,
@@ -86,6 +94,17 @@ def quiet_status(festivals: list[FestivalInfo], now: datetime) -> Quiet:
     return Quiet(over, coming[0] if coming else None)
 
 
+OVERVIEW_AT = 250  # more occurrences than this: the front page lists days and venues
+
+
+def venue_counts(group: Any, programme: Any) -> list[tuple[Any, int]]:
+    """How many occurrences each venue holds on the group's day, in the producer's order."""
+    counts: dict[str, int] = {}
+    for occ in group.occurrences + group.installations:
+        counts[occ.venue.id] = counts.get(occ.venue.id, 0) + 1
+    return [(v, counts[v.id]) for v in programme.schedule.venues if v.id in counts]
+
+
 @router.get("/", summary="Programme by day")
 def front_page(
     request: Request,
@@ -106,8 +125,13 @@ def front_page(
     quiet = None
     if not filters.active and not now_next:
         quiet = quiet_status(list(programme.schedule.festivals), now)
+    groups = group_by_day(selected, installations=True, day=filters.day)
+    overview = []
+    if len(selected) > OVERVIEW_AT and not (filters.day or filters.venue):
+        overview, groups = [(g, venue_counts(g, programme)) for g in groups], []
     context = {
-        "groups": group_by_day(selected),
+        "groups": groups,
+        "overview": overview,
         "installations": installations,
         "now_next": now_next,
         "quiet": quiet,
@@ -140,15 +164,18 @@ def grid_page(
     elif filters.day not in days:
         raise UnknownEntity("day", str(filters.day))
     selected = programme.select(filters)
-    grids = [build_grid(f, filters.day, selected) for f in programme.schedule.festivals]
+    shown = filters.day or days[0]
+    grids = [build_grid(f, shown, selected) for f in programme.schedule.festivals]
     context = {"grids": [g for g in grids if g], **filter_context(programme, filters)}
     return render_page(
         request, templates, "grid.html", lang, context, max_age=settings.page_max_age
     )
 
 
-def event_json_ld(occ: Occurrence, lang: str, url: str) -> dict[str, Any]:
-    """schema.org Event for one occurrence."""
+def event_json_ld(
+    occ: Occurrence, lang: str, url: str, previous_start: datetime | None = None
+) -> dict[str, Any]:
+    """schema.org Event for one occurrence (EventRescheduled when it moved)."""
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "Event",
@@ -156,12 +183,14 @@ def event_json_ld(occ: Occurrence, lang: str, url: str) -> dict[str, Any]:
         "name": occ.item.title.in_language(lang),
         "startDate": occ.start.isoformat(),
         "endDate": occ.end.isoformat(),
-        "eventStatus": "https://schema.org/EventScheduled",
+        "eventStatus": "https://schema.org/EventScheduled"
+        if previous_start is None
+        else "https://schema.org/EventRescheduled",
         "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
         "url": f"{url}#{occ.uid}",
         "location": {
             "@type": "Place",
-            "name": occ.venue.name,
+            "name": occ.venue.name_in(lang),
             "address": occ.venue.address or occ.festival.city,
         },
         "performer": [{"@type": "Person", "name": a.name} for a in occ.artists],
@@ -171,6 +200,8 @@ def event_json_ld(occ: Occurrence, lang: str, url: str) -> dict[str, Any]:
     description = occ.item.description.in_language(lang)
     if description:
         data["description"] = description
+    if previous_start is not None:
+        data["previousStartDate"] = previous_start.isoformat()
     return data
 
 
@@ -204,6 +235,117 @@ def _feeds(directory: Any, kind: str, identifier: str) -> list[Any]:
     return feeds_for(list_feeds(directory), kind, safe_id(identifier))
 
 
+@dataclass(frozen=True)
+class PublishedChanges:
+    """What the two latest published versions say about one item's occurrences."""
+
+    cancelled: list[PublishedOccurrence]
+    previous_start: dict[str, datetime]  # uid -> the start it had before it moved
+
+
+@lru_cache(maxsize=8)
+def _read_version(path: Path, mtime: float) -> PublishedVersion:
+    return PublishedVersion.model_validate_json(path.read_bytes())
+
+
+def _versions(directory: Path, count: int = 2) -> list[PublishedVersion]:
+    """The latest `count` published versions, newest first (none before a first publish)."""
+    folder = Path(directory) / "versions"
+    paths = [version_path(folder, n) for n in reversed(version_numbers(folder))][:count]
+    found = []
+    for path in paths:
+        try:
+            found.append(_read_version(path, path.stat().st_mtime))
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def published_changes(directory: Path, item_id: str) -> PublishedChanges:
+    versions = _versions(directory)
+    if not versions:
+        return PublishedChanges([], {})
+    latest = [o for o in versions[0].occurrences if o.item == item_id]
+    before = {o.uid: o for o in versions[1].occurrences} if len(versions) > 1 else {}
+    moved = {
+        o.uid: before[o.uid].start
+        for o in latest
+        if not o.cancelled and o.uid in before and before[o.uid].start != o.start
+    }
+    return PublishedChanges([o for o in latest if o.cancelled], moved)
+
+
+def _item_from_published(occ: PublishedOccurrence) -> ItemInfo:
+    minutes = int((occ.end - occ.start).total_seconds() // 60)
+    return ItemInfo(
+        id=occ.item, festival=occ.festival, kind=occ.kind, title=occ.title,
+        description=occ.description, artists=list(occ.artists), duration_minutes=minutes,
+    )
+
+
+@router.get("/my", summary="My programme: the items starred in this browser")
+def my_page(
+    request: Request, templates: TemplatesDep, settings: SettingsDep, lang: LangDep
+) -> Response:
+    return render_page(request, templates, "my.html", lang, {}, max_age=settings.page_max_age)
+
+
+@router.get("/my.ics", summary="A feed of exactly the occurrences given as uid=")
+def my_calendar(
+    directory: DirectoryDep,
+    lang: LangDep,
+    uid: Annotated[list[str] | None, Query(max_length=200)] = None,
+) -> Response:
+    """Subscribed to with the starred uids, it follows the programme as it changes (moved,
+    cancelled), since every request reads the latest published version."""
+    versions = _versions(directory, 1)
+    wanted = set(uid or [])
+    occurrences = [o for o in versions[0].occurrences if o.uid in wanted] if versions else []
+    if not occurrences:
+        raise UnknownEntity("starred item", ", ".join(sorted(wanted))[:80] or "-")
+    name = {"en": "My programme", "fr": "Mon programme"}.get(lang, "My programme")
+    return _calendar_response(versions[0], Feed("festival", "my", name, tuple(occurrences)),
+                              lang, "my-programme")
+
+
+def _calendar_response(version: PublishedVersion, feed: Feed, lang: str, stem: str) -> Response:
+    cal = build_calendar(feed, lang, version.published, version.base_url)
+    return Response(
+        serialize_calendar(cal),
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{safe_id(stem)}.ics"'},
+    )
+
+
+@router.get("/item/{item_id}/calendar.ics", summary="One item's occurrences as iCal")
+def item_calendar(item_id: str, programme: ProgrammeDep, directory: DirectoryDep,
+                  lang: LangDep) -> Response:
+    """The item's published occurrences (cancelled ones too, as CANCELLED) to download."""
+    versions = _versions(directory, 1)
+    occurrences = [o for o in versions[0].occurrences if o.item == item_id] if versions else []
+    if not occurrences:
+        raise UnknownEntity("item", item_id)
+    feed = Feed("festival", item_id, occurrences[0].title.in_language(lang), tuple(occurrences))
+    return _calendar_response(versions[0], feed, lang, item_id)
+
+
+def google_calendar_url(occ: Occurrence, lang: str, page: str) -> str:
+    """An "add to Google Calendar" link for one occurrence (times in UTC)."""
+
+    def stamp(moment: datetime) -> str:
+        return moment.astimezone(pytz.utc).strftime("%Y%m%dT%H%M%SZ")
+
+    query = {
+        "action": "TEMPLATE",
+        "text": occ.item.title.in_language(lang),
+        "dates": f"{stamp(occ.start)}/{stamp(occ.end)}",
+        "location": ", ".join(p for p in (occ.venue.name_in(lang), occ.venue.address) if p),
+        "details": f"{page}#{occ.uid}",
+        "ctz": occ.festival.timezone,
+    }
+    return "https://calendar.google.com/calendar/render?" + urlencode(query)
+
+
 @router.get("/item/{item_id}", summary="One item and its occurrences")
 def item_page(
     request: Request,
@@ -214,20 +356,58 @@ def item_page(
     directory: DirectoryDep,
     lang: LangDep,
 ) -> Response:
-    item = programme.item(item_id)
+    """The item's page; one whose every occurrence was cancelled keeps its page, marked
+    cancelled, while the feeds still link it."""
+    changes = published_changes(directory, item_id)
+    try:
+        item = programme.item(item_id)
+    except UnknownEntity:
+        if not changes.cancelled:
+            raise
+        item = _item_from_published(changes.cancelled[0])
     occurrences = programme.of_item(item_id)
     url = absolute(request, f"/item/{quote(item_id)}")
+    ld = [event_json_ld(o, lang, url, changes.previous_start.get(o.uid)) for o in occurrences]
+    ld += [cancelled_json_ld(o, lang, url) for o in changes.cancelled]
     context = {
         "item": item,
         "festival": programme.festival(item.festival),
         "occurrences": occurrences,
+        "cancelled": [_local_times(o) for o in changes.cancelled],
+        "previous_start": {
+            uid: start.astimezone(pytz.timezone(programme.festival(item.festival).timezone))
+            for uid, start in changes.previous_start.items()
+        },
+        "google_url": lambda o: google_calendar_url(o, lang, url),
+        "ics_url": absolute(request, f"/item/{quote(item_id)}/calendar.ics"),
         "artists": [programme.artist(a) for a in item.artists if _known(programme.artist, a)],
-        "json_ld": json_ld_script([event_json_ld(o, lang, url) for o in occurrences]),
+        "json_ld": json_ld_script(ld),
         "feeds": _feeds(directory, "festival", item.festival),
     }
     return render_page(
         request, templates, "item.html", lang, context, max_age=settings.page_max_age
     )
+
+
+def _local_times(occ: PublishedOccurrence) -> dict[str, Any]:
+    zone = pytz.timezone(occ.timezone)
+    return {"uid": occ.uid, "start": occ.start.astimezone(zone), "end": occ.end.astimezone(zone),
+            "venue": occ.venue_in, "venue_id": occ.venue}
+
+
+def cancelled_json_ld(occ: PublishedOccurrence, lang: str, url: str) -> dict[str, Any]:
+    return {
+        "@context": "https://schema.org",
+        "@type": "Event",
+        "@id": f"{url}#{occ.uid}",
+        "name": occ.title.in_language(lang),
+        "startDate": occ.start.isoformat(),
+        "endDate": occ.end.isoformat(),
+        "eventStatus": "https://schema.org/EventCancelled",
+        "url": f"{url}#{occ.uid}",
+        "location": {"@type": "Place", "name": occ.venue_in(lang),
+                     "address": occ.venue_address or occ.venue_in(lang)},
+    }
 
 
 def _known(lookup: Any, identifier: str) -> bool:
@@ -253,7 +433,7 @@ def venue_page(
     context = {
         "venue": venue,
         "festival": programme.festival(venue.festival),
-        "groups": group_by_day(occurrences),
+        "groups": group_by_day(occurrences, installations=True),
         "installations": [o for o in occurrences if o.is_installation],
         "feeds": _feeds(directory, "venue", venue_id),
     }
@@ -276,7 +456,7 @@ def artist_page(
     occurrences = programme.of_artist(artist_id)
     context = {
         "artist": artist,
-        "groups": group_by_day(occurrences),
+        "groups": group_by_day(occurrences, installations=True),
         "installations": [o for o in occurrences if o.is_installation],
         "feeds": _feeds(directory, "artist", artist_id),
     }
@@ -298,7 +478,7 @@ def calendars_page(
     exports = present_exports(directory)
     names = {
         "festival": {safe_id(f.id): f.name for f in programme.schedule.festivals},
-        "venue": {safe_id(v.id): v.name for v in programme.schedule.venues},
+        "venue": {safe_id(v.id): v.name_in(lang) for v in programme.schedule.venues},
         "artist": {safe_id(a.id): a.name for a in programme.schedule.artists},
     }
     context = {

@@ -20,6 +20,7 @@ from affiche.web.i18n import (
     format_day,
     format_range,
     format_time,
+    tag_label,
     translate,
 )
 
@@ -65,6 +66,8 @@ def base_context(request: Request, lang: str) -> dict[str, Any]:
         "fmt_time": lambda moment: format_time(lang, moment),
         "fmt_range": lambda first, last: format_range(lang, first, last),
         "text": lambda text: typeset(text.in_language(lang), lang),
+        "vname": lambda venue: typeset(venue.name_in(lang), lang),
+        "tag_label": lambda tag: tag_label(lang, tag),
         "last_day": last_day,
         "after_midnight": after_midnight,
     }

@@ -32,6 +32,7 @@ class FestivalPublic(BaseModel):
 class VenuePublic(BaseModel):
     id: str
     name: str
+    name_fr: str | None = None
     festival: str
     timezone: str
     outdoor: bool

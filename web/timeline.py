@@ -60,7 +60,9 @@ def build_day(name: str, day: date, occurrences: list[Occurrence], lang: str) ->
     def x_of(moment: datetime) -> float:
         return LABEL_WIDTH + (moment - first).total_seconds() / 3600 * HOUR_WIDTH
 
-    rows = [(HEADER_HEIGHT + i * ROW_HEIGHT, names[v]) for i, v in enumerate(venues)]
+    rows: list[tuple[float, str]] = [
+        (HEADER_HEIGHT + i * ROW_HEIGHT, names[v]) for i, v in enumerate(venues)
+    ]
     ticks = [
         (x_of(first + timedelta(hours=h)), first + timedelta(hours=h)) for h in range(hours + 1)
     ]

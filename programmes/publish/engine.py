@@ -11,6 +11,8 @@ take turns (a file lock), so two never interleave nor take the same number.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -30,9 +32,14 @@ from affiche.programmes.publish.versions import (
 )
 from affiche.programmes.schedule import Schedule, load_schedule
 
+Progress = Callable[[str], None]
 ICAL_DIR = "ical"
 VERSIONS_DIR = "versions"
 PDF_NAMES = {"en": "programme.pdf", "fr": "programme.fr.pdf"}
+
+
+def _silent(step: str) -> None:
+    """The default progress report: none."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +55,11 @@ class PublishResult:
 
 
 def publish_directory(
-    directory: Path, *, base_url: str | None = None, now: datetime | None = None
+    directory: Path,
+    *,
+    base_url: str | None = None,
+    now: datetime | None = None,
+    progress: Progress = _silent,
 ) -> PublishResult:
     """Publish `directory/schedule.json` as the next version (feeds, PDFs, frab, record)."""
     directory = Path(directory)
@@ -61,7 +72,7 @@ def publish_directory(
     schedule = _load(directory)
     try:
         with release.publish_lock(directory):
-            return _publish_locked(directory, schedule, base_url, now)
+            return _publish_locked(directory, schedule, base_url, now, progress)
     except OSError as error:  # read-only folder, full disk: the last version is intact
         raise PublishError(
             f"{directory}: cannot write the new version ({error.strerror or error}); "
@@ -70,19 +81,25 @@ def publish_directory(
 
 
 def _publish_locked(
-    directory: Path, schedule: Schedule, base_url: str | None, now: datetime | None
+    directory: Path,
+    schedule: Schedule,
+    base_url: str | None,
+    now: datetime | None,
+    progress: Progress,
 ) -> PublishResult:
     release.clean_stale(directory)
     stamp = (now or datetime.now(UTC)).astimezone(UTC)
     versions_dir = directory / VERSIONS_DIR
     previous = load_latest_version(versions_dir)
+    if base_url is None and previous is not None:
+        base_url = previous.base_url  # chosen once, kept: feeds and frab files keep their URLs
     occurrences, changes = reconcile(occurrences_from_schedule(schedule), previous)
     number = max(version_numbers(versions_dir), default=0) + 1
     version = PublishedVersion(
         version=number, published=stamp, base_url=base_url, occurrences=occurrences
     )
     with release.staging(directory) as staging:
-        warnings = build_outputs(schedule, version, staging, base_url)
+        warnings = build_outputs(schedule, version, staging, base_url, progress)
         release.carry_records(versions_dir, staging / VERSIONS_DIR)
         version_path(staging / VERSIONS_DIR, number).write_text(
             version_json(version), encoding="utf-8"
@@ -94,14 +111,32 @@ def _publish_locked(
 
 
 def build_outputs(
-    schedule: Schedule, version: PublishedVersion, out: Path, base_url: str | None
+    schedule: Schedule,
+    version: PublishedVersion,
+    out: Path,
+    base_url: str | None,
+    progress: Progress = _silent,
 ) -> list[str]:
-    """Write every output of `version` under `out`; return the warnings."""
-    warnings = write_feeds(schedule, version, out / ICAL_DIR, base_url)
-    warnings += write_frab(schedule, version, out, base_url)
-    for lang, name in PDF_NAMES.items():
-        pdf.render_programme(schedule, version.occurrences, lang, out / name)
+    """Write every output of `version` under `out`; return the warnings.
+
+    The booklets are set by Typst on a worker thread (it releases the GIL) while the
+    feeds and frab files are built here, so a second core is not left idle."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        booklets = pool.submit(_write_booklets, schedule, version, out, progress)
+        progress("feeds")
+        warnings = write_feeds(schedule, version, out / ICAL_DIR, base_url)
+        progress("frab exports")
+        warnings += write_frab(schedule, version, out, base_url)
+        booklets.result()
     return warnings
+
+
+def _write_booklets(
+    schedule: Schedule, version: PublishedVersion, out: Path, progress: Progress
+) -> None:
+    for lang, name in PDF_NAMES.items():
+        progress(f"booklet {name}")
+        pdf.render_programme(schedule, version.occurrences, lang, out / name)
 
 
 def write_feeds(

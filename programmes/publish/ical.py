@@ -16,8 +16,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 
-from icalendar import Calendar, Event, vText
+from icalendar import Calendar, Event, Timezone, vText
 
 from affiche.programmes.publish.clock import ZoneLookup, in_zone
 from affiche.programmes.publish.versions import PublishedOccurrence
@@ -49,7 +50,8 @@ class Feed:
         return f"{self.kind}-{safe_id(self.id)}{suffix}"
 
     def calname(self, lang: str) -> str:
-        return CALNAME[self.kind][lang].format(name=self.name)
+        name = self.occurrences[0].venue_in(lang) if self.kind == "venue" else self.name
+        return CALNAME[self.kind][lang].format(name=name)
 
 
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
@@ -143,9 +145,11 @@ def build_vevent(
     event.add("sequence", occ.sequence)
     event.add("status", occ.status)
     event.add("summary", line_value(occ.title.in_language(lang)))
-    event.add("location", line_value(location(occ)))
-    event.add("description", text_value(description(occ, lang)))
-    event.add("categories", [line_value(occ.kind)])
+    event.add("location", line_value(location(occ, lang)))
+    if text := description(occ, lang):  # no empty DESCRIPTION: lines
+        event.add("description", text_value(text))
+    categories = [occ.kind] + ([occ.track] if occ.track else [])
+    event.add("categories", [line_value(c) for c in categories])
     if occ.kind == "installation":
         event.add("transp", "TRANSPARENT")
     if checked_base_url(base_url):
@@ -153,8 +157,8 @@ def build_vevent(
     return event
 
 
-def location(occ: PublishedOccurrence) -> str:
-    return ", ".join(part for part in (occ.venue_name, occ.venue_address) if part)
+def location(occ: PublishedOccurrence, lang: str = "en") -> str:
+    return ", ".join(part for part in (occ.venue_in(lang), occ.venue_address) if part)
 
 
 def description(occ: PublishedOccurrence, lang: str) -> str:
@@ -176,16 +180,23 @@ def build_calendar(
 ) -> Calendar:
     """The feed as a VCALENDAR with its events and the VTIMEZONE of every TZID used."""
     cal = get_calendar(feed.calname(lang))
+    cal.add("x-wr-timezone", feed.occurrences[0].timezone)  # Google and Outlook read it
     for occ in feed.occurrences:
         cal.add_component(build_vevent(occ, lang, stamp, base_url, zones))
     first, last = _span(feed.occurrences)
-    cal.add_missing_timezones(first_date=first, last_date=last)
-    zones_first = sorted(  # VTIMEZONEs by TZID: the same feed is the same bytes every time
-        cal.subcomponents,
-        key=lambda c: (0, str(c.get("tzid"))) if c.name == "VTIMEZONE" else (1, ""),
-    )
-    cal.subcomponents[:] = zones_first
+    found = [_vtimezone(tzid, first, last) for tzid in sorted(cal.get_missing_tzids())]
+    cal.subcomponents[0:0] = [tz for tz in found if tz is not None]  # before the events
     return cal
+
+
+@lru_cache(maxsize=256)
+def _vtimezone(tzid: str, first: date, last: date) -> Timezone | None:
+    """One VTIMEZONE per zone and span, shared by every feed (computing one is slow);
+    None for a zone the library does not know (`missing_timezones` reports it)."""
+    try:
+        return Timezone.from_tzid(tzid, first_date=first, last_date=last)
+    except ValueError:
+        return None
 
 
 def _span(occurrences: Iterable[PublishedOccurrence]) -> tuple[date, date]:
@@ -193,7 +204,7 @@ def _span(occurrences: Iterable[PublishedOccurrence]) -> tuple[date, date]:
     occs = list(occurrences)
     first = min(occ.start for occ in occs).date() - timedelta(days=366)
     last = max(occ.end for occ in occs).date() + timedelta(days=366)
-    return first, last
+    return date(first.year, 1, 1), date(last.year, 12, 31)  # whole years: feeds share them
 
 
 def missing_timezones(cal: Calendar) -> set[str]:

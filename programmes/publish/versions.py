@@ -53,6 +53,7 @@ class PublishedOccurrence(BaseModel):
     language: str | None = None
     venue: str
     venue_name: str
+    venue_name_fr: str | None = None
     venue_address: str = ""
     timezone: str
     start: AwareDatetime
@@ -66,6 +67,10 @@ class PublishedOccurrence(BaseModel):
     @property
     def cancelled(self) -> bool:
         return self.status == "CANCELLED"
+
+    def venue_in(self, lang: str) -> str:
+        """The venue's name in `lang` (the French name where one is given)."""
+        return self.venue_name_fr if lang == "fr" and self.venue_name_fr else self.venue_name
 
 
 class PublishedVersion(BaseModel):
@@ -117,6 +122,7 @@ def occurrences_from_schedule(schedule: Schedule) -> list[PublishedOccurrence]:
                 language=item.language,
                 venue=venue.id,
                 venue_name=venue.name,
+                venue_name_fr=venue.name_fr,
                 venue_address=venue.address,
                 timezone=festival.timezone,
                 start=placement.start,
