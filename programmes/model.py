@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from affiche.programmes.meetings import Meetings, ParticipantKind
 from affiche.programmes.text import Text
 from affiche.venues.model import Feature, Hours, Slug, Venue
 from affiche.venues.timeutil import zone
@@ -48,6 +49,10 @@ class Artist(Strict):
         default=False,
         description="exempt from no-overlap (set by imports for persons the source double-books)",
     )
+    # one-to-one meetings (programmes/meetings.py): who a participant is
+    organisation: str = ""
+    kind: ParticipantKind = ParticipantKind.artist
+    languages: list[str] = Field(default_factory=list)
 
     @field_validator("timezone")
     @classmethod
@@ -146,6 +151,7 @@ class Festival(Strict):
     description: Text = Field(default_factory=Text)
     venues: list[Venue]
     items: list[Item] = Field(default_factory=list)
+    meetings: Meetings | None = Field(default=None, description="one-to-one meetings")
 
     @field_validator("description", mode="before")
     @classmethod
