@@ -78,6 +78,11 @@ class Meetings(_Strict):
     do_not_meet: list[tuple[Slug, Slug]] = Field(default_factory=list)
 
 
+def meeting_item_id(between: Iterable[str]) -> str:
+    """The item id of the meeting between these participants (stable across solves)."""
+    return "meet-" + "-".join(sorted(between))
+
+
 # --- validation ---------------------------------------------------------------------------
 
 
@@ -249,14 +254,15 @@ def _free(windows: list[Interval] | None, busy: list[Interval], start: datetime,
 
 
 def _walking(festival: Festival, meeting_venue: str, other: str) -> int:
+    """The main solver's walking rule between the meeting area and another venue."""
+    from affiche.scheduler.problem import _walking_minutes
+
     if other == meeting_venue:
         return 0
     venues = {v.id: v for v in festival.venues}
-    here, there = venues.get(meeting_venue), venues.get(other)
-    for a, b in ((here, other), (there, meeting_venue)):
-        if a is not None and b in a.walking_minutes:
-            return a.walking_minutes[b]
-    return festival.default_walking_minutes
+    if meeting_venue not in venues or other not in venues:
+        return festival.default_walking_minutes
+    return _walking_minutes(festival, venues[meeting_venue], venues[other])
 
 
 def busy_times(

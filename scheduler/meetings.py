@@ -86,7 +86,7 @@ class _Model:
         self._hard()
 
     def _hard(self) -> None:
-        for slot, vars_ in self.load.items():
+        for vars_ in self.load.values():
             if len(vars_) > self.grid.tables:
                 self.model.add(sum(vars_) <= self.grid.tables)
         for vars_ in self.busy.values():
@@ -240,12 +240,13 @@ def _main_solve(grid: MeetingGrid, requests: list[GridRequest], options: Meeting
     built = _Model(grid, requests, options.musts_hard)
     floor, top = built.floor()
     idle_terms, most_idle = built.idle() if options.idle else ([], 0)
-    wishes = sum(_weight(r) * built.placed[r.index] for r in requests if not r.must)
     floor_weight = sum(_weight(r) for r in requests if not r.must) + IDLE_WEIGHT * most_idle + 1
-    must_weight = floor_weight * (top + 1) if not options.musts_hard else 0
-    musts = sum(built.placed[r.index] for r in requests if r.must) if must_weight else 0
-    built.model.maximize(must_weight * musts + floor_weight * floor + wishes
-                         - IDLE_WEIGHT * sum(idle_terms))
+    must_weight = 0 if options.musts_hard else floor_weight * (top + 1)
+    terms: list[cp_model.LinearExprT] = [floor_weight * floor]
+    terms += [_weight(r) * built.placed[r.index] for r in requests if not r.must]
+    terms += [must_weight * built.placed[r.index] for r in requests if r.must and must_weight]
+    terms += [-IDLE_WEIGHT * term for term in idle_terms]
+    built.model.maximize(cp_model.LinearExpr.sum(terms))
     solver = _solver(options, options.time_limit - (time.perf_counter() - started))
     callback = _FirstSolution(started)
     status = solver.solve(built.model, callback)
