@@ -35,7 +35,7 @@ class MeetingOptions:
     workers: int = 0
     seed: int = 0
     idle: bool = True  # the soft term on idle slots (costs model size)
-    musts_hard: bool = True
+    floor_share: float = 0.25  # of the time limit, for the floor stage
 
 
 @dataclass
@@ -46,7 +46,8 @@ class MeetingSolution:
     unplaced: dict[int, str] = field(default_factory=dict)  # request index -> reason
     objective: float | None = None
     bound: float | None = None
-    gap: float | None = None
+    gap: float | None = None  # of the wish stage (the floor held)
+    idle_gap: float | None = None  # of the idle stage (floor and wishes held)
     floor: int = 0
     idle_slots: int = 0
     wall_seconds: float = 0.0
@@ -68,6 +69,15 @@ class _Model:
         self.placed: dict[int, cp_model.LinearExprT] = {}
         self.busy: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
         self.load: dict[int, list[cp_model.IntVar]] = defaultdict(list)
+        self.held: dict[tuple[str, int], cp_model.IntVar] = {}  # participant busy at slot
+        self.derived: list[tuple[tuple[str, int], cp_model.IntVar]] = []
+        self.derived_placed: list[tuple[int, cp_model.IntVar]] = []
+        self.floor_var: cp_model.IntVar | None = None
+        self.caps: dict[str, int] = {}
+        self.top = 0
+        self.capped: list[tuple[cp_model.IntVar, int]] = []
+        self.idle_aux: list[tuple[str, int, list[int], cp_model.IntVar, cp_model.IntVar,
+                                  cp_model.IntVar]] = []
         for request in requests:
             chosen = []
             for start in request.starts:
@@ -80,18 +90,26 @@ class _Model:
                         self.busy[who, slot].append(var)
             if request.must and musts_hard:
                 self.model.add_exactly_one(chosen)
-            else:
-                self.model.add_at_most_one(chosen)
-            self.placed[request.index] = sum(chosen)
+                self.placed[request.index] = 1
+                continue
+            placed = self.model.new_bool_var(f"placed{request.index}")
+            self.model.add_exactly_one([*chosen, ~placed])
+            self.placed[request.index] = placed
+            self.derived_placed.append((request.index, placed))
         self._hard()
 
     def _hard(self) -> None:
         for vars_ in self.load.values():
             if len(vars_) > self.grid.tables:
                 self.model.add(sum(vars_) <= self.grid.tables)
-        for vars_ in self.busy.values():
-            if len(vars_) > 1:
-                self.model.add_at_most_one(vars_)
+        for key, vars_ in self.busy.items():
+            if len(vars_) == 1:
+                self.held[key] = vars_[0]
+                continue
+            held = self.model.new_bool_var(f"held_{key[0]}_{key[1]}")
+            self.model.add(cp_model.LinearExpr.sum(vars_) == held)  # at most one at a time
+            self.held[key] = held
+            self.derived.append((key, held))
         self._in_a_row()
 
     def _in_a_row(self) -> None:
@@ -102,16 +120,16 @@ class _Model:
                 window = range(first, first + k + 1)
                 if slots[first + k].run != slots[first].run:
                     continue
-                vars_ = [v for s in window for v in self.busy.get((who, s), [])]
-                if len(vars_) > k:
-                    self.model.add(sum(vars_) <= k)
+                held = [self.held[who, s] for s in window if (who, s) in self.held]
+                if len(held) > k:
+                    self.model.add_bool_or([~h for h in held])
 
     def counts(self) -> dict[str, cp_model.LinearExprT]:
         counts: dict[str, list[cp_model.LinearExprT]] = defaultdict(list)
         for request in self.requests:
             for who in request.participants:
                 counts[who].append(self.placed[request.index])
-        return {who: sum(terms) for who, terms in counts.items()}
+        return {who: cp_model.LinearExpr.sum(terms) for who, terms in counts.items()}
 
     def floor(self) -> tuple[cp_model.IntVar, int]:
         caps: dict[str, int] = defaultdict(int)
@@ -123,6 +141,7 @@ class _Model:
         caps = {who: min(cap, slots) for who, cap in caps.items()}
         top = max(caps.values(), default=0)
         floor = self.model.new_int_var(0, top, "floor")
+        self.floor_var, self.caps, self.top = floor, caps, top
         for who, total in self.counts().items():
             cap = caps.get(who, 0)
             if cap == 0:
@@ -133,36 +152,36 @@ class _Model:
                 capped = self.model.new_int_var(0, cap, f"floor_{who}")
                 self.model.add_min_equality(capped, [floor, cap])
                 self.model.add(total >= capped)
+                self.capped.append((capped, cap))
         return floor, top
 
     def idle(self) -> tuple[list[cp_model.LinearExprT], int]:
-        """Per participant and run of slots: span of the run used minus meetings held."""
+        """Per participant and day: slots from the first meeting to the last, minus the
+        slots in meetings."""
         terms: list[cp_model.LinearExprT] = []
-        runs: dict[int, list[int]] = defaultdict(list)
-        for index, slot in enumerate(self.grid.slots):
-            runs[slot.run].append(index)
+        runs: dict[object, list[int]] = defaultdict(list)  # per programme day (lunch is
+        for index, slot in enumerate(self.grid.slots):  # no slot, so it is never idle)
+            runs[slot.day].append(index)
         most = 0
         people = {who for who, _ in self.busy}
         for who in sorted(people):
             for run, members in runs.items():
-                used = [(s, self.busy[who, s]) for s in members if self.busy.get((who, s))]
+                used = [(s, self.held[who, s]) for s in members if (who, s) in self.held]
                 if len(used) < 2:
                     continue
                 low, high = used[0][0], used[-1][0]
                 first = self.model.new_int_var(low, high, f"first_{who}_{run}")
                 last = self.model.new_int_var(low, high, f"last_{who}_{run}")
                 self.model.add(last >= first)
-                held = []
-                for slot, vars_ in used:
-                    busy = sum(vars_)
-                    self.model.add(first <= slot + (high - low) * (1 - busy))
-                    self.model.add(last >= slot - (high - low) * (1 - busy))
-                    held.append(busy)
+                held = [busy for _, busy in used]
+                for slot, busy in used:
+                    self.model.add(first <= slot).only_enforce_if(busy)
+                    self.model.add(last >= slot).only_enforce_if(busy)
                 some = self.model.new_bool_var(f"some_{who}_{run}")
-                self.model.add(sum(held) >= some)
-                self.model.add(sum(held) <= len(held) * some)
+                self.idle_aux.append((who, low, [slot for slot, _ in used], first, last, some))
+                self.model.add_max_equality(some, held)
                 # idle = last - first + 1 - held when any meeting, else 0 (first = last)
-                terms.append(last - first + some - sum(held))
+                terms.append(last - first + some - cp_model.LinearExpr.sum(held))
                 most += high - low + 1
         return terms, most
 
@@ -176,6 +195,8 @@ def _solver(options: MeetingOptions, time_limit: float) -> cp_model.CpSolver:
     solver.parameters.max_time_in_seconds = max(0.1, time_limit)
     solver.parameters.num_workers = options.workers or 0
     solver.parameters.random_seed = options.seed
+    solver.parameters.symmetry_level = 0  # symmetry detection costs seconds, finds little
+    solver.parameters.cp_model_probing_level = 0  # so does probing, at 60,000 booleans
     return solver
 
 
@@ -190,12 +211,93 @@ class _FirstSolution(cp_model.CpSolverSolutionCallback):
             self.at = time.perf_counter() - self.started
 
 
+def greedy(grid: MeetingGrid, requests: list[GridRequest]) -> dict[int, int]:
+    """A quick agenda for the solver to start from: musts first (fewest options first),
+    then wishes (mutual first, the least-served participants first), each at the free
+    start next to the participants' meetings when there is one."""
+    load: dict[int, int] = defaultdict(int)
+    busy: dict[str, set[int]] = defaultdict(set)
+    starts: dict[int, int] = {}
+    asked: dict[str, int] = defaultdict(int)
+    for request in requests:
+        for who in request.participants:
+            asked[who] += 1
+    order = sorted(requests, key=lambda r: (not r.must, not r.mutual, len(r.starts),
+                                            sum(asked[w] for w in r.participants), r.index))
+    for request in order:
+        best, best_score = None, None
+        for start in request.starts:
+            span = _covers(request, start)
+            if any(load[s] >= grid.tables for s in span):
+                continue
+            if any(busy[w] & set(span) for w in request.participants):
+                continue
+            if not all(_run_ok(grid, busy[w], span) for w in request.participants):
+                continue
+            near = sum((start - 1) in busy[w] or (start + request.length) in busy[w]
+                       for w in request.participants)
+            score = (-near, start)
+            if best_score is None or score < best_score:
+                best, best_score = start, score
+        if best is None:
+            continue
+        starts[request.index] = best
+        for slot in _covers(request, best):
+            load[slot] += 1
+            for who in request.participants:
+                busy[who].add(slot)
+    return starts
+
+
+def _run_ok(grid: MeetingGrid, busy: set[int], span: range) -> bool:
+    """Adding `span` keeps the back-to-back run within max_in_a_row."""
+    slots = grid.slots
+    low, high = span.start, span.stop - 1
+    while low - 1 >= 0 and (low - 1) in busy and slots[low - 1].run == slots[low].run:
+        low -= 1
+    while high + 1 < len(slots) and (high + 1) in busy and slots[high + 1].run == slots[high].run:
+        high += 1
+    return high - low + 1 <= grid.max_in_a_row
+
+
+def _hint(built: _Model, starts: dict[int, int]) -> None:
+    """A complete hint (choices, floor, idle bounds) from an agenda, so that the solver
+    starts from a whole solution instead of repairing a partial one."""
+    model = built.model
+    model.clear_hints()
+    for (index, start), var in built.x.items():
+        model.add_hint(var, starts.get(index) == start)
+    busy: dict[str, set[int]] = defaultdict(set)
+    count: dict[str, int] = defaultdict(int)
+    for request in built.requests:
+        if request.index in starts:
+            for who in request.participants:
+                count[who] += 1
+                busy[who].update(_covers(request, starts[request.index]))
+    if built.floor_var is not None:
+        short = [count[w] for w, cap in built.caps.items() if cap > 0 and count[w] < cap]
+        floor = min([built.top, *short])
+        model.add_hint(built.floor_var, floor)
+        for var, cap in built.capped:
+            model.add_hint(var, min(floor, cap))
+    for index, var in built.derived_placed:
+        model.add_hint(var, index in starts)
+    for (who, slot), var in built.derived:
+        model.add_hint(var, slot in busy[who])
+    for who, low, used, first, last, some in built.idle_aux:
+        held = [slot for slot in used if slot in busy[who]]
+        model.add_hint(first, min(held, default=low))
+        model.add_hint(last, max(held, default=low))
+        model.add_hint(some, bool(held))
+
+
 def _most_musts(grid: MeetingGrid, musts: list[GridRequest], options: MeetingOptions,
-                limit: float) -> tuple[set[int] | None, str]:
+                limit: float, hint: dict[int, int]) -> tuple[set[int] | None, str]:
     """The largest set of musts that fit together (indices; None: none found in time),
     and the solve's status."""
     built = _Model(grid, musts, musts_hard=False)
-    built.model.maximize(sum(built.placed[r.index] for r in musts))
+    _hint(built, hint)
+    built.model.maximize(cp_model.LinearExpr.sum([built.placed[r.index] for r in musts]))
     solver = _solver(options, limit)
     status = solver.solve(built.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -212,8 +314,10 @@ def solve_meetings(grid: MeetingGrid, options: MeetingOptions | None = None) -> 
     requests = [r for r in grid.requests if r.starts]
     notes: list[str] = []
     musts = [r for r in requests if r.must]
-    if musts and options.musts_hard:
-        found, status = _most_musts(grid, musts, options, options.time_limit / 4)
+    first = greedy(grid, requests)
+    if any(r.index not in first for r in musts):
+        found, status = _most_musts(grid, musts, options, options.time_limit / 4,
+                                    greedy(grid, musts))
         kept = found if found is not None else {r.index for r in musts}
         if found is None:
             notes.append(f"the must-only model found nothing in time ({status})")
@@ -224,7 +328,8 @@ def solve_meetings(grid: MeetingGrid, options: MeetingOptions | None = None) -> 
             for request in dropped:
                 unplaced[request.index] = _must_reason(grid, request, musts, kept)
             requests = [r for r in requests if not r.must or r.index in kept]
-    solution = _main_solve(grid, requests, options, started)
+            first = greedy(grid, requests)
+    solution = _main_solve(grid, requests, options, started, first)
     solution.notes = notes + solution.notes
     for request in requests:
         if request.index not in solution.starts and request.index not in unplaced:
@@ -235,33 +340,68 @@ def solve_meetings(grid: MeetingGrid, options: MeetingOptions | None = None) -> 
     return solution
 
 
-def _main_solve(grid: MeetingGrid, requests: list[GridRequest], options: MeetingOptions,
-                started: float) -> MeetingSolution:
-    built = _Model(grid, requests, options.musts_hard)
-    floor, top = built.floor()
-    idle_terms, most_idle = built.idle() if options.idle else ([], 0)
-    floor_weight = sum(_weight(r) for r in requests if not r.must) + IDLE_WEIGHT * most_idle + 1
-    must_weight = 0 if options.musts_hard else floor_weight * (top + 1)
-    terms: list[cp_model.LinearExprT] = [floor_weight * floor]
-    terms += [_weight(r) * built.placed[r.index] for r in requests if not r.must]
-    terms += [must_weight * built.placed[r.index] for r in requests if r.must and must_weight]
-    terms += [-IDLE_WEIGHT * term for term in idle_terms]
-    built.model.maximize(cp_model.LinearExpr.sum(terms))
-    solver = _solver(options, options.time_limit - (time.perf_counter() - started))
-    callback = _FirstSolution(started)
-    status = solver.solve(built.model, callback)
-    name = STATUS[status]
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return MeetingSolution(name, {}, notes=[f"main model: {name}"])
-    starts = {
-        r.index: s for r in requests for s in r.starts if solver.value(built.x[r.index, s])
-    }
+def _values(solver: cp_model.CpSolver, built: _Model) -> dict[int, int]:
+    return {index: start for (index, start), var in built.x.items() if solver.value(var)}
+
+
+def _left(options: MeetingOptions, started: float) -> float:
+    return options.time_limit - (time.perf_counter() - started)
+
+
+def _gap(solver: cp_model.CpSolver) -> float:
     objective, bound = solver.objective_value, solver.best_objective_bound
-    gap = abs(bound - objective) / max(1.0, abs(objective))
-    idle = int(sum(solver.value(t) for t in idle_terms)) if idle_terms else 0
-    return MeetingSolution(name, starts, objective=objective, bound=bound, gap=gap,
-                           floor=int(solver.value(floor)), idle_slots=idle,
-                           first_solution_seconds=callback.at)
+    return abs(bound - objective) / max(1.0, abs(objective))
+
+
+def _main_solve(grid: MeetingGrid, requests: list[GridRequest], options: MeetingOptions,
+                started: float, hint: dict[int, int]) -> MeetingSolution:
+    """Lexicographic stages on one model, each holding the last one's value: the highest
+    floor, then the most (weighted) wishes, then the fewest idle slots."""
+    built = _Model(grid, requests, musts_hard=True)
+    floor, _ = built.floor()
+    _hint(built, hint)
+    callback = _FirstSolution(started)
+    built.model.maximize(floor)
+    solver = _solver(options, _left(options, started) * options.floor_share)
+    status = solver.solve(built.model, callback)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return MeetingSolution(STATUS[status], {}, notes=[f"floor stage: {STATUS[status]}"])
+    proven = status == cp_model.OPTIMAL
+    best_floor = int(solver.value(floor))
+    notes = [] if proven else [
+        f"the floor of {best_floor} meetings is not proven the highest (time limit)"]
+    built.model.add(floor >= best_floor)
+    idle_terms, _ = built.idle() if options.idle else ([], 0)
+    _hint(built, _values(solver, built))
+    wishes = cp_model.LinearExpr.sum(
+        [_weight(r) * built.placed[r.index] for r in requests if not r.must])
+    built.model.maximize(wishes)
+    share = 0.5 if idle_terms else 1.0
+    solver = _solver(options, _left(options, started) * share)
+    status = solver.solve(built.model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return MeetingSolution(STATUS[status], {}, notes=[*notes, f"wish stage: {STATUS[status]}"])
+    proven = proven and status == cp_model.OPTIMAL
+    objective, bound, gap = solver.objective_value, solver.best_objective_bound, _gap(solver)
+    starts = _values(solver, built)
+    idle_gap: float | None = None
+    idle = 0
+    if idle_terms:
+        idle_total = cp_model.LinearExpr.sum(idle_terms)
+        built.model.add(wishes >= int(round(objective)))
+        _hint(built, starts)
+        built.model.minimize(idle_total)
+        solver = _solver(options, _left(options, started))
+        status = solver.solve(built.model)
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            starts, idle_gap = _values(solver, built), _gap(solver)
+            idle = int(solver.objective_value)
+            proven = proven and status == cp_model.OPTIMAL
+        else:
+            notes.append(f"idle stage: {STATUS[status]} (the wish stage's agenda is kept)")
+    return MeetingSolution("optimal" if proven else "feasible", starts, objective=objective,
+                           bound=bound, gap=gap, idle_gap=idle_gap, floor=best_floor,
+                           idle_slots=idle, first_solution_seconds=callback.at, notes=notes)
 
 
 def _must_reason(grid: MeetingGrid, request: GridRequest, musts: list[GridRequest],
