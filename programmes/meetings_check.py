@@ -113,6 +113,9 @@ def check_meetings(
         name = f"{meeting.item} at {meeting.start:%Y-%m-%d %H:%M}"
         people = frozenset(meeting.artists)
         request = requests.get(people)
+        for pair in banned:
+            if pair <= people:
+                problems.append(f"{name}: {' and '.join(sorted(pair))} are on do_not_meet")
         if request is None:
             problems.append(f"{name}: nobody asked for a meeting between {sorted(people)}")
             continue
@@ -131,9 +134,6 @@ def check_meetings(
         else:
             by_table[meeting.table].append(meeting)
         problems += [f"{name}: {p}" for p in _hours_problems(festival, meeting)]
-        for pair in banned:
-            if pair <= people:
-                problems.append(f"{name}: {' and '.join(sorted(pair))} are on do_not_meet")
         for who in sorted(people):
             by_person[who].append(meeting)
             artist = artists.get(who)
