@@ -13,9 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from affiche.cli.commands import EXIT_NO_PROGRAMME, EXIT_OK, CommandError, load, say, solve_to
+from affiche.programmes.errors import SpecError
 from affiche.programmes.meetings import meeting_grid, meeting_sections
 from affiche.programmes.meetings_check import check_meetings
 from affiche.programmes.meetings_output import meeting_schedule, write_meeting_outputs
+from affiche.programmes.meetings_sheet import add_requests
+from affiche.programmes.model import Festival, Spec
 from affiche.programmes.schedule import Placement, load_schedule
 from affiche.scheduler.meetings import MeetingOptions, solve_meetings
 
@@ -28,6 +31,9 @@ def add_parser(commands: Any) -> None:
                    help="seconds for the meetings solve, per festival (default 60)")
     p.add_argument("--workers", type=int, default=0, metavar="N",
                    help="solver threads (default: one per core)")
+    p.add_argument("--requests", type=Path, default=None, metavar="FILE",
+                   help="more requests from a b2match-style export: a 'requests' sheet "
+                        "(.xlsx) or .csv with requester, requested, priority")
     p.add_argument("--no-idle", action="store_true",
                    help="drop the soft term on idle gaps (a smaller model)")
     p.set_defaults(run=cmd_meetings)
@@ -46,6 +52,17 @@ def _programme(specs: list[Path], out: Path, args: argparse.Namespace,
     return solve_to(specs, out, main).placements
 
 
+def _add_sheet(spec: Spec, festivals: list[Festival], path: Path) -> None:
+    if len(festivals) > 1:
+        raise CommandError("--requests: several festivals have meetings; give one spec")
+    try:
+        added = add_requests(spec, festivals[0], path)
+    except SpecError as error:
+        raise CommandError("the requests sheet has problems:\n"
+                           + "\n".join(f"  {issue}" for issue in error.issues)) from None
+    say(f"{path}: {added} requests added")
+
+
 def cmd_meetings(args: argparse.Namespace) -> int:
     loaded = load(args.specs)
     festivals = meeting_sections(loaded.spec)
@@ -53,6 +70,8 @@ def cmd_meetings(args: argparse.Namespace) -> int:
         raise CommandError("no festival in the spec has a 'meetings' section")
     if args.out.exists() and not args.out.is_dir():
         raise CommandError(f"{args.out} exists and is not a folder")
+    if args.requests is not None:
+        _add_sheet(loaded.spec, festivals, args.requests)
     has_items = any(f.items for f in loaded.spec.festivals)
     placements = _programme(list(args.specs), args.out, args, has_items)
     code = EXIT_OK

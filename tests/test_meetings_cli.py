@@ -135,3 +135,42 @@ def test_publishers_drop_private_placements(tmp_path: Path) -> None:
     assert main(["publish", str(out)]) == 0
     text = public_text(out)
     assert all(p.uid not in text for p in meetings.placements)
+
+
+def test_a_requests_sheet_adds_mutual_requests(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Requests"
+    sheet.append(["Requester", "Requested", "Priority"])
+    sheet.append(["lina-dubois", "ircam", "wish"])
+    sheet.append(["ircam", "lina-dubois", "must"])
+    sheet.append(["orange-labs", "ircam", ""])
+    book.save(tmp_path / "b2match.xlsx")
+    spec, out = write(tmp_path / "fabrique.yaml", docs_example()), tmp_path / "out"
+    assert main(["meetings", str(spec), "--out", str(out), "--requests",
+                 str(tmp_path / "b2match.xlsx"), *FAST]) == 0
+    assert "2 requests added" in capsys.readouterr().out
+    report = json.loads((out / "meetings" / "report.json").read_text(encoding="utf-8"))
+    assert report["by_priority"]["must"]["asked"] == 2
+    assert report["by_priority"]["wish"]["asked"] == 4
+
+
+def test_a_bad_requests_sheet_is_located(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sheet = tmp_path / "requests.csv"
+    sheet.write_text("requester,requested,priority\nircam,ghost,wish\n"
+                     "ircam,ircam,must\nlina-dubois,orange-labs,soon\n", encoding="utf-8")
+    spec = write(tmp_path / "fabrique.yaml", docs_example())
+    assert main(["meetings", str(spec), "--out", str(tmp_path / "out"),
+                 "--requests", str(sheet)]) == 2
+    err = capsys.readouterr().err
+    assert "requests.csv:2: requested: unknown participant 'ghost'" in err
+    assert "requests.csv:3: requested: cannot meet themself" in err
+    assert "requests.csv:4: requested: this pair is on do_not_meet" in err
+    assert "requests.csv:4: priority: priority 'soon': use must or wish" in err
