@@ -67,8 +67,8 @@ def _walk(festival: Festival, here: str, there: str) -> timedelta:
             return timedelta(minutes=venues[a].walking_minutes[b])
     one, two = venues.get(here), venues.get(there)
     if one and two and one.latitude is not None and two.latitude is not None:
-        lat1, lon1, lat2, lon2 = map(math.radians, (one.latitude, one.longitude,
-                                                    two.latitude, two.longitude))
+        lat1, lon1, lat2, lon2 = (math.radians(c or 0.0) for c in (
+            one.latitude, one.longitude, two.latitude, two.longitude))
         h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
             (lon2 - lon1) / 2) ** 2
         km = 6371 * 2 * math.asin(math.sqrt(h)) * 1.3

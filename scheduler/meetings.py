@@ -18,13 +18,15 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
 from affiche.programmes.meetings import GridRequest, MeetingGrid
+from affiche.programmes.schedule import Status
 
 MUTUAL_WEIGHT, WISH_WEIGHT, IDLE_WEIGHT = 150, 100, 1
-STATUS = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible",
+STATUS: dict[Any, Status] = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible",
           cp_model.INFEASIBLE: "infeasible", cp_model.MODEL_INVALID: "invalid",
           cp_model.UNKNOWN: "unknown"}
 
@@ -40,7 +42,7 @@ class MeetingOptions:
 
 @dataclass
 class MeetingSolution:
-    status: str
+    status: Status
     starts: dict[int, int]  # request index -> first slot
     tables: dict[int, int] = field(default_factory=dict)  # request index -> table (1-based)
     unplaced: dict[int, str] = field(default_factory=dict)  # request index -> reason
@@ -174,11 +176,12 @@ class _Model:
                 last = self.model.new_int_var(low, high, f"last_{who}_{run}")
                 self.model.add(last >= first)
                 held = [busy for _, busy in used]
-                for slot, busy in used:
-                    self.model.add(first <= slot).only_enforce_if(busy)
-                    self.model.add(last >= slot).only_enforce_if(busy)
+                for moment, busy in used:
+                    self.model.add(first <= moment).only_enforce_if(busy)
+                    self.model.add(last >= moment).only_enforce_if(busy)
                 some = self.model.new_bool_var(f"some_{who}_{run}")
-                self.idle_aux.append((who, low, [slot for slot, _ in used], first, last, some))
+                self.idle_aux.append((who, low, [moment for moment, _ in used], first, last,
+                                      some))
                 self.model.add_max_equality(some, held)
                 # idle = last - first + 1 - held when any meeting, else 0 (first = last)
                 terms.append(last - first + some - cp_model.LinearExpr.sum(held))
