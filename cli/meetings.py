@@ -89,11 +89,14 @@ def cmd_meetings(args: argparse.Namespace) -> int:
         for priority, counts in report["by_priority"].items():
             say(f"  {priority}: {counts['placed']} of {counts['asked']} placed")
         say(f"  fewest meetings of a participant: {solution.floor}")
+        if solution.musts != "all placed":
+            say(f"  musts: {solution.musts}: some cannot be placed (see the report)")
         problems = check_meetings(loaded.spec, festival, schedule.placements,
                                   schedule.unplaced, placements)
         for problem in problems:
             say(f"  check: {problem}")
-        if problems or solution.status in ("infeasible", "unknown", "invalid"):
+        if problems or solution.musts != "all placed" or \
+                solution.status in ("infeasible", "unknown", "invalid"):
             code = EXIT_NO_PROGRAMME
         say(f"wrote {folder}")
     return code

@@ -55,6 +55,9 @@ class MeetingSolution:
     wall_seconds: float = 0.0
     first_solution_seconds: float | None = None
     notes: list[str] = field(default_factory=list)
+    # "all placed"; "infeasible": proven that the musts cannot all be placed (the
+    # unplaced ones say why); "not proven": some unplaced, without a proof
+    musts: str = "all placed"
 
 
 def _covers(request: GridRequest, start: int) -> range:
@@ -318,6 +321,8 @@ def solve_meetings(grid: MeetingGrid, options: MeetingOptions | None = None) -> 
     notes: list[str] = []
     musts = [r for r in requests if r.must]
     first = greedy(grid, requests)
+    musts_status = "infeasible" if any(r.must and not r.starts for r in grid.requests) \
+        else "all placed"
     if any(r.index not in first for r in musts):
         found, status = _most_musts(grid, musts, options, options.time_limit / 4,
                                     greedy(grid, musts))
@@ -326,6 +331,10 @@ def solve_meetings(grid: MeetingGrid, options: MeetingOptions | None = None) -> 
             notes.append(f"the must-only model found nothing in time ({status})")
         dropped = [r for r in musts if r.index not in kept]
         if dropped:
+            if status == "optimal":
+                musts_status = "infeasible"
+            elif musts_status != "infeasible":
+                musts_status = "not proven"
             notes.append(f"{len(dropped)} must meetings cannot be placed together with the "
                          f"others (must-only model: {status})")
             for request in dropped:
@@ -334,6 +343,9 @@ def solve_meetings(grid: MeetingGrid, options: MeetingOptions | None = None) -> 
             first = greedy(grid, requests)
     solution = _main_solve(grid, requests, options, started, first)
     solution.notes = notes + solution.notes
+    if requests and not solution.starts and musts_status == "all placed":
+        musts_status = "not proven"  # nothing found in time
+    solution.musts = musts_status
     for request in requests:
         if request.index not in solution.starts and request.index not in unplaced:
             unplaced[request.index] = _wish_reason(grid, request, solution.starts)

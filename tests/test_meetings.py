@@ -178,8 +178,9 @@ def test_tables_are_never_over_capacity() -> None:
     requests = [must("a", "b"), must("c", "d"), must("e", "f")]
     _, grid, solution = solved(spec_data(requests, tables=3, closes="10:20"))
     assert unplaced_musts(grid, solution) == []
+    assert solution.musts == "all placed"
     _, grid, solution = solved(spec_data(requests, tables=2, closes="10:20"))
-    assert len(unplaced_musts(grid, solution)) == 1
+    assert len(unplaced_musts(grid, solution)) == 1 and solution.musts == "infeasible"
     assert "cannot be placed together" in solution.unplaced[unplaced_musts(grid, solution)[0]]
 
 
@@ -213,7 +214,7 @@ def test_availability_is_honoured() -> None:
     data["artists"][1]["availability"] = [{"start": "2016-06-16 14:00",
                                            "end": "2016-06-16 15:00"}]
     _, grid, solution = solved(data)
-    assert unplaced_musts(grid, solution) == [0]
+    assert unplaced_musts(grid, solution) == [0] and solution.musts == "infeasible"
     assert "b is never free" in solution.unplaced[0]
 
 

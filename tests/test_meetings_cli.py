@@ -174,3 +174,17 @@ def test_a_bad_requests_sheet_is_located(
     assert "requests.csv:3: requested: cannot meet themself" in err
     assert "requests.csv:4: requested: this pair is on do_not_meet" in err
     assert "requests.csv:4: priority: priority 'soon': use must or wish" in err
+
+
+def test_musts_that_cannot_all_be_placed_exit_1_with_the_reason(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    data = docs_example()
+    data["festivals"][0]["meetings"]["requests"][3]["priority"] = "must"
+    data["artists"][4]["availability"] = [{"start": "2016-06-17 14:00",
+                                           "end": "2016-06-17 15:00"}]
+    spec, out = write(tmp_path / "fabrique.yaml", data), tmp_path / "out"
+    assert main(["meetings", str(spec), "--out", str(out), *FAST]) == 1
+    assert "musts: infeasible" in capsys.readouterr().out
+    report = (out / "meetings" / "report.md").read_text(encoding="utf-8")
+    assert "meet-lina-dubois-quebec-delegation (must): lina-dubois is never free" in report
