@@ -193,7 +193,8 @@ def meeting_report(spec: Spec, festival: Festival, grid: MeetingGrid,
         meetings = sorted(agendas.get(who, []), key=lambda p: p.start)
         idle = sum(_idle_minutes(festival, a, b)
                    for a, b in zip(meetings, meetings[1:], strict=False) if a.day == b.day)
-        people[who] = {"meetings": len(meetings), "idle_minutes": idle}
+        changes = sum(a.table != b.table for a, b in zip(meetings, meetings[1:], strict=False))
+        people[who] = {"meetings": len(meetings), "idle_minutes": idle, "table_changes": changes}
     counts = [p["meetings"] for p in people.values()]
     return {
         "festival": festival.id,
@@ -209,6 +210,8 @@ def meeting_report(spec: Spec, festival: Festival, grid: MeetingGrid,
         "idle_minutes_per_participant_mean": (
             sum(p["idle_minutes"] for p in people.values())
             / len(people) if people else 0.0),
+        "table_changes_per_participant_mean": (
+            sum(p["table_changes"] for p in people.values()) / len(people) if people else 0.0),
         "participants": people,
         "notes": schedule.warnings,
     }
@@ -236,15 +239,17 @@ def report_text(report: dict[str, Any]) -> str:
     lines += ["", f"meetings per participant: min {per['min']}, mean {per['mean']:.1f}, "
               f"max {per['max']}",
               f"idle minutes per participant (mean): "
-              f"{report['idle_minutes_per_participant_mean']:.1f}", ""]
+              f"{report['idle_minutes_per_participant_mean']:.1f}",
+              f"table changes per participant (mean): "
+              f"{report['table_changes_per_participant_mean']:.1f}", ""]
     for note in report["notes"]:
         lines.append(f"note: {note}")
     if report["unplaced"]:
         lines += ["## Unplaced", ""]
         lines += [f"- {u['meeting']} ({u['priority']}): {u['reason']}" for u in report["unplaced"]]
-    lines += ["", "## Participants", "", "| participant | meetings | idle minutes |",
-              "|---|---|---|"]
-    lines += [f"| {who} | {p['meetings']} | {p['idle_minutes']:.0f} |"
+    lines += ["", "## Participants", "",
+              "| participant | meetings | idle minutes | table changes |", "|---|---|---|---|"]
+    lines += [f"| {who} | {p['meetings']} | {p['idle_minutes']:.0f} | {p['table_changes']} |"
               for who, p in sorted(report["participants"].items())]
     return "\n".join(lines) + "\n"
 

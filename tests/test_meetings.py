@@ -312,3 +312,23 @@ def test_a_medium_generated_instance_is_solved_in_seconds() -> None:
     assert len(solution.starts) >= 190 and solution.gap is not None and solution.gap < 0.05
     durations = {p.end - p.start for p in schedule.placements}
     assert durations == {timedelta(minutes=20)}
+
+
+@pytest.mark.parametrize(("lunch", "idle"), [(None, 40.0), ({"start": "10:20", "end": "10:40"},
+                                                             20.0)])
+def test_the_report_counts_idle_minutes_without_lunch(lunch: dict[str, str] | None,
+                                                      idle: float) -> None:
+    from affiche.programmes.meetings_output import meeting_report
+
+    extra = {"lunch": lunch} if lunch else {}
+    data = spec_data([must("a", "b"), must("a", "c"), wish("d", "e")], closes="12:00", **extra)
+    data["artists"][1]["availability"] = [{"start": "2016-06-16 10:00", "end": "2016-06-16 10:20"}]
+    data["artists"][2]["availability"] = [{"start": "2016-06-16 11:00", "end": "2016-06-16 11:20"}]
+    spec, grid, solution = solved(data)
+    schedule = meeting_schedule(spec, spec.festivals[0], grid, solution)
+    report = meeting_report(spec, spec.festivals[0], grid, schedule)
+    assert report["participants"]["a"] == {"meetings": 2, "idle_minutes": idle,
+                                           "table_changes": 0}
+    assert report["by_priority"] == {"must": {"asked": 2, "placed": 2, "unplaced": 0},
+                                     "wish": {"asked": 1, "placed": 1, "unplaced": 0}}
+    assert report["meetings_per_participant"] == {"min": 1, "max": 2, "mean": 6 / 5}
