@@ -188,3 +188,13 @@ def test_musts_that_cannot_all_be_placed_exit_1_with_the_reason(
     assert "musts: infeasible" in capsys.readouterr().out
     report = (out / "meetings" / "report.md").read_text(encoding="utf-8")
     assert "meet-lina-dubois-quebec-delegation (must): lina-dubois is never free" in report
+
+
+def test_the_programme_is_solved_first_when_there_is_none(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec, out = write(tmp_path / "fabrique.yaml", with_items(docs_example())), tmp_path / "out"
+    assert main(["meetings", str(spec), "--out", str(out), *FAST]) == 0
+    assert "solving the festival's own items first" in capsys.readouterr().out
+    assert [p.item for p in load_schedule(out).placements] == ["keynote"]
+    assert load_schedule(out / "meetings").placements
