@@ -359,8 +359,11 @@ def _values(solver: cp_model.CpSolver, built: _Model) -> dict[int, int]:
     return {index: start for (index, start), var in built.x.items() if solver.value(var)}
 
 
+MARGIN_SECONDS = 1.0  # for the model's building and the tables, inside the time limit
+
+
 def _left(options: MeetingOptions, started: float) -> float:
-    return options.time_limit - (time.perf_counter() - started)
+    return options.time_limit - MARGIN_SECONDS - (time.perf_counter() - started)
 
 
 def _gap(solver: cp_model.CpSolver) -> float:
