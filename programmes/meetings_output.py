@@ -174,6 +174,31 @@ def write_table_sheets(spec: Spec, schedule: Schedule, folder: Path) -> list[Pat
     return [*written, page]
 
 
+def write_agenda_pages(spec: Spec, schedule: Schedule, folder: Path) -> list[Path]:
+    """One printable page per participant: when, which table, with whom."""
+    folder.mkdir(parents=True, exist_ok=True)
+    artists = {a.id: a for a in spec.artists}
+    tz = schedule.festivals[0].timezone
+    written = []
+    for who, meetings in sorted(_agendas(schedule).items()):
+        rows = "".join(
+            f"<tr><td>{html.escape(_local(p.start, tz))}</td>"
+            f"<td>{p.end.astimezone(zone(tz)):%H:%M}</td><td>{p.table}</td><td>"
+            + html.escape(", ".join(_label(artists.get(w), w) for w in p.artists if w != who))
+            + "</td></tr>" for p in sorted(meetings, key=lambda p: p.start))
+        name = html.escape(_label(artists.get(who), who))
+        path = folder / f"{who}.html"
+        path.write_text(
+            f"<!doctype html><meta charset=utf-8><title>{name}</title><style>"
+            "@page{size:A4;margin:15mm}td,th{padding:3px 10px;text-align:left}</style>"
+            f"<h1>{name}</h1><p>{html.escape(schedule.festivals[0].name)}, "
+            f"{html.escape(schedule.venues[0].name if schedule.venues else '')}</p>"
+            "<table><tr><th>start</th><th>end</th><th>table</th><th>with</th></tr>"
+            f"{rows}</table>", encoding="utf-8")
+        written.append(path)
+    return written
+
+
 def meeting_report(spec: Spec, festival: Festival, grid: MeetingGrid,
                    schedule: Schedule) -> dict[str, Any]:
     """Placed / unplaced by priority with reasons, meetings and idle minutes per person."""
@@ -257,10 +282,11 @@ def report_text(report: dict[str, Any]) -> str:
 def write_meeting_outputs(spec: Spec, festival: Festival, grid: MeetingGrid,
                           schedule: Schedule, out: Path) -> dict[str, Any]:
     """`out/meetings/` (one festival) or `out/meetings/<festival>/` is the caller's choice:
-    this writes schedule.json, ical/, tables/, report.md and report.json into `out`."""
+    this writes schedule.json, ical/, agendas/, tables/, report.md and report.json."""
     out.mkdir(parents=True, exist_ok=True)
     write_json_atomically(out / "schedule.json", schedule.model_dump_json(indent=2) + "\n")
     write_agendas(spec, schedule, out / "ical")
+    write_agenda_pages(spec, schedule, out / "agendas")
     write_table_sheets(spec, schedule, out / "tables")
     report = meeting_report(spec, festival, grid, schedule)
     (out / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
