@@ -332,3 +332,16 @@ def test_the_report_counts_idle_minutes_without_lunch(lunch: dict[str, str] | No
     assert report["by_priority"] == {"must": {"asked": 2, "placed": 2, "unplaced": 0},
                                      "wish": {"asked": 1, "placed": 1, "unplaced": 0}}
     assert report["meetings_per_participant"] == {"min": 1, "max": 2, "mean": 6 / 5}
+
+
+def test_the_local_pass_closes_a_gap_and_keeps_the_rules() -> None:
+    from affiche.scheduler.meetings import compact, idle_slots
+
+    spec = Spec.model_validate(spec_data([wish("a", "b"), wish("a", "c"), wish("c", "d")],
+                                         tables=2, max_in_a_row=2))
+    grid = meeting_grid(spec, spec.festivals[0])
+    gappy = {0: 0, 1: 2, 2: 1}  # a waits at 10:20; c meets d then a, back to back
+    assert idle_slots(grid, grid.requests, gappy) == 1
+    closed = compact(grid, grid.requests, gappy, seconds=5)
+    # the one move that helps: a-b to 10:20, beside c-d (two tables)
+    assert closed == {0: 1, 1: 2, 2: 1} and idle_slots(grid, grid.requests, closed) == 0
