@@ -185,6 +185,11 @@ class MeetingGrid:
     slots: list[Slot]
     requests: list[GridRequest]
     participants: list[str] = field(default_factory=list)
+    taken: dict[int, int] = field(default_factory=dict)  # slot -> tables held by other items
+
+    def capacity(self, slot: int) -> int:
+        """Tables free for meetings at `slot`."""
+        return max(0, self.tables - self.taken.get(slot, 0))
 
 
 Interval = tuple[datetime, datetime]
@@ -332,7 +337,21 @@ def meeting_grid(
                                     starts, reason))
     participants = sorted({who for r in section.requests for who in r.between})
     return MeetingGrid(festival.id, venue.id, section.minutes, venue.parallel,
-                       section.max_in_a_row, slots, requests, participants)
+                       section.max_in_a_row, slots, requests, participants,
+                       _taken(festival, venue.id, slots, placements))
+
+
+def _taken(festival: Festival, venue: str, slots: list[Slot],
+           placements: Iterable[Placement]) -> dict[int, int]:
+    """Tables of the meeting area held, slot by slot, by the programme's own items there."""
+    taken: dict[int, int] = {}
+    here = [p for p in placements if p.festival == festival.id and p.venue == venue
+            and not getattr(p, "private", False)]
+    for index, slot in enumerate(slots):
+        count = sum(p.start < slot.end and slot.start < p.end for p in here)
+        if count:
+            taken[index] = count
+    return taken
 
 
 def meeting_sections(spec: Spec) -> list[Festival]:

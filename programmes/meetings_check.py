@@ -145,6 +145,7 @@ def check_meetings(
                        for w in artist.availability):
                 problems.append(f"{name}: outside {who}'s availability")
     problems += _double_bookings(festival, venue.id, by_person, others)
+    problems += _crowding(festival, venue.id, venue.parallel, meetings, others)
     for table, placed in sorted(by_table.items()):
         placed.sort(key=lambda p: p.start)
         for a, b in zip(placed, placed[1:], strict=False):
@@ -159,6 +160,21 @@ def check_meetings(
                 and meeting_item_id(request.between) not in reported:
             problems.append(f"request {index} ({' / '.join(request.between)}): a must "
                             "meeting neither placed nor reported with a reason")
+    return problems
+
+
+def _crowding(festival: Festival, venue: str, tables: int, meetings: list[Placement],
+              others: Iterable[Placement]) -> list[str]:
+    """Meetings and the programme's own items at the meeting area never outnumber tables."""
+    held = [(p.start, p.end) for p in meetings if p.venue == venue]
+    held += [(p.start, p.end) for p in others
+             if p.festival == festival.id and p.venue == venue and not p.private]
+    problems = []
+    for moment in sorted({start for start, _ in held}):
+        count = sum(start <= moment < end for start, end in held)
+        if count > tables:
+            problems.append(f"{venue} at {moment:%Y-%m-%d %H:%M}: {count} meetings and items "
+                            f"for {tables} tables")
     return problems
 
 

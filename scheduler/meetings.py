@@ -104,9 +104,9 @@ class _Model:
         self._hard()
 
     def _hard(self) -> None:
-        for vars_ in self.load.values():
-            if len(vars_) > self.grid.tables:
-                self.model.add(sum(vars_) <= self.grid.tables)
+        for slot, vars_ in self.load.items():
+            if len(vars_) > self.grid.capacity(slot):
+                self.model.add(cp_model.LinearExpr.sum(vars_) <= self.grid.capacity(slot))
         for key, vars_ in self.busy.items():
             if len(vars_) == 1:
                 self.held[key] = vars_[0]
@@ -234,7 +234,7 @@ def greedy(grid: MeetingGrid, requests: list[GridRequest]) -> dict[int, int]:
         best, best_score = None, None
         for start in request.starts:
             span = _covers(request, start)
-            if any(load[s] >= grid.tables for s in span):
+            if any(load[s] >= grid.capacity(s) for s in span):
                 continue
             if any(busy[w] & set(span) for w in request.participants):
                 continue
@@ -480,7 +480,7 @@ def compact(grid: MeetingGrid, requests: list[GridRequest], starts: dict[int, in
             best, best_cost = current, _move_cost(grid, request, current, busy)
             for start in request.starts:
                 there = _covers(request, start)
-                if start == current or any(load[s] >= grid.tables for s in there) or any(
+                if start == current or any(load[s] >= grid.capacity(s) for s in there) or any(
                         busy[w] & set(there) for w in request.participants) or not all(
                         _run_ok(grid, busy[w], there) for w in request.participants):
                     continue
@@ -520,7 +520,7 @@ def _wish_reason(grid: MeetingGrid, request: GridRequest, starts: dict[int, int]
     for start in request.starts:
         span = set(_covers(request, start))
         blockers = [who for who in request.participants if busy[who] & span]
-        if any(load[s] >= grid.tables for s in span):
+        if any(load[s] >= grid.capacity(s) for s in span):
             blockers.append("tables full")
         for blocker in blockers or ["max_in_a_row"]:
             taken[blocker] += 1

@@ -345,3 +345,19 @@ def test_the_local_pass_closes_a_gap_and_keeps_the_rules() -> None:
     closed = compact(grid, grid.requests, gappy, seconds=5)
     # the one move that helps: a-b to 10:20, beside c-d (two tables)
     assert closed == {0: 1, 1: 2, 2: 1} and idle_slots(grid, grid.requests, closed) == 0
+
+
+def test_items_at_the_meeting_area_hold_tables() -> None:
+    stand = Placement(uid="fab.stand.1", festival="fab", item="stand", occurrence=1,
+                      venue="tables", start=at("10:00"), end=at("10:20"),
+                      day=at("10:00").date(), artists=["h"])
+    requests = [must("a", "b"), must("c", "d")]
+    _, grid, solution = solved(spec_data(requests, tables=2, closes="10:20"))
+    assert unplaced_musts(grid, solution) == []
+    _, grid, solution = solved(spec_data(requests, tables=2, closes="10:20"), [stand])
+    assert grid.capacity(0) == 1 and len(unplaced_musts(grid, solution)) == 1
+    spec, grid, solution = solved(spec_data(requests, tables=2, closes="10:20"))
+    schedule = meeting_schedule(spec, spec.festivals[0], grid, solution)
+    crowded = check_meetings(spec, spec.festivals[0], schedule.placements, schedule.unplaced,
+                             [stand])
+    assert crowded == ["tables at 2016-06-16 10:00: 3 meetings and items for 2 tables"]
