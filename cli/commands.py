@@ -312,6 +312,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-serve", action="store_true", help="stop after publishing")
     _solver_flags(p, time_limit=10.0)
     p.set_defaults(run=cmd_demo)
+
+    from affiche.cli.meetings import add_parser as add_meetings  # one-to-one meetings
+
+    add_meetings(commands)
     return main
 
 

@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from affiche.programmes.meetings import Meetings, ParticipantKind
 from affiche.programmes.text import Text
 from affiche.venues.model import MINUTES_CAP, Feature, Hours, Line, Name, Slug, Venue, one_line
 from affiche.venues.timeutil import zone
@@ -88,6 +89,10 @@ class Artist(Strict):
         default=False,
         description="exempt from no-overlap (set by imports for persons the source double-books)",
     )
+    # one-to-one meetings (programmes/meetings.py): who a participant is
+    organisation: Line = ""
+    kind: ParticipantKind = ParticipantKind.artist
+    languages: list[Tag] = Field(default_factory=list, max_length=50)
 
     @field_validator("timezone")
     @classmethod
@@ -222,6 +227,7 @@ class Festival(Strict):
     description: Text = Field(default_factory=Text)
     venues: list[Venue] = Field(max_length=MANY)
     items: list[Item] = Field(default_factory=list, max_length=MANY)
+    meetings: Meetings | None = Field(default=None, description="one-to-one meetings")
 
     @field_validator("description", mode="before")
     @classmethod

@@ -90,6 +90,8 @@ class Placement(BaseModel):
     day: date = Field(description="programme day (a 01:00 show belongs to the evening before)")
     artists: list[str] = Field(default_factory=list)
     pinned: bool = False
+    private: bool = Field(default=False, description="a one-to-one meeting: never published")
+    table: int | None = Field(default=None, ge=1, description="meeting table number")
 
 
 class Unplaced(BaseModel):

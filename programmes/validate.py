@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from datetime import date, datetime, timedelta
 
+from affiche.programmes.meetings import meeting_problems
 from affiche.programmes.model import Festival, Item, Spec
 from affiche.venues.timeutil import localize
 from affiche.venues.window import Window
@@ -213,6 +214,7 @@ def check_references(spec: Spec) -> list[Problem]:
                 problems.append(
                     (("artists", a_index, "availability", w_index), "ends before it starts")
                 )
+    problems += meeting_problems(spec)
     if not problems:
         problems += _after_cycles(spec)
     return problems

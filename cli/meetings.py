@@ -1,0 +1,102 @@
+"""`affiche meetings SPEC... --out DIR`: one-to-one meetings, around the programme.
+
+The festival's own items come first: DIR/schedule.json if it is there (from `affiche
+solve`), else they are solved now into it. Then each festival's meetings are solved around
+them and written, private, to DIR/meetings/ (one folder per festival when there are
+several): schedule.json, ical/<participant>.ics, tables/, report.md and report.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from affiche.cli.commands import EXIT_NO_PROGRAMME, EXIT_OK, CommandError, load, say, solve_to
+from affiche.programmes.errors import SpecError
+from affiche.programmes.meetings import meeting_grid, meeting_sections
+from affiche.programmes.meetings_check import check_meetings
+from affiche.programmes.meetings_output import meeting_schedule, write_meeting_outputs
+from affiche.programmes.meetings_sheet import add_requests
+from affiche.programmes.model import Festival, Spec
+from affiche.programmes.schedule import Placement, load_schedule
+from affiche.scheduler.meetings import MeetingOptions, solve_meetings
+
+
+def add_parser(commands: Any) -> None:
+    p = commands.add_parser("meetings", help="solve one-to-one meetings into DIR/meetings/")
+    p.add_argument("specs", nargs="+", type=Path, metavar="SPEC")
+    p.add_argument("--out", type=Path, required=True, metavar="DIR")
+    p.add_argument("--time-limit", type=float, default=60.0, metavar="S",
+                   help="seconds for the meetings solve, per festival (default 60)")
+    p.add_argument("--workers", type=int, default=0, metavar="N",
+                   help="solver threads (default: one per core)")
+    p.add_argument("--requests", type=Path, default=None, metavar="FILE",
+                   help="more requests from a b2match-style export: a 'requests' sheet "
+                        "(.xlsx) or .csv with requester, requested, priority")
+    p.add_argument("--no-idle", action="store_true",
+                   help="drop the soft term on idle gaps (a smaller model)")
+    p.set_defaults(run=cmd_meetings)
+
+
+def _programme(specs: list[Path], out: Path, args: argparse.Namespace,
+               has_items: bool) -> list[Placement]:
+    if (out / "schedule.json").is_file():
+        return load_schedule(out).placements
+    if not has_items:
+        return []
+    say("solving the festival's own items first (their times block the participants')")
+    main = argparse.Namespace(keep_times=False, allow_unplaced=True, from_scratch=True,
+                              pin=[], report=False, time_limit=min(args.time_limit, 30.0),
+                              workers=args.workers)
+    return solve_to(specs, out, main).placements
+
+
+def _add_sheet(spec: Spec, festivals: list[Festival], path: Path) -> None:
+    if len(festivals) > 1:
+        raise CommandError("--requests: several festivals have meetings; give one spec")
+    try:
+        added = add_requests(spec, festivals[0], path)
+    except SpecError as error:
+        raise CommandError("the requests sheet has problems:\n"
+                           + "\n".join(f"  {issue}" for issue in error.issues)) from None
+    say(f"{path}: {added} requests added")
+
+
+def cmd_meetings(args: argparse.Namespace) -> int:
+    loaded = load(args.specs)
+    festivals = meeting_sections(loaded.spec)
+    if not festivals:
+        raise CommandError("no festival in the spec has a 'meetings' section")
+    if args.out.exists() and not args.out.is_dir():
+        raise CommandError(f"{args.out} exists and is not a folder")
+    if args.requests is not None:
+        _add_sheet(loaded.spec, festivals, args.requests)
+    has_items = any(f.items for f in loaded.spec.festivals)
+    placements = _programme(list(args.specs), args.out, args, has_items)
+    code = EXIT_OK
+    for festival in festivals:
+        grid = meeting_grid(loaded.spec, festival, placements)
+        options = MeetingOptions(time_limit=args.time_limit, workers=args.workers,
+                                 idle=not args.no_idle)
+        solution = solve_meetings(grid, options)
+        schedule = meeting_schedule(loaded.spec, festival, grid, solution)
+        folder = args.out / "meetings" if len(festivals) == 1 else \
+            args.out / "meetings" / festival.id
+        report = write_meeting_outputs(loaded.spec, festival, grid, schedule, folder)
+        gap = "unknown" if solution.gap is None else f"{100 * solution.gap:.2f}%"
+        say(f"{festival.id}: {solution.status}, gap {gap}, {solution.wall_seconds:.1f} s")
+        for priority, counts in report["by_priority"].items():
+            say(f"  {priority}: {counts['placed']} of {counts['asked']} placed")
+        say(f"  fewest meetings of a participant: {solution.floor}")
+        if solution.musts != "all placed":
+            say(f"  musts: {solution.musts}: some cannot be placed (see the report)")
+        problems = check_meetings(loaded.spec, festival, schedule.placements,
+                                  schedule.unplaced, placements)
+        for problem in problems:
+            say(f"  check: {problem}")
+        if problems or solution.musts != "all placed" or \
+                solution.status in ("infeasible", "unknown", "invalid"):
+            code = EXIT_NO_PROGRAMME
+        say(f"wrote {folder}")
+    return code
