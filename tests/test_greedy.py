@@ -68,3 +68,16 @@ def test_the_greedy_prices_a_programme_as_the_objective_does(seed: int) -> None:
     solver = complete_hint(variables.model, 10.0)
     assert solver is not None
     assert total == sum(_read_terms(solver, terms)[0].values()) > 0
+
+
+@pytest.mark.parametrize("parallel", [1, 2, 3])
+def test_a_parallel_venue_takes_that_many_at_once(parallel: int) -> None:
+    """Four one-hour stands on a floor open 10:00-12:00: side by side up to `parallel`."""
+    stands = [item(f"stand-{n}", kind="stand") for n in range(4)]
+    floor = {"id": "floor", "name": "Floor", "parallel": parallel,
+             "open": [{"start": "2026-06-12T10:00", "end": "2026-06-12T12:00"}]}
+    problem = build_problem(make_spec(spec_data(venues=[floor], items=stands)))
+    placed = greedy_placement(problem)
+    assert len(placed) == min(4, 2 * parallel)
+    starts = sorted(start for _, start in placed.values())
+    assert all(starts.count(s) <= parallel for s in starts)

@@ -90,3 +90,17 @@ def test_examples() -> None:
     assert intersect(((0, 10),), ((2, 3), (5, 12))) == ((2, 3), (5, 10))
     assert subtract(((0, 10),), ((2, 3), (5, 12))) == ((0, 2), (3, 5))
     assert start_ranges(((0, 10), (20, 22)), 3) == ((0, 7),)
+
+
+@given(raw_spans)
+def test_normalise_apart_keeps_touching_spans_apart(raw: list[tuple[int, int]]) -> None:
+    apart = normalise(raw, join_touching=False)
+    assert points(apart) == points(raw)
+    assert all(a[1] <= b[0] for a, b in zip(apart, apart[1:], strict=False))
+    assert normalise(apart) == normalise(raw)
+
+
+def test_touching_windows_stay_two_windows() -> None:
+    assert normalise([(5, 9), (0, 5)], join_touching=False) == ((0, 5), (5, 9))
+    assert normalise([(5, 9), (0, 5)]) == ((0, 9),)
+    assert intersect(((0, 5), (5, 9)), ((0, 9),)) == ((0, 5), (5, 9))
