@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from affiche.venues.model import Slug, Venue
 from affiche.venues.timeutil import days_between, local_at, programme_day
+from affiche.venues.travel import walking_minutes
 
 if TYPE_CHECKING:
     from affiche.programmes.model import Artist, Festival, Spec
@@ -259,15 +260,15 @@ def _free(windows: list[Interval] | None, busy: list[Interval], start: datetime,
 
 
 def _walking(festival: Festival, meeting_venue: str, other: str) -> int:
-    """The main solver's walking rule between the meeting area and another venue."""
-    from affiche.scheduler.problem import _walking_minutes
-
+    """The walking rule (venues/travel.py) between the meeting area and another venue."""
     if other == meeting_venue:
         return 0
     venues = {v.id: v for v in festival.venues}
     if meeting_venue not in venues or other not in venues:
         return festival.default_walking_minutes
-    return _walking_minutes(festival, venues[meeting_venue], venues[other])
+    return walking_minutes(
+        venues[meeting_venue], venues[other], festival.default_walking_minutes
+    )
 
 
 def busy_times(
