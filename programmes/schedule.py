@@ -153,6 +153,18 @@ class Schedule(BaseModel):
     def artist(self, artist_id: str) -> ArtistInfo:
         return next(a for a in self.artists if a.id == artist_id)
 
+    def public(self) -> Schedule:
+        """What the public may see: no private placement (meetings, soundchecks), and no
+        item that only private placements hold."""
+        if not any(p.private for p in self.placements):
+            return self
+        placements = [p for p in self.placements if not p.private]
+        private_only = {p.item for p in self.placements if p.private} - {
+            p.item for p in placements
+        }
+        items = [i for i in self.items if i.id not in private_only]
+        return self.model_copy(update={"placements": placements, "items": items})
+
 
 def write_json_atomically(path: Path, payload: str) -> None:
     """Write JSON text `payload` to `path` so that readers see the old file or the new."""

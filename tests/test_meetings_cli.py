@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from fastapi.testclient import TestClient
 
 from affiche.cli import main
 from affiche.programmes.schedule import Schedule, load_schedule, save_schedule
+from affiche.web.app import create_app
+from tests.test_web_support import make_settings
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "spec-format.md"
 FAST = ["--workers", "1", "--time-limit", "10"]
@@ -117,13 +121,14 @@ def test_meetings_stay_out_of_the_public_programme(tmp_path: Path) -> None:
         assert placement.item not in text and placement.uid not in text
 
 
-@pytest.mark.xfail(strict=True, reason="the publishers do not filter private placements yet: "
-                   "a meeting written into DIR/schedule.json reaches the public feeds")
 def test_publishers_drop_private_placements(tmp_path: Path) -> None:
+    """Meetings merged into the served schedule reach their artists' and venue's feeds,
+    never the festival feed, the frab exports, the booklets or the public pages."""
     spec, out = write(tmp_path / "fabrique.yaml", with_items(docs_example())), tmp_path / "out"
     assert main(["solve", str(spec), "--out", str(out), *FAST]) == 0
     assert main(["meetings", str(spec), "--out", str(out), *FAST]) == 0
     public, meetings = load_schedule(out), load_schedule(out / "meetings")
+    assert meetings.placements and all(p.private for p in meetings.placements)
     merged = Schedule.model_validate({
         **public.model_dump(),
         "artists": [*public.model_dump()["artists"],
@@ -135,8 +140,23 @@ def test_publishers_drop_private_placements(tmp_path: Path) -> None:
     })
     save_schedule(merged, out)
     assert main(["publish", str(out)]) == 0
-    text = public_text(out)
-    assert all(p.uid not in text for p in meetings.placements)
+    public_files = [*out.glob("ical/festival-*.ics"), out / "schedule.xml",
+                    out / "schedule.frab.json"]
+    text = "\n".join(p.read_text(encoding="utf-8") for p in public_files)
+    booklets = [subprocess.run(["pdftotext", str(p), "-"], capture_output=True, text=True,
+                               check=True).stdout for p in sorted(out.glob("*.pdf"))]
+    first = meetings.placements[0]
+    for placement in meetings.placements:
+        assert placement.uid not in text
+    title = merged.item(first.item).title.en
+    assert booklets and all(title not in b for b in booklets)
+    artist_feeds = "\n".join(
+        p.read_text(encoding="utf-8") for a in first.artists for p in out.glob(f"ical/artist-{a}*")
+    )
+    assert first.uid in artist_feeds
+    client = TestClient(create_app(out, make_settings(tmp_path)))
+    page = client.get("/").text + client.get(f"/item/{first.item}").text
+    assert first.uid not in page and client.get(f"/item/{first.item}").status_code == 404
 
 
 def test_a_requests_sheet_adds_mutual_requests(

@@ -144,6 +144,7 @@ def build_programme(schedule: Schedule, digest: str = "") -> Programme:
     venues = {v.id: v for v in schedule.venues}
     artists = {a.id: a for a in schedule.artists}
     occurrences = []
+    schedule = schedule.public()  # meetings, soundchecks: never on the public pages
     for placement in schedule.placements:
         festival = festivals[placement.festival]
         tz = pytz.timezone(festival.timezone)

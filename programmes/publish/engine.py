@@ -25,6 +25,7 @@ from affiche.programmes.publish.versions import (
     PublishError,
     load_latest_version,
     occurrences_from_schedule,
+    public_occurrences,
     reconcile,
     version_json,
     version_numbers,
@@ -121,12 +122,13 @@ def build_outputs(
 
     The booklets are set by Typst on a worker thread (it releases the GIL) while the
     feeds and frab files are built here, so a second core is not left idle."""
+    public = version.model_copy(update={"occurrences": public_occurrences(version.occurrences)})
     with ThreadPoolExecutor(max_workers=1) as pool:
-        booklets = pool.submit(_write_booklets, schedule, version, out, progress)
+        booklets = pool.submit(_write_booklets, schedule, public, out, progress)
         progress("feeds")
         warnings = write_feeds(schedule, version, out / ICAL_DIR, base_url)
         progress("frab exports")
-        warnings += write_frab(schedule, version, out, base_url)
+        warnings += write_frab(schedule, public, out, base_url)
         booklets.result()
     return warnings
 

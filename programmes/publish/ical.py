@@ -95,11 +95,14 @@ def event_url(base_url: str, occ: PublishedOccurrence) -> str:
 def collect_feeds(
     occurrences: Iterable[PublishedOccurrence], festival_names: dict[str, str]
 ) -> list[Feed]:
-    """Every feed: one per festival, per artist and per venue that has occurrences."""
+    """Every feed: one per festival, per artist and per venue that has occurrences.
+    Private occurrences reach only their artists' and venue's own feeds."""
     groups: dict[tuple[str, str], list[PublishedOccurrence]] = {}
     names: dict[tuple[str, str], str] = {}
     for occ in occurrences:
-        keys = [("festival", occ.festival, festival_names.get(occ.festival, occ.festival))]
+        keys = [] if occ.private else [
+            ("festival", occ.festival, festival_names.get(occ.festival, occ.festival))
+        ]
         keys.append(("venue", occ.venue, occ.venue_name))
         keys.extend(("artist", a, n) for a, n in zip(occ.artists, occ.artist_names, strict=True))
         for kind, ident, name in keys:

@@ -63,6 +63,7 @@ class PublishedOccurrence(BaseModel):
     artist_names: tuple[str, ...] = ()
     sequence: int = 0
     status: Status = "CONFIRMED"
+    private: bool = False  # in its artists' and venue's own feeds only, never in public outputs
 
     @property
     def cancelled(self) -> bool:
@@ -130,9 +131,15 @@ def occurrences_from_schedule(schedule: Schedule) -> list[PublishedOccurrence]:
                 day=placement.day,
                 artists=artist_ids,
                 artist_names=tuple(schedule.artist(a).name for a in artist_ids),
+                private=placement.private,
             )
         )
     return result
+
+
+def public_occurrences(occurrences: list[PublishedOccurrence]) -> list[PublishedOccurrence]:
+    """What the public sees: every occurrence but the private ones (meetings, soundchecks)."""
+    return [occ for occ in occurrences if not occ.private]
 
 
 def fingerprint(occ: PublishedOccurrence) -> tuple[object, ...]:
