@@ -12,6 +12,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from affiche.programmes.identity import Source
 from affiche.programmes.text import Text
 from affiche.venues.model import Feature, Hours, Slug, Venue
 from affiche.venues.timeutil import zone
@@ -48,6 +49,9 @@ class Artist(Strict):
         default=False,
         description="exempt from no-overlap (set by imports for persons the source double-books)",
     )
+    source: Source | None = Field(
+        default=None, description="identity in an imported schedule (kept by re-exports)"
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -77,6 +81,9 @@ class Item(Strict):
     kind: Kind
     title: Text
     description: Text = Field(default_factory=Text)
+    description_html: Text | None = Field(
+        default=None, description="sanitized HTML of the description (imports of HTML text)"
+    )
     duration: int | None = Field(
         default=None, ge=1, description="minutes; installations leave it out (open all hours)"
     )
@@ -100,6 +107,9 @@ class Item(Strict):
     headliner: bool = False
     track: str | None = None
     language: str | None = None
+    source: Source | None = Field(
+        default=None, description="identity in an imported schedule (kept by re-exports)"
+    )
 
     @field_validator("title", "description", mode="before")
     @classmethod
