@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import uuid
@@ -17,7 +18,9 @@ from affiche.programmes.publish import frab, publish_directory
 from affiche.programmes.schedule import save_schedule
 from tests.publish_builders import moved, paris_and_tokyo
 
-SCHEMAS = Path("/work/shared/data/frab-schema")
+DATA = Path(os.environ.get("AFFICHE_SHARED_DATA")
+            or Path(__file__).resolve().parents[2] / "shared" / "data")
+SCHEMAS = DATA / "frab-schema"
 XSD = SCHEMAS / "schedule.xml.xsd"
 JSON_SCHEMA = SCHEMAS / "schedule.schema.json"
 NOW = datetime(2026, 3, 20, 9, 0, tzinfo=UTC)
