@@ -959,17 +959,28 @@ def _programme_days(events: list[_Event], zone_name: str, report: _Report) -> _D
 
     Affiche's programme days run from `day_start_hour` to the same hour the next date, so
     the import picks the hour (4, then 0..12) at which every frab day's events start on
-    one date of their own, preferring the hour that keeps the published dates (a wafer
-    `<day date>` can be the UTC date of a local day, so it may lose). The date each frab
-    day is filed under follows from its events, never the other way round."""
+    one date of their own and run inside that day, as far as they can. The date each frab
+    day is filed under follows from its events' local times, never from the published
+    `<day date>` (a wafer export's can be the UTC date of a local day)."""
     tz = zone(zone_name)
     local = [(event.start.astimezone(tz).replace(tzinfo=None), event.day_index)
              for event in events]
     published = {event.day_index: event.day for event in events}
 
+    spans = [(wall, wall + timedelta(minutes=event.duration), event.day_index)
+             for (wall, _), event in zip(local, events, strict=True)]
+
     def cost(hour: int) -> tuple[int, int]:
+        """Events off their day's date, and events running out of their programme day
+        (least first; the published dates do not vote: they may be UTC dates)."""
         labels, misfits = _labels_at(local, hour)
-        return misfits, sum(labels[i] != published[i] for i in labels)
+        shift = timedelta(hours=hour)
+        outside = sum(
+            not (datetime.combine(labels[i], time()) <= start - shift
+                 and end - shift <= datetime.combine(labels[i] + timedelta(days=1), time()))
+            for start, end, i in spans
+        )
+        return misfits, outside
 
     hour = min(DAY_START_HOURS, key=cost)  # stable: 4 wins ties, then 0..12
     labels, misfits = _labels_at(local, hour)
@@ -1029,7 +1040,7 @@ def _venues(
     venues = []
     for room, venue_id in room_ids.items():
         merged = _merged(sorted(windows[room].values()), room, report)
-        parallel = _most_at_once(e for e in events if e.room == room)
+        parallel = _most_at_once([e for e in events if e.room == room])
         if parallel > 1:
             report.note("rooms the published schedule double-books (each holds as many "
                         "events at once as published)", f"{room} ({parallel} at once)")
@@ -1045,7 +1056,7 @@ def _venues(
     return venues
 
 
-def _most_at_once(events: Iterable[_Event]) -> int:
+def _most_at_once(events: list[_Event]) -> int:
     """The most events that run at one instant (an end and a start that meet do not)."""
     changes = sorted([(e.start, 1) for e in events] + [(e.end, -1) for e in events],
                      key=lambda change: (change[0], change[1]))
@@ -1085,14 +1096,36 @@ def _items(
     for event in events:
         rooms = list(rooms_of_track[event.track]) if event.track else [event.room]
         first, last = days.bounds[event.day_index]
-        on_its_day = first <= event.start < last
+        inside_its_day = first <= event.start and event.end <= last
         own_windows: list[Window] = []
-        if spilling & set(rooms) or not on_its_day:
-            spans = {windows[r][event.day_index] for r in rooms if event.day_index in windows[r]}
-            own_windows = [Window(start=s, end=e) for s, e in sorted(spans)]
+        if spilling & set(rooms) or not inside_its_day:
+            own_windows = _day_windows(event, rooms, windows, (first, last))
         items.append(_item(event, room_ids, rooms, artists_of, own_windows, keep_times,
-                           [event.day] if on_its_day else []))
+                           [event.day] if inside_its_day else []))
     return items
+
+
+def _day_windows(
+    event: _Event, rooms: list[str], windows: _Windows, bounds: tuple[datetime, datetime]
+) -> list[Window]:
+    """Where an event may run when its programme day cannot say it (it runs past the day's
+    end, or a room's windows spill over): inside its rooms' windows of its own frab day,
+    starting within that programme day."""
+    first, last = bounds
+    latest_end = last + timedelta(minutes=event.duration)
+    spans = set()
+    for room in rooms:
+        if event.day_index in windows[room]:
+            start, end = windows[room][event.day_index]
+            if min(end, latest_end) > max(start, first):
+                spans.add((max(start, first), min(end, latest_end)))
+    joined: list[tuple[datetime, datetime]] = []
+    for start, end in sorted(spans):
+        if joined and start <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], end))
+        else:
+            joined.append((start, end))
+    return [Window(start=s, end=e) for s, e in joined]
 
 
 def _item(
