@@ -707,3 +707,21 @@ def test_class7_frab_and_json_re_exports_keep_the_source_identity(tmp_path: Path
     assert set(events) == {11, 12, 13, 14, 21, 22, 23, 24}
     assert events[11]["links"] == [{"title": "Ada's site", "url": "https://example.org/ada"}]
     assert events[11]["persons"][0]["id"] == 501
+
+
+def test_class6_pages_render_the_sanitized_html_and_feeds_the_plain_text(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from affiche.cli.commands import main
+    from affiche.web.app import create_app
+    from tests.test_web_support import make_settings
+
+    code, out = solve_fixture("night-sets.xml", tmp_path)
+    assert code == 0 and main(["publish", str(out)]) == 0
+    with TestClient(create_app(out, make_settings(tmp_path))) as client:
+        page = client.get("/item/11").text
+    assert "<p>Warm &amp; <b>loud</b></p>" in page
+    assert "&lt;p&gt;" not in page and "&lt;b&gt;" not in page and "alert(1)" not in page
+    assert '"description": "Warm \\u0026 loud"' in page  # JSON-LD: plain text
+    feeds = "".join(p.read_text(encoding="utf-8") for p in out.rglob("*.ics"))
+    assert "Warm & loud" in feeds and "<p>" not in feeds and "&lt;" not in feeds
