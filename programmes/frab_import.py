@@ -353,8 +353,8 @@ def _xml_links(element: etree._Element) -> list[tuple[str, str]]:
     links = []
     for link in element.iterfind("links/link"):
         href = (link.get("href") or "").strip()
-        title = (_child_text(link, "title") if link.find("title") is not None
-                 else (link.text or "")).strip()
+        named = _child_text(link, "title") if link.find("title") is not None else link.text
+        title = (named or "").strip()
         if href:
             links.append((title or href, href))
     return links
@@ -666,12 +666,13 @@ def _zone_of_city(city: str | None) -> str | None:
 
 def _zone_of_offsets(events: list[_RawEvent]) -> str | None:
     """A fixed-offset zone if every event is published with the same whole-hour offset."""
-    offsets = set()
+    offsets: set[timedelta] = set()
     for event in events:
         start = _published_datetime(event.values.get("date"))
-        if start is None or start.utcoffset() is None:
+        offset = None if start is None else start.utcoffset()
+        if offset is None:
             return None
-        offsets.add(start.utcoffset())
+        offsets.add(offset)
     if len(offsets) != 1:
         return None
     seconds = int(offsets.pop().total_seconds())
