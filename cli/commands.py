@@ -50,9 +50,11 @@ def warn(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def load(paths: Sequence[Path], keep_times: bool = False) -> LoadedSpec:
+def load(
+    paths: Sequence[Path], keep_times: bool = False, timezone: str | None = None
+) -> LoadedSpec:
     try:
-        loaded = load_specs(list(paths), keep_times=keep_times)
+        loaded = load_specs(list(paths), keep_times=keep_times, timezone=timezone)
     except SpecError as error:
         raise CommandError(
             "the spec has problems:\n" + "\n".join(f"  {issue}" for issue in error.issues)
@@ -133,7 +135,7 @@ def print_changes(changes: Changes) -> None:
 def solve_to(paths: Sequence[Path], out: Path, args: argparse.Namespace) -> Schedule:
     if out.exists() and not out.is_dir():
         raise CommandError(f"{out} exists and is not a folder")
-    loaded = load(paths, keep_times=args.keep_times)
+    loaded = load(paths, keep_times=args.keep_times, timezone=getattr(args, "timezone", None))
     if getattr(args, "pin", None):
         loaded.spec = pinned_spec(loaded.spec, args.pin)
     problem = placeable_problem(loaded, args.allow_unplaced)
@@ -197,7 +199,7 @@ def cmd_solve(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    loaded = load(args.specs)
+    loaded = load(args.specs, timezone=args.timezone)
     try:
         schedule = load_schedule(args.dir)
     except FileNotFoundError:
@@ -261,6 +263,11 @@ def _solver_flags(parser: argparse.ArgumentParser, time_limit: float = 30.0) -> 
                         help="solver threads (default: one per core)")
 
 
+def _timezone_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--timezone", default=None, metavar="ZONE",
+                        help="frab imports: the IANA time zone of a file that names none")
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="affiche", description=__doc__.splitlines()[0])
     commands = main.add_subparsers(dest="command", required=True)
@@ -271,6 +278,7 @@ def parser() -> argparse.ArgumentParser:
     _solver_flags(p)
     p.add_argument("--keep-times", action="store_true",
                    help="frab imports: pin events at their published times")
+    _timezone_flag(p)
     p.add_argument("--allow-unplaced", action="store_true",
                    help="programme what fits and list the rest")
     p.add_argument("--publish", action="store_true", help="publish after solving")
@@ -285,6 +293,7 @@ def parser() -> argparse.ArgumentParser:
     p = commands.add_parser("check", help="re-verify DIR/schedule.json against the spec")
     p.add_argument("specs", nargs="+", type=Path, metavar="SPEC")
     p.add_argument("dir", type=Path, metavar="DIR")
+    _timezone_flag(p)
     p.set_defaults(run=cmd_check)
 
     p = commands.add_parser("template", help="write a spreadsheet template to fill in")

@@ -63,11 +63,13 @@ def item_info(festival: Festival, item: Item) -> ItemInfo:
         kind=item.kind.value,
         title=item.title,
         description=item.description,
+        description_html=item.description_html,
         artists=list(item.artists),
         tags=list(item.tags),
         duration_minutes=item.duration or 0,
         track=item.track,
         language=item.language,
+        source=item.source,
     )
 
 
@@ -131,7 +133,8 @@ def assemble_schedule(
         festivals=[festival_info(f) for f in spec.festivals],
         venues=[v for f in spec.festivals for v in venue_infos(f)],
         artists=[
-            ArtistInfo(id=a.id, name=a.name, home_city=a.home_city, timezone=a.timezone)
+            ArtistInfo(id=a.id, name=a.name, home_city=a.home_city, timezone=a.timezone,
+                       source=a.source)
             for a in spec.artists
         ],
         items=[item_info(f, item) for f in spec.festivals for item in f.items],

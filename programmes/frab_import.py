@@ -26,8 +26,16 @@ from lxml import etree
 from pydantic import ValidationError
 
 from affiche.programmes.errors import SpecError, SpecIssue, field_path
+from affiche.programmes.identity import Link, Source
 from affiche.programmes.model import Artist, Festival, Item, Kind, Pin, Spec
-from affiche.programmes.text import Text
+from affiche.programmes.text import (
+    Text,
+    control_characters,
+    html_to_plain,
+    looks_like_html,
+    sanitize_html,
+    strip_controls,
+)
 from affiche.venues.model import Venue
 from affiche.venues.timeutil import localize, zone
 from affiche.venues.window import FIRST_YEAR, LAST_YEAR, Window
@@ -45,6 +53,7 @@ _KIND_WORDS: list[tuple[Kind, frozenset[str]]] = [
     (Kind.meeting, frozenset({"meeting", "meetings"})),
 ]
 DAY_START_HOURS = [4, *(hour for hour in range(13) if hour != 4)]
+SHOWN_EXAMPLES = 3
 
 
 # ----------------------------------------------------------------------------------------
@@ -67,20 +76,26 @@ def looks_like_frab(path: Path) -> bool:
             data = json.loads(head)
         except (ValueError, UnicodeDecodeError):
             return bool(_JSON_FRAB_HINT.search(head[:4096].decode("utf-8", "replace")))
-        return isinstance(data, dict) and "schedule" in data
+        return isinstance(data, dict) and (
+            "schedule" in data or isinstance(data.get("conference"), dict)
+        )
     return False
 
 
-def load_frab(path: Path, *, keep_times: bool = False) -> tuple[Spec, list[str]]:
+def load_frab(
+    path: Path, *, keep_times: bool = False, timezone: str | None = None
+) -> tuple[Spec, list[str]]:
     """The spec of one frab schedule file, and the warnings about its dirt.
 
+    `timezone` (an IANA name) is the zone of a file that names none; a file that names
+    its own keeps it (with a warning if the two differ).
     Raises `SpecError` (every problem, located) if the file cannot be imported.
     """
     path = Path(path)
     report = _Report(str(path))
     conference = _read(path, report)
     report.raise_if_any()
-    zone_name = _resolve_zone(conference, report)
+    zone_name = _resolve_zone(conference, report, timezone)
     report.raise_if_any()
     events = _localized_events(conference, zone_name, report)
     report.raise_if_any()
@@ -94,17 +109,41 @@ def load_frab(path: Path, *, keep_times: bool = False) -> tuple[Spec, list[str]]
 
 @dataclass
 class _Report:
-    """The issues (fatal) and warnings (not) found in one file."""
+    """The issues (fatal) and warnings (not) found in one file.
+
+    Dirt that repeats (a person named two ways, a double booking, ...) is noted by kind
+    and comes out as one warning per kind, with its count and the first examples;
+    `details` keeps every case for the report."""
 
     file: str
     issues: list[SpecIssue] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    _warnings: list[str] = field(default_factory=list)
+    _kinds: dict[str, list[str]] = field(default_factory=dict)
 
     def issue(self, field_name: str, message: str, line: int | None = None) -> None:
         self.issues.append(SpecIssue(self.file, field_name, message, line))
 
     def warn(self, message: str) -> None:
-        self.warnings.append(f"{self.file}: {message}")
+        self._warnings.append(f"{self.file}: {message}")
+
+    def note(self, kind: str, detail: str) -> None:
+        """One case of a kind of dirt; `kind` reads after a count ("3 events ...")."""
+        self._kinds.setdefault(kind, []).append(detail)
+
+    @property
+    def warnings(self) -> list[str]:
+        summary = []
+        for kind, details in self._kinds.items():
+            shown = "; ".join(details[:SHOWN_EXAMPLES])
+            hidden = len(details) - SHOWN_EXAMPLES
+            more = f"; and {hidden} more" if hidden > 0 else ""
+            summary.append(f"{self.file}: {len(details)} {kind}: {shown}{more}")
+        return self._warnings + summary
+
+    @property
+    def details(self) -> list[str]:
+        return [f"{self.file}: {kind}: {detail}"
+                for kind, details in self._kinds.items() for detail in details]
 
     def raise_if_any(self) -> None:
         if self.issues:
@@ -134,6 +173,8 @@ class _RawEvent:
     values: dict[str, str | None]
     lines: dict[str, int | None]
     persons: list[_RawPerson]
+    day_index: int = 0
+    links: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -167,6 +208,8 @@ class _Event:
     language: str | None
     kind: Kind
     persons: list[_RawPerson]
+    day_index: int = 0
+    source: Source | None = None
 
     @property
     def end(self) -> datetime:
@@ -262,35 +305,64 @@ def _xml_person_names(root: etree._Element) -> dict[str, str]:
     return names
 
 
+def _day_date(text: str | None, conference: _Conference) -> date | None:
+    """A day's date as published, else (pentabarf days without one) the conference start
+    plus the days before it."""
+    parsed = _parse_date(text)
+    if parsed is None and not text and conference.start is not None:
+        return conference.start + timedelta(days=len(conference.days))
+    return parsed
+
+
 def _xml_day(
     element: etree._Element, conference: _Conference, names: dict[str, str], report: _Report
 ) -> None:
-    day = _parse_date(element.get("date"))
+    day = _day_date(element.get("date"), conference)
     if day is None:
         report.issue("day.date", f"a <day> needs a date, got {element.get('date')!r}",
                      element.sourceline)
         return
+    index = len(conference.days)
     conference.days.append(day)
     day_starts = _clock_of(element.get("start"))
     for room in element.iterfind("room"):
         room_name = (room.get("name") or "").strip()
-        if not room_name:
-            report.issue(f"day[{day}].room", "a <room> needs a name", room.sourceline)
-            continue
         for event in room.iterfind("event"):
-            conference.events.append(
-                _xml_event(event, day, day_starts, room_name, names)
-            )
+            name = room_name or (_child_text(event, "room") or "").strip()
+            if not name:
+                report.issue(f"day[{day}].room", "a <room> needs a name", room.sourceline)
+                continue
+            conference.events.append(_xml_event(event, day, day_starts, name, names, index))
+    for event in element.iterfind("event"):  # pentabarf: events right under the day
+        name = (_child_text(event, "room") or "").strip()
+        if not name:
+            report.issue(f"day[{day}].event", "an event outside any <room> needs a <room>",
+                         event.sourceline)
+            continue
+        conference.events.append(_xml_event(event, day, day_starts, name, names, index))
 
 
 _EVENT_TAGS = (
     "date", "start", "duration", "title", "abstract", "track", "language", "type", "room",
+    "slug", "url", "description", "guid",
 )
+
+
+def _xml_links(element: etree._Element) -> list[tuple[str, str]]:
+    """(title, href) of each `<links><link href>`: the title is the text, or `<title>`."""
+    links = []
+    for link in element.iterfind("links/link"):
+        href = (link.get("href") or "").strip()
+        named = _child_text(link, "title") if link.find("title") is not None else link.text
+        title = (named or "").strip()
+        if href:
+            links.append((title or href, href))
+    return links
 
 
 def _xml_event(
     element: etree._Element, day: date, day_starts: time | None, room: str,
-    names: dict[str, str],
+    names: dict[str, str], day_index: int = 0,
 ) -> _RawEvent:
     persons = []
     for person in element.iterfind("persons/person"):
@@ -299,19 +371,27 @@ def _xml_event(
             _child_text(person, "public_name") or _child_text(person, "name") or ""
         ).strip()
         persons.append(_RawPerson(person_id, person.get("guid"), name or names.get(person_id, "")))
+    values = {tag: _child_text(element, tag) for tag in _EVENT_TAGS}
+    values["guid"] = element.get("guid") or values["guid"]
     return _RawEvent(
         id=element.get("id"),
         line=element.sourceline,
         day=day,
         day_starts=day_starts,
         room=room,
-        values={tag: _child_text(element, tag) for tag in _EVENT_TAGS},
+        values=values,
         lines={tag: _child_line(element, tag) for tag in _EVENT_TAGS},
         persons=persons,
+        day_index=day_index,
+        links=_xml_links(element),
     )
 
 
 def _read_json(data: bytes, report: _Report) -> _Conference:
+    """A frab / pretalx / c3voc JSON schedule. Besides the classic shape (`schedule` >
+    `conference` > `days` > `rooms` as a mapping of room names to events) this reads the
+    c3voc schema-2 variants: no `schedule` wrapper, `days` beside the conference, rooms as
+    a list of `{"name", "events"}`, durations in minutes, persons as plain names."""
     try:
         document = json.loads(data)
     except UnicodeDecodeError as error:
@@ -321,6 +401,8 @@ def _read_json(data: bytes, report: _Report) -> _Conference:
         report.issue("", f"not valid JSON: {error.msg}", error.lineno)
         return _Conference()
     schedule = document.get("schedule") if isinstance(document, dict) else None
+    if schedule is None and isinstance(document, dict) and "conference" in document:
+        schedule = document
     if not isinstance(schedule, dict):
         report.issue("schedule", 'a frab JSON schedule is an object with a "schedule" object', 1)
         return _Conference()
@@ -332,11 +414,14 @@ def _read_json(data: bytes, report: _Report) -> _Conference:
     values = {tag: _json_str(element.get(tag)) for tag in tags}
     conference = _conference_from(values, {}, None)
     days = element.get("days")
+    where = "schedule.conference.days"
+    if not isinstance(days, list) and isinstance(schedule.get("days"), list):
+        days, where = schedule["days"], "schedule.days"
     if not isinstance(days, list):
         report.issue("schedule.conference.days", "the conference has no list of days")
         return conference
     for index, day in enumerate(days):
-        _json_day(day, index, conference, report)
+        _json_day(day, f"{where}[{index}]", conference, report)
     return conference
 
 
@@ -346,51 +431,96 @@ def _json_str(value: Any) -> str | None:
     return str(value)
 
 
-def _json_day(day: Any, index: int, conference: _Conference, report: _Report) -> None:
-    where = f"schedule.conference.days[{index}]"
-    parsed = _parse_date(_json_str(day.get("date"))) if isinstance(day, dict) else None
+def _json_rooms(rooms: Any) -> list[tuple[str, list[Any]]] | None:
+    """(room name, events) of a day's rooms: a mapping, or a list of room objects."""
+    if isinstance(rooms, dict):
+        return [(str(name).strip(), events if isinstance(events, list) else [])
+                for name, events in rooms.items()]
+    if isinstance(rooms, list):
+        pairs = []
+        for room in rooms:
+            if isinstance(room, dict):
+                events = room.get("events") or room.get("talks") or []
+                pairs.append((str(room.get("name") or "").strip(),
+                              events if isinstance(events, list) else []))
+        return pairs
+    return None
+
+
+def _json_day(day: Any, where: str, conference: _Conference, report: _Report) -> None:
+    if not isinstance(day, dict):
+        report.issue(where, "a day is an object with a date and rooms")
+        return
+    text = _json_str(day.get("date")) or _json_str(day.get("day_start"))
+    parsed = _parse_date(text)
     if parsed is None:
         report.issue(f"{where}.date", "a day needs a date (YYYY-MM-DD)")
         return
+    index = len(conference.days)
     conference.days.append(parsed)
-    rooms = day.get("rooms") or {}
-    if not isinstance(rooms, dict):
+    rooms = _json_rooms(day.get("rooms") or {})
+    if rooms is None:
         report.issue(f"{where}.rooms", "rooms should map each room name to its events")
         return
     day_starts = _clock_of(_json_str(day.get("day_start")))
-    for room_name, events in rooms.items():
-        for event in events if isinstance(events, list) else []:
+    for room_name, events in rooms:
+        for event in events:
             if isinstance(event, dict):
-                conference.events.append(
-                    _json_event(event, parsed, day_starts, str(room_name).strip())
-                )
+                name = room_name or str(event.get("room") or "").strip()
+                conference.events.append(_json_event(event, parsed, day_starts, name, index))
 
 
-def _json_event(event: dict[str, Any], day: date, day_starts: time | None, room: str) -> _RawEvent:
-    persons = []
+def _json_person(person: Any) -> _RawPerson | None:
+    if isinstance(person, str):
+        return _RawPerson(None, None, person.strip())
+    if not isinstance(person, dict):
+        return None
+    name = person.get("public_name") or person.get("name") or person.get("full_public_name")
+    person_id = person.get("id", person.get("code"))
+    return _RawPerson(
+        None if person_id is None else str(person_id),
+        _json_str(person.get("guid")),
+        str(name or "").strip(),
+    )
+
+
+def _json_duration(value: Any) -> str | None:
+    """`"01:30"` as published; a bare number of minutes as `H:MM`."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        minutes = max(0, int(value))
+        return f"{minutes // 60}:{minutes % 60:02d}"
+    return _json_str(value)
+
+
+def _json_links(event: dict[str, Any]) -> list[tuple[str, str]]:
+    links = []
+    for link in event.get("links") or []:
+        if isinstance(link, dict) and (link.get("url") or link.get("href")):
+            href = str(link.get("url") or link.get("href")).strip()
+            links.append((str(link.get("title") or href).strip(), href))
+    return links
+
+
+def _json_event(
+    event: dict[str, Any], day: date, day_starts: time | None, room: str, day_index: int = 0
+) -> _RawEvent:
     listed = event.get("persons")
-    for person in listed if isinstance(listed, list) else []:
-        if not isinstance(person, dict):
-            continue
-        name = person.get("public_name") or person.get("name") or person.get("full_public_name")
-        person_id = person.get("id")
-        persons.append(
-            _RawPerson(
-                None if person_id is None else str(person_id),
-                _json_str(person.get("guid")),
-                str(name or "").strip(),
-            )
-        )
-    event_id = event.get("id")
+    listed = listed if isinstance(listed, list) else []
+    persons = [p for p in map(_json_person, listed) if p is not None]
+    event_id = event.get("id", event.get("code"))
+    values = {tag: _json_str(event.get(tag)) for tag in _EVENT_TAGS}
+    values["duration"] = _json_duration(event.get("duration"))
     return _RawEvent(
         id=None if event_id is None else str(event_id),
         line=None,
         day=day,
         day_starts=day_starts,
         room=room,
-        values={tag: _json_str(event.get(tag)) for tag in _EVENT_TAGS},
+        values=values,
         lines={},
         persons=persons,
+        day_index=day_index,
+        links=_json_links(event),
     )
 
 
@@ -483,15 +613,27 @@ def kind_of(frab_type: str | None) -> Kind:
 # Time zone
 
 
-def _resolve_zone(conference: _Conference, report: _Report) -> str:
-    """The conference's time zone: as published, else inferred honestly, else an issue."""
+def _resolve_zone(conference: _Conference, report: _Report, given: str | None = None) -> str:
+    """The conference's time zone: as published, else the one given (`--timezone`), else
+    inferred honestly, else an issue."""
     line = conference.lines.get("time_zone_name", conference.line)
+    if given is not None:
+        try:
+            zone(given)
+        except ValueError as error:
+            report.issue("--timezone", str(error))
+            return "UTC"
     if conference.time_zone_name:
         try:
             zone(conference.time_zone_name)
         except ValueError as error:
             report.issue("conference.time_zone_name", str(error), line)
+        if given is not None and given != conference.time_zone_name:
+            report.warn(f"the file names time_zone_name {conference.time_zone_name}; "
+                        f"--timezone {given} is ignored")
         return conference.time_zone_name
+    if given is not None:
+        return given
     by_city = _zone_of_city(conference.city)
     if by_city:
         report.warn(
@@ -509,7 +651,8 @@ def _resolve_zone(conference: _Conference, report: _Report) -> str:
     report.issue(
         "conference.time_zone_name",
         "no time_zone_name, and neither the city nor one common UTC offset of the events "
-        "gives the time zone: add <time_zone_name> (an IANA name such as Europe/Brussels)",
+        "gives the time zone: run again with --timezone ZONE (an IANA name such as "
+        "Europe/Brussels), or add <time_zone_name> to the file",
         line,
     )
     return "UTC"
@@ -526,12 +669,13 @@ def _zone_of_city(city: str | None) -> str | None:
 
 def _zone_of_offsets(events: list[_RawEvent]) -> str | None:
     """A fixed-offset zone if every event is published with the same whole-hour offset."""
-    offsets = set()
+    offsets: set[timedelta] = set()
     for event in events:
         start = _published_datetime(event.values.get("date"))
-        if start is None or start.utcoffset() is None:
+        offset = None if start is None else start.utcoffset()
+        if offset is None:
             return None
-        offsets.add(start.utcoffset())
+        offsets.add(offset)
     if len(offsets) != 1:
         return None
     seconds = int(offsets.pop().total_seconds())
@@ -610,9 +754,12 @@ def _checked_event(
     if published_room and published_room != raw.room:
         report.warn(f"event {event_id} is listed in room {raw.room!r} but names room "
                     f"{published_room!r}; using {raw.room!r}")
-    title = raw.values.get("title") or ""
+    title = _clean_text(raw, "title", report)
     if not title.strip():
-        report.warn(f"event {event_id} has no title")
+        report.note("events without a title", f"event {event_id}")
+    abstract = _clean_text(raw, "abstract", report)
+    if not abstract.strip():  # pentabarf and FOSDEM keep the text in <description>
+        abstract = _clean_text(raw, "description", report)
     return _Event(
         id=event_id,
         line=raw.line,
@@ -621,11 +768,41 @@ def _checked_event(
         start=localize(start, zone_name),
         duration=duration,
         title=title,
-        abstract=raw.values.get("abstract") or "",
+        abstract=abstract,
         track=(raw.values.get("track") or "").strip() or None,
         language=(raw.values.get("language") or "").strip() or None,
         kind=kind_of(raw.values.get("type")),
         persons=raw.persons,
+        day_index=raw.day_index,
+        source=_event_source(raw),
+    )
+
+
+def _clean_text(raw: _RawEvent, tag: str, report: _Report) -> str:
+    """A published text without control characters (noted, with the event's line)."""
+    text = raw.values.get(tag) or ""
+    found = control_characters(text)
+    if found:
+        line = raw.lines.get(tag, raw.line)
+        where = f" (line {line})" if line else ""
+        report.note("texts with control characters, removed",
+                    f"event {raw.id} {tag}{where}: {', '.join(code for _, code in found[:3])}")
+        text = strip_controls(text)
+    return text
+
+
+def _event_source(raw: _RawEvent) -> Source:
+    """The event's identity in the source, for re-exports."""
+    def value(tag: str) -> str | None:
+        text = (raw.values.get(tag) or "").strip()
+        return text or None
+
+    return Source(
+        id=(raw.id or "").strip() or None,
+        guid=value("guid"),
+        slug=value("slug"),
+        url=value("url"),
+        links=tuple(Link(title=title, url=url) for title, url in raw.links),
     )
 
 
@@ -682,11 +859,15 @@ def _build_spec(
 ) -> Spec:
     festival_id = _festival_id(conference, report)
     room_ids = _room_ids(events)
-    day_start_hour = _day_start_hour(events, zone_name, report)
-    start, end = _festival_dates(conference, events, report)
     try:  # names and titles with control characters, out-of-range values: located issues
         artists, artists_of = _artists(events, report)
-        items = _items(events, room_ids, artists_of, keep_times)
+        days = _programme_days(events, zone_name, report)
+        for event in events:
+            event.day = days.labels[event.day_index]
+        windows = _room_day_windows(events)
+        venues = _venues(events, room_ids, windows, days, zone_name, report)
+        items = _items(events, room_ids, artists_of, windows, days, keep_times)
+        start, end = _festival_dates(conference, events, report)
         festival = Festival(
             id=festival_id,
             name=conference.title or conference.acronym or festival_id,
@@ -694,9 +875,9 @@ def _build_spec(
             timezone=zone_name,
             start=start,
             end=end,
-            day_start_hour=day_start_hour,
+            day_start_hour=days.hour,
             default_walking_minutes=0,
-            venues=_venues(events, room_ids, zone_name, report),
+            venues=venues,
             items=items,
         )
         return Spec(festivals=[festival], artists=artists)
@@ -724,12 +905,12 @@ def _festival_id(conference: _Conference, report: _Report) -> str:
 def _festival_dates(
     conference: _Conference, events: list[_Event], report: _Report
 ) -> tuple[date, date]:
-    """The conference's start and end, widened to cover every published day."""
-    days = [event.day for event in events] + conference.days
+    """The conference's start and end, widened to cover every programme day."""
+    days = [event.day for event in events]
     start = min([conference.start] if conference.start else days)
     end = max([conference.end] if conference.end else days)
     if min(days) < start or max(days) > end:
-        report.warn(f"published days {min(days)} to {max(days)} run outside the conference "
+        report.warn(f"programme days {min(days)} to {max(days)} run outside the conference "
                     f"dates {start} to {end}; the festival covers them all")
     return min(start, *days), max(end, *days)
 
@@ -744,161 +925,334 @@ def _room_ids(events: list[_Event]) -> dict[str, str]:
     return ids
 
 
-def _venues(
-    events: list[_Event], room_ids: dict[str, str], zone_name: str, report: _Report
-) -> list[Venue]:
-    """One venue per room, open on each day from its first published start to its last end."""
-    spans: dict[str, dict[date, tuple[datetime, datetime]]] = defaultdict(dict)
+# ----------------------------------------------------------------------------------------
+# Programme days and room-day windows
+
+
+@dataclass
+class _Days:
+    """The programme days: the hour they start at, and the date each frab <day> (by its
+    position in the file) is filed under."""
+
+    hour: int
+    labels: dict[int, date]
+    bounds: dict[int, tuple[datetime, datetime]]
+
+
+def _labels_at(
+    local: list[tuple[datetime, int]], hour: int
+) -> tuple[dict[int, date], int]:
+    """Each frab day's programme date at day start `hour` (the date most of its events
+    start on), and how many events then start on another date or share a date with
+    another frab day."""
+    shift = timedelta(hours=hour)
+    counts: dict[int, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    for wall, index in local:
+        counts[index][(wall - shift).date()] += 1
+    labels = {index: max(dates, key=lambda d: (dates[d], -d.toordinal()))
+              for index, dates in counts.items()}
+    misfits = sum(n for index, dates in counts.items() for d, n in dates.items()
+                  if d != labels[index])
+    ordered = [labels[index] for index in sorted(labels)]
+    clashes = sum(1 for a, b in zip(ordered, ordered[1:], strict=False) if b <= a)
+    return labels, misfits + clashes
+
+
+def _programme_days(events: list[_Event], zone_name: str, report: _Report) -> _Days:
+    """The frab <day> is the programme day: every event listed under it belongs to it.
+
+    Affiche's programme days run from `day_start_hour` to the same hour the next date, so
+    the import picks the hour (4, then 0..12) at which every frab day's events start on
+    one date of their own and run inside that day, as far as they can. The date each frab
+    day is filed under follows from its events' local times, never from the published
+    `<day date>` (a wafer export's can be the UTC date of a local day)."""
+    tz = zone(zone_name)
+    local = [(event.start.astimezone(tz).replace(tzinfo=None), event.day_index)
+             for event in events]
+    published = {event.day_index: event.day for event in events}
+
+    spans = [(wall, wall + timedelta(minutes=event.duration), event.day_index)
+             for (wall, _), event in zip(local, events, strict=True)]
+
+    def cost(hour: int) -> tuple[int, int]:
+        """Events off their day's date, and events running out of their programme day
+        (least first; the published dates do not vote: they may be UTC dates)."""
+        labels, misfits = _labels_at(local, hour)
+        shift = timedelta(hours=hour)
+        outside = sum(
+            not (datetime.combine(labels[i], time()) <= start - shift
+                 and end - shift <= datetime.combine(labels[i] + timedelta(days=1), time()))
+            for start, end, i in spans
+        )
+        return misfits, outside
+
+    hour = min(DAY_START_HOURS, key=cost)  # stable: 4 wins ties, then 0..12
+    labels, misfits = _labels_at(local, hour)
+    if misfits:
+        report.warn(f"no day start hour in 0..12 gives each published day a date of its own "
+                    f"({misfits} events start on another date): using {hour}; those events "
+                    f"keep to their published day by their windows")
+    moved = sorted(i for i in labels if labels[i] != published[i])
+    if moved:
+        first = moved[0]
+        report.warn(f"{len(moved)} published days are filed under the local date their "
+                    f"events start on (day {first + 1}, published as {published[first]}, "
+                    f"is {labels[first]})")
+    bounds = {}
+    for index, label in labels.items():
+        bounds[index] = (localize(datetime.combine(label, time(hour)), zone_name),
+                         localize(datetime.combine(label + timedelta(days=1), time(hour)),
+                                  zone_name))
+    return _Days(hour, labels, bounds)
+
+
+_Windows = dict[str, dict[int, tuple[datetime, datetime]]]
+
+
+def _room_day_windows(events: list[_Event]) -> _Windows:
+    """Each room's window on each frab day: from the earliest start to the latest end of
+    that room's events under that day (past the next day's start if they run so)."""
+    spans: _Windows = defaultdict(dict)
     for event in events:
         days = spans[event.room]
-        first, last = days.get(event.day, (event.start, event.end))
-        days[event.day] = (min(first, event.start), max(last, event.end))
+        first, last = days.get(event.day_index, (event.start, event.end))
+        days[event.day_index] = (min(first, event.start), max(last, event.end))
+    return spans
+
+
+def _spilling_rooms(windows: _Windows, days: _Days) -> set[str]:
+    """Rooms whose window on some day starts or ends outside that programme day, or meets
+    another day's window: an item of a neighbouring day could start there."""
+    rooms = set()
+    for room, by_day in windows.items():
+        ordered = sorted(by_day.values())
+        overlapping = any(b[0] < a[1] for a, b in zip(ordered, ordered[1:], strict=False))
+        spilling = any(start < days.bounds[i][0] or end > days.bounds[i][1]
+                       for i, (start, end) in by_day.items())
+        if overlapping or spilling:
+            rooms.add(room)
+    return rooms
+
+
+def _venues(
+    events: list[_Event], room_ids: dict[str, str], windows: _Windows, days: _Days,
+    zone_name: str, report: _Report,
+) -> list[Venue]:
+    """One venue per room, open on each day from its first published start to its last
+    end, holding at once as many events as the published schedule had there."""
     tz = zone(zone_name)
     venues = []
     for room, venue_id in room_ids.items():
-        windows = _merged(sorted(spans[room].values()), room, report)
+        merged = _merged(sorted(windows[room].values()), room, report)
+        parallel = _most_at_once([e for e in events if e.room == room])
+        if parallel > 1:
+            report.note("rooms the published schedule double-books (each holds as many "
+                        "events at once as published)", f"{room} ({parallel} at once)")
         venues.append(
             Venue(
                 id=venue_id,
                 name=room,
                 changeover_minutes=0,
-                open=[Window(start=s.astimezone(tz), end=e.astimezone(tz)) for s, e in windows],
+                parallel=parallel,
+                open=[Window(start=s.astimezone(tz), end=e.astimezone(tz)) for s, e in merged],
             )
         )
     return venues
 
 
+def _most_at_once(events: list[_Event]) -> int:
+    """The most events that run at one instant (an end and a start that meet do not)."""
+    changes = sorted([(e.start, 1) for e in events] + [(e.end, -1) for e in events],
+                     key=lambda change: (change[0], change[1]))
+    most = current = 0
+    for _, step in changes:
+        current += step
+        most = max(most, current)
+    return max(most, 1)
+
+
 def _merged(
     windows: list[tuple[datetime, datetime]], room: str, report: _Report
 ) -> list[tuple[datetime, datetime]]:
-    """Windows in order; two days of one room that overlap are merged, with a warning."""
+    """A room's opening: its day windows, those that overlap joined (each item keeps to
+    its own day's window by its `windows`)."""
     merged: list[tuple[datetime, datetime]] = []
     for start, end in windows:
         if merged and start < merged[-1][1]:
-            report.warn(f"room {room!r}: the published days overlap at {start.isoformat()}; "
-                        f"their opening windows are merged")
+            report.note("rooms whose windows of two days overlap (a night set runs into the "
+                        "next day)", f"{room} at {start.isoformat()}")
             merged[-1] = (merged[-1][0], max(merged[-1][1], end))
         else:
             merged.append((start, end))
     return merged
 
 
-def _day_start_hour(events: list[_Event], zone_name: str, report: _Report) -> int:
-    """The first hour (4, then 0..12) at which every event's programme day is its frab day."""
-    tz = zone(zone_name)
-    local = [(event.start.astimezone(tz).replace(tzinfo=None), event.day) for event in events]
-
-    def misfits(hour: int) -> int:
-        shift = timedelta(hours=hour)
-        return sum((wall - shift).date() != day for wall, day in local)
-
-    best = min(DAY_START_HOURS, key=misfits)  # stable: 4 wins ties, then 0..12
-    count = misfits(best)
-    if count:
-        report.warn(f"no day start hour in 0..12 puts every event on its published day: "
-                    f"using {best}, {count} events fall on another programme day")
-    return best
-
-
 def _items(
     events: list[_Event], room_ids: dict[str, str], artists_of: dict[str, list[str]],
-    keep_times: bool,
+    windows: _Windows, days: _Days, keep_times: bool,
 ) -> list[Item]:
     rooms_of_track: dict[str, dict[str, None]] = defaultdict(dict)
     for event in events:
         if event.track:
-            rooms_of_track[event.track][room_ids[event.room]] = None
-    return [_item(event, room_ids, rooms_of_track, artists_of, keep_times) for event in events]
+            rooms_of_track[event.track][event.room] = None
+    spilling = _spilling_rooms(windows, days)
+    items = []
+    for event in events:
+        rooms = list(rooms_of_track[event.track]) if event.track else [event.room]
+        first, last = days.bounds[event.day_index]
+        inside_its_day = first <= event.start and event.end <= last
+        own_windows: list[Window] = []
+        if spilling & set(rooms) or not inside_its_day:
+            own_windows = _day_windows(event, rooms, windows, (first, last))
+        items.append(_item(event, room_ids, rooms, artists_of, own_windows, keep_times,
+                           [event.day] if inside_its_day else []))
+    return items
+
+
+def _day_windows(
+    event: _Event, rooms: list[str], windows: _Windows, bounds: tuple[datetime, datetime]
+) -> list[Window]:
+    """Where an event may run when its programme day cannot say it (it runs past the day's
+    end, or a room's windows spill over): inside its rooms' windows of its own frab day,
+    starting within that programme day."""
+    first, last = bounds
+    latest_end = last + timedelta(minutes=event.duration)
+    spans = set()
+    for room in rooms:
+        if event.day_index in windows[room]:
+            start, end = windows[room][event.day_index]
+            if min(end, latest_end) > max(start, first):
+                spans.add((max(start, first), min(end, latest_end)))
+    joined: list[tuple[datetime, datetime]] = []
+    for start, end in sorted(spans):
+        if joined and start <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], end))
+        else:
+            joined.append((start, end))
+    return [Window(start=s, end=e) for s, e in joined]
 
 
 def _item(
-    event: _Event, room_ids: dict[str, str], rooms_of_track: dict[str, dict[str, None]],
-    artists_of: dict[str, list[str]], keep_times: bool,
+    event: _Event, room_ids: dict[str, str], rooms: list[str],
+    artists_of: dict[str, list[str]], windows: list[Window], keep_times: bool,
+    on_days: list[date],
 ) -> Item:
     room = room_ids[event.room]
-    venues = list(rooms_of_track[event.track]) if event.track else [room]
     pins = [Pin(occurrence=1, venue=room, start=event.start)] if keep_times else []
+    description, description_html = _description(event.abstract)
     return Item(
         id=event.id,
         kind=event.kind,
         title=Text(en=event.title, fr=event.title),
-        description=Text(en=event.abstract, fr=event.abstract),
+        description=Text(en=description, fr=description),
+        description_html=(Text(en=description_html, fr=description_html)
+                          if description_html else None),
         duration=event.duration,
         artists=artists_of.get(event.id, []),
-        venues=venues,
-        days=[event.day],
+        venues=[room_ids[r] for r in rooms],
+        days=on_days,
+        windows=windows,
         pins=pins,
         track=event.track,
         language=event.language,
+        source=event.source,
     )
+
+
+def _description(abstract: str) -> tuple[str, str | None]:
+    """The plain text of an abstract, and its safe HTML when it is HTML."""
+    if not looks_like_html(abstract):
+        return abstract.strip(), None
+    return html_to_plain(abstract), sanitize_html(abstract) or None
 
 
 # ----------------------------------------------------------------------------------------
 # Persons
 
 
-def _person_key(person: _RawPerson) -> str | None:
-    if person.id:
-        return f"id:{person.id}"
-    if person.guid:
-        return f"guid:{person.guid}"
-    return f"name:{person.name}" if person.name else None
+def _same_name(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+@dataclass
+class _People:
+    """The persons met so far: artist id and name by key, and the keys of each source id
+    (one id may carry several people: each distinct name is its own person)."""
+
+    ids: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    by_id: dict[str, list[str]] = field(default_factory=dict)
+    taken: set[str] = field(default_factory=set)
+
+    def key(self, person: _RawPerson, report: _Report) -> str | None:
+        if person.id:
+            keys = self.by_id.setdefault(person.id, [])
+            for key in keys:
+                if not person.name or _same_name(self.names[key], person.name):
+                    return key
+            key = f"id:{person.id}" if not keys else f"id:{person.id}:{person.name}"
+            if keys:
+                report.note("person ids carried by another name (kept as distinct people)",
+                            f"id {person.id} is {self.names[keys[0]]!r} and {person.name!r}")
+            keys.append(key)
+        elif person.guid:
+            key = f"guid:{person.guid}"
+        elif person.name:
+            key = f"name:{' '.join(person.name.split()).casefold()}"
+        else:
+            return None
+        if key not in self.ids:
+            base = f"p{person.id}" if person.id else person.name or person.guid or "person"
+            self.ids[key] = _unique(slugify(base), self.taken)
+            self.names[key] = person.name or self.ids[key]
+            self.sources[key] = Source(id=person.id, guid=person.guid)
+        return key
 
 
 def _artists(
     events: list[_Event], report: _Report
 ) -> tuple[list[Artist], dict[str, list[str]]]:
     """One artist per person, the artist ids of each event, double bookings exempted."""
-    ids: dict[str, str] = {}
-    names: dict[str, str] = {}
-    taken: set[str] = set()
+    people = _People()
     artists_of: dict[str, list[str]] = {}
     bookings: dict[str, list[_Event]] = defaultdict(list)
     for event in events:
         listed: list[str] = []
         for person in event.persons:
-            key = _person_key(person)
+            key = people.key(person, report)
             if key is None:
-                report.warn(f"event {event.id}: a person without id or name is left out")
+                report.note("persons without id or name, left out", f"event {event.id}")
                 continue
-            if key not in ids:
-                ids[key] = _artist_id(person, taken)
-                names[key] = person.name or ids[key]
-            elif person.name and person.name != names[key]:
-                report.warn(f"person {ids[key]} is named {names[key]!r} and {person.name!r}; "
-                            f"keeping {names[key]!r}")
-            if ids[key] in listed:
-                report.warn(f"event {event.id}: person {names[key]} ({ids[key]}) is listed "
-                            f"twice")
+            if people.ids[key] in listed:
+                report.note("persons listed twice in one event",
+                            f"event {event.id}: {people.names[key]} ({people.ids[key]})")
                 continue
-            listed.append(ids[key])
+            listed.append(people.ids[key])
             bookings[key].append(event)
         artists_of[event.id] = listed
-    double = _double_booked(bookings, ids, names, report)
+    double = _double_booked(bookings, people.ids, people.names, report)
     artists = [
-        Artist(id=ids[key], name=names[key], may_double_book=key in double) for key in ids
+        Artist(id=people.ids[key], name=people.names[key], may_double_book=key in double,
+               source=people.sources[key])
+        for key in people.ids
     ]
     return artists, artists_of
-
-
-def _artist_id(person: _RawPerson, taken: set[str]) -> str:
-    base = f"p{person.id}" if person.id else person.name
-    return _unique(slugify(base), taken)
 
 
 def _double_booked(
     bookings: dict[str, list[_Event]], ids: dict[str, str], names: dict[str, str],
     report: _Report,
 ) -> set[str]:
-    """Persons whose own published events overlap in time, each warned about once."""
+    """Persons whose own published events overlap in time, noted once each."""
     double = set()
     for key, events in bookings.items():
         clashes = list(_overlaps(events))
         if clashes:
             double.add(key)
             pairs = ", ".join(f"{a.id} and {b.id}" for a, b in clashes)
-            report.warn(f"person {names[key]} ({ids[key]}) is double-booked in the published "
-                        f"schedule (events {pairs}); exempted from no-overlap")
+            report.note("persons double-booked in the published schedule (exempted from "
+                        "no-overlap)", f"person {names[key]} ({ids[key]}): events {pairs}")
     return double
 
 

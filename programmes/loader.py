@@ -232,7 +232,9 @@ def parse_yaml_spec(path: Path) -> tuple[Spec, SourceMap]:
     return spec, source
 
 
-def _parse_one(path: Path, keep_times: bool) -> tuple[Spec, SourceMap, list[str]]:
+def _parse_one(
+    path: Path, keep_times: bool, timezone: str | None = None
+) -> tuple[Spec, SourceMap, list[str]]:
     from affiche.programmes.spreadsheet import looks_like_spreadsheet, read_spreadsheet
 
     if looks_like_spreadsheet(path):
@@ -247,7 +249,7 @@ def _parse_one(path: Path, keep_times: bool) -> tuple[Spec, SourceMap, list[str]
         if not looks_like_frab(path):
             message = "not a spec: expected YAML (.yaml) or a frab schedule (XML or JSON)"
             raise SpecError([SpecIssue(str(path), "", message)])
-        spec, warnings = load_frab(path, keep_times=keep_times)
+        spec, warnings = load_frab(path, keep_times=keep_times, timezone=timezone)
         return spec, SourceMap(str(path)), warnings
     spec, source = parse_yaml_spec(path)
     return spec, source, []
@@ -283,12 +285,14 @@ def _merge(parsed: list[tuple[Spec, SourceMap, list[str]]]) -> LoadedSpec:
     return LoadedSpec(merged, warnings, festival_sources, artist_sources)
 
 
-def load_specs(paths: list[Path], *, keep_times: bool = False) -> LoadedSpec:
+def load_specs(
+    paths: list[Path], *, keep_times: bool = False, timezone: str | None = None
+) -> LoadedSpec:
     """Read, validate and merge spec files; raise SpecError listing every problem."""
     parsed, issues = [], []
     for path in paths:
         try:
-            parsed.append(_parse_one(Path(path), keep_times))
+            parsed.append(_parse_one(Path(path), keep_times, timezone))
         except SpecError as error:
             issues.extend(error.issues)
     if issues:

@@ -23,6 +23,7 @@ from pydantic import (
     model_validator,
 )
 
+from affiche.programmes.identity import Source
 from affiche.programmes.meetings import Meetings, ParticipantKind
 from affiche.programmes.text import Text
 from affiche.venues.model import MINUTES_CAP, Feature, Hours, Line, Name, Slug, Venue, one_line
@@ -93,6 +94,9 @@ class Artist(Strict):
     organisation: Line = ""
     kind: ParticipantKind = ParticipantKind.artist
     languages: list[Tag] = Field(default_factory=list, max_length=50)
+    source: Source | None = Field(
+        default=None, description="identity in an imported schedule (kept by re-exports)"
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -122,6 +126,9 @@ class Item(Strict):
     kind: Kind
     title: Text
     description: Text = Field(default_factory=Text)
+    description_html: Text | None = Field(
+        default=None, description="sanitized HTML of the description (imports of HTML text)"
+    )
     duration: int | None = Field(
         default=None,
         ge=1,

@@ -16,6 +16,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from affiche.programmes.identity import Source
 from affiche.programmes.text import Text
 
 SCHEDULE_FORMAT = "affiche-schedule/1"
@@ -60,6 +61,7 @@ class ArtistInfo(BaseModel):
     name: str
     home_city: str = ""
     timezone: str | None = None
+    source: Source | None = None
 
 
 class ItemInfo(BaseModel):
@@ -69,11 +71,13 @@ class ItemInfo(BaseModel):
     kind: str
     title: Text
     description: Text = Field(default_factory=Text)
+    description_html: Text | None = Field(default=None, description="sanitized HTML")
     artists: list[str] = Field(default_factory=list)
     tags: list[str] = Field(default_factory=list)
     duration_minutes: int
     track: str | None = None
     language: str | None = None
+    source: Source | None = None
 
 
 class Placement(BaseModel):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import uuid
@@ -17,7 +18,9 @@ from affiche.programmes.publish import frab, publish_directory
 from affiche.programmes.schedule import save_schedule
 from tests.publish_builders import moved, paris_and_tokyo
 
-SCHEMAS = Path("/work/shared/data/frab-schema")
+DATA = Path(os.environ.get("AFFICHE_SHARED_DATA")
+            or Path(__file__).resolve().parents[2] / "shared" / "data")
+SCHEMAS = DATA / "frab-schema"
 XSD = SCHEMAS / "schedule.xml.xsd"
 JSON_SCHEMA = SCHEMAS / "schedule.schema.json"
 NOW = datetime(2026, 3, 20, 9, 0, tzinfo=UTC)
@@ -149,3 +152,40 @@ def test_event_ids_unique_even_on_collision(monkeypatch: pytest.MonkeyPatch) -> 
 def test_acronym_matches_both_schemas() -> None:
     assert frab.acronym("Bains-2026") == "bains_2026"
     assert frab.acronym("pi") == "pi__"
+
+
+def test_bidi_zero_width_emoji_and_line_separator_survive_every_output(tmp_path: Path) -> None:
+    """Format characters are text: iCal, frab XML and JSON carry them intact and valid."""
+    import icalendar
+
+    from affiche.cli.commands import main
+
+    tricky = "Shalom \u200fשלום\u200f zero\u200bwidth 🎉 line\u2028sep"
+    quoted = '"' + "".join(
+        c if ord(c) < 128 else (f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}")
+        for c in tricky
+    ) + '"'
+    spec = tmp_path / "tricky.yaml"
+    spec.write_text(
+        "festivals:\n- id: tricky\n  name: Tricky\n  timezone: Europe/Paris\n"
+        "  start: 2026-06-01\n  end: 2026-06-01\n  venues: [{id: v, name: V}]\n  items:\n"
+        f"  - id: a\n    kind: talk\n    title: {quoted}\n    duration: 30\n"
+        f"    description: {quoted}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert main(["solve", str(spec), "--out", str(out), "--time-limit", "10"]) == 0
+    assert main(["publish", str(out)]) == 0
+    root = etree.parse(str(out / "schedule.xml")).getroot()
+    assert root.find(".//event/title").text == tricky
+    assert root.find(".//event/abstract").text == tricky
+    assert etree.XMLSchema(etree.parse(str(XSD))).validate(root.getroottree())
+    payload = json.loads((out / "schedule.frab.json").read_text(encoding="utf-8"))
+    (event,) = next(iter(payload["schedule"]["conference"]["days"][0]["rooms"].values()))
+    assert event["title"] == tricky and event["abstract"] == tricky
+    feeds = sorted(out.rglob("*.ics"))
+    assert feeds
+    calendar = icalendar.Calendar.from_ical(feeds[0].read_bytes())
+    (vevent,) = [c for c in calendar.walk("VEVENT")]
+    assert str(vevent["SUMMARY"]) == tricky
+    assert tricky in str(vevent.get("DESCRIPTION", ""))

@@ -14,6 +14,11 @@ Identity, stable across publishes and re-solves:
 - acronym: the festival id lower-cased, characters other than `[a-z0-9_]` as `_`, padded
   with `_` to four characters (both schemas' patterns).
 
+An imported occurrence keeps its source identity (`item.source`, `artist.source`): the
+source's event id (when a positive integer), guid (when a UUID), slug (when the schema's
+alphabet allows it), URL and links, and each person's id and guid; the formulas above only
+fill in what the source did not give.
+
 Days follow the programme day (`placement.day`), from `day_start_hour` to the same hour on
 the next date, so a 01:00 show belongs to the evening before. Titles are English (French
 when there is no English); cancelled occurrences are left out (frab has no status).
@@ -30,6 +35,7 @@ from typing import Any
 
 from lxml import etree
 
+from affiche.programmes.identity import Source
 from affiche.programmes.publish.clock import in_zone
 from affiche.programmes.publish.versions import PublishedOccurrence
 from affiche.programmes.schedule import FestivalInfo
@@ -72,11 +78,45 @@ def stable_int(guid: uuid.UUID) -> int:
     return guid.int % ID_MODULUS + 1
 
 
-def event_ids(uids: Iterable[str]) -> dict[str, int]:
-    """A distinct positive integer per uid, each from its guid unless that one is taken."""
-    taken: set[int] = set()
-    result = {}
-    for uid in sorted(set(uids)):
+_UUID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
+JSON_SLUG = re.compile(r"[a-z0-9_-]+[a-z0-9]")
+
+
+def source_int(text: str | None) -> int | None:
+    """A source id that frab can carry: a positive integer below 2**31."""
+    if text and text.isdigit() and 0 < int(text) < 2**31:
+        return int(text)
+    return None
+
+
+def source_guid(source: Source | None) -> uuid.UUID | None:
+    if source and source.guid and _UUID.fullmatch(source.guid.strip()):
+        return uuid.UUID(source.guid.strip())
+    return None
+
+
+def guid_of(occ: PublishedOccurrence) -> uuid.UUID:
+    """The source's guid of a single-occurrence import, else the affiche formula."""
+    kept = source_guid(occ.source) if occ.occurrence == 1 else None
+    return kept or event_guid(occ.uid)
+
+
+def source_ids(occurrences: Iterable[PublishedOccurrence]) -> dict[str, int]:
+    """The source's integer event id of each first occurrence that has one, once each."""
+    kept: dict[str, int] = {}
+    for occ in sorted(occurrences, key=lambda o: o.uid):
+        number = source_int(occ.source.id if occ.source else None)
+        if number is not None and occ.occurrence == 1 and number not in kept.values():
+            kept[occ.uid] = number
+    return kept
+
+
+def event_ids(uids: Iterable[str], kept: dict[str, int] | None = None) -> dict[str, int]:
+    """A distinct positive integer per uid: the source's (`kept`), else one from its guid
+    unless that one is taken."""
+    result = dict(kept or {})
+    taken: set[int] = set(result.values())
+    for uid in sorted(set(uids) - set(result)):
         number = stable_int(event_guid(uid))
         while number in taken:
             number = number % ID_MODULUS + 1
@@ -90,7 +130,11 @@ def acronym(festival_id: str) -> str:
 
 
 def slug(festival_id: str, occ: PublishedOccurrence) -> str:
-    """`<acronym>-<item>-<n>` in the schemas' slug alphabet."""
+    """The source's slug when both schemas accept it, else `<acronym>-<item>-<n>` in the
+    schemas' slug alphabet."""
+    kept = (occ.source.slug or "").strip() if occ.source and occ.occurrence == 1 else ""
+    if XML_SLUG.fullmatch(kept) and JSON_SLUG.fullmatch(kept):
+        return kept
     rest = re.sub(r"[^a-z0-9_-]", "-", f"{occ.item}-{occ.occurrence}".lower())
     return f"{acronym(festival_id)}-{rest}"
 
@@ -127,7 +171,31 @@ def frab_days(
 
 
 def event_url(base_url: str | None, occ: PublishedOccurrence) -> str | None:
+    """The source's URL of the event, else its page on this site."""
+    if occ.source and occ.source.url and HTTP.fullmatch(occ.source.url.strip()):
+        return occ.source.url.strip()
     return f"{base_url.rstrip('/')}/item/{occ.item}#{occ.uid}" if base_url else None
+
+
+def links_of(occ: PublishedOccurrence) -> list[tuple[str, str]]:
+    """(title, url) of the source's links that are web addresses."""
+    if not occ.source:
+        return []
+    return [(link.title or link.url, link.url.strip()) for link in occ.source.links
+            if HTTP.fullmatch(link.url.strip())]
+
+
+def person_identity(artist: str, source: Source | None) -> tuple[int, uuid.UUID]:
+    """A person's frab id and guid: the source's when usable, else from the artist id."""
+    guid = source_guid(source) or person_guid(artist)
+    number = source_int(source.id if source else None)
+    return (number if number is not None else stable_int(person_guid(artist))), guid
+
+
+def _persons(occ: PublishedOccurrence) -> list[tuple[str, int, uuid.UUID]]:
+    sources = list(occ.artist_sources) or [None] * len(occ.artists)
+    return [(name, *person_identity(artist, source))
+            for artist, name, source in zip(occ.artists, occ.artist_names, sources, strict=True)]
 
 
 def frab_warnings(occurrences: Iterable[PublishedOccurrence]) -> list[str]:
@@ -165,6 +233,11 @@ def _rooms(days: list[FrabDay]) -> dict[str, str]:
     return rooms
 
 
+def _ids(days: list[FrabDay]) -> dict[str, int]:
+    occs = [o for d in days for group in d.rooms.values() for o in group]
+    return event_ids((o.uid for o in occs), source_ids(occs))
+
+
 # --- XML ---------------------------------------------------------------------------
 
 
@@ -188,7 +261,7 @@ def build_frab_xml(
         _sub(root, "url", f"{base_url.rstrip('/')}/schedule.xml")
     _sub(root, "version", version)
     _xml_conference(_sub(root, "conference"), festival, days, base_url)
-    ids = event_ids(o.uid for d in days for occs in d.rooms.values() for o in occs)
+    ids = _ids(days)
     for day in days:
         _xml_day(root, festival, day, ids, base_url)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
@@ -234,7 +307,7 @@ def _xml_event(
     ident: int,
     base_url: str | None,
 ) -> None:
-    event = _sub(room, "event", id=str(ident), guid=str(event_guid(occ.uid)))
+    event = _sub(room, "event", id=str(ident), guid=str(guid_of(occ)))
     start = _local(occ.start, festival)
     _sub(event, "date", _iso(start))
     _sub(event, "start", start.strftime("%H:%M"))
@@ -250,9 +323,13 @@ def _xml_event(
         _sub(event, "language", occ.language)
     _sub(event, "abstract", occ.description.in_language("en"))
     persons = _sub(event, "persons")
-    for artist, name in zip(occ.artists, occ.artist_names, strict=True):
-        guid = person_guid(artist)
-        _sub(persons, "person", name, id=str(stable_int(guid)), guid=str(guid))
+    for name, number, guid in _persons(occ):
+        _sub(persons, "person", name, id=str(number), guid=str(guid))
+    links = links_of(occ)
+    if links:
+        element = _sub(event, "links")
+        for title, href in links:
+            _sub(element, "link", title, href=href)
     url = event_url(base_url, occ)
     if url and HTTP.fullmatch(url):
         _sub(event, "url", url)
@@ -268,7 +345,7 @@ def build_frab_json(
     base_url: str | None = None,
 ) -> dict[str, Any]:
     """The festival as a voc `schedule.json` document (a dict ready for `json.dumps`)."""
-    ids = event_ids(o.uid for d in days for occs in d.rooms.values() for o in occs)
+    ids = _ids(days)
     schedule: dict[str, Any] = {"version": version}
     if base_url:
         schedule["base_url"] = base_url.rstrip("/") + "/"
@@ -316,7 +393,7 @@ def _json_day(
 def _json_event(
     festival: FestivalInfo, occ: PublishedOccurrence, ident: int, base_url: str | None
 ) -> dict[str, Any]:
-    guid = event_guid(occ.uid)
+    guid = guid_of(occ)
     start = _local(occ.start, festival)
     return {
         "guid": str(guid),
@@ -336,8 +413,8 @@ def _json_event(
         "abstract": occ.description.in_language("en"),
         "description": None,
         "persons": [
-            {"name": name, "guid": str(person_guid(artist))}
-            for artist, name in zip(occ.artists, occ.artist_names, strict=True)
+            {"name": name, "id": number, "guid": str(guid)}
+            for name, number, guid in _persons(occ)
         ],
-        "links": [],
+        "links": [{"title": title, "url": href} for title, href in links_of(occ)],
     }

@@ -26,6 +26,7 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from affiche.programmes.identity import Source
 from affiche.programmes.schedule import Schedule
 from affiche.programmes.text import Text
 
@@ -61,6 +62,8 @@ class PublishedOccurrence(BaseModel):
     day: date
     artists: tuple[str, ...] = ()
     artist_names: tuple[str, ...] = ()
+    source: Source | None = None
+    artist_sources: tuple[Source | None, ...] = ()
     sequence: int = 0
     status: Status = "CONFIRMED"
     private: bool = False  # in its artists' and venue's own feeds only, never in public outputs
@@ -132,6 +135,8 @@ def occurrences_from_schedule(schedule: Schedule) -> list[PublishedOccurrence]:
                 artists=artist_ids,
                 artist_names=tuple(schedule.artist(a).name for a in artist_ids),
                 private=placement.private,
+                source=item.source,
+                artist_sources=tuple(schedule.artist(a).source for a in artist_ids),
             )
         )
     return result
