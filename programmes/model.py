@@ -165,6 +165,9 @@ class Item(Strict):
     headliner: bool = False
     track: Name | None = None
     language: Name | None = None
+    source: Source | None = Field(
+        default=None, description="identity in an imported schedule (kept by re-exports)"
+    )
 
     @field_validator("title", "description", mode="before")
     @classmethod

@@ -65,7 +65,7 @@ def test_the_minimal_spec_loads(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("field", ["name", "venue", "title"])
-@pytest.mark.parametrize("control", ["\\r", "\\n", "\\f", "\\x1b", "\\u2028"])
+@pytest.mark.parametrize("control", ["\\r", "\\n", "\\f", "\\x1b", "\\x85"])
 def test_control_characters_in_names_and_titles_are_refused(
     tmp_path: Path, field: str, control: str
 ) -> None:

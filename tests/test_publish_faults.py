@@ -195,7 +195,8 @@ def test_feed_text_cannot_break_out_of_its_line() -> None:
     evil = "Bar\r\nBEGIN:VEVENT\rSUMMARY:Free beer\nX-INJECTED:1\f\x1b"
     occ = PublishedOccurrence(
         uid="f.a.1", festival="f", item="a", occurrence=1, kind="talk",
-        title=Text(en=evil, fr=evil), description=Text(en=evil, fr=evil), venue="v",
+        title=Text.model_construct(en=evil, fr=evil),
+        description=Text.model_construct(en=evil, fr=evil), venue="v",
         venue_name=evil, timezone="Europe/Paris", start=NOW, end=NOW + timedelta(hours=1),
         day=NOW.date(), artists=("x",), artist_names=(evil,),
     )

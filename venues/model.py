@@ -22,7 +22,7 @@ Slug = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", 
 
 # C0 and C1 control characters (and DEL, the Unicode line/paragraph separators): a name or a
 # title is one line of text; a CR or LF in it would break out of an iCal or frab line.
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")  # C0, DEL, C1 (U+2028 is text, not a control)
 MINUTES_CAP = 7 * 24 * 60  # a week, in minutes: more is a typo, and keeps solver sums small
 
 

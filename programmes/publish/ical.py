@@ -54,8 +54,8 @@ class Feed:
         return CALNAME[self.kind][lang].format(name=name)
 
 
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-_LINE_BREAKS = re.compile(r"\r\n?|[\n\u2028\u2029]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"\r\n?|\n")  # U+2028 is kept: it ends no iCal line
 _SCHEMES = ("http://", "https://")
 
 
