@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -34,3 +35,22 @@ def field_path(loc: tuple[int | str, ...]) -> str:
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text
+
+
+def describe_error(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown field (check its spelling in docs/spec-format.md)"
+    if kind == "missing":
+        return "required field is missing"
+    message = str(error["msg"])
+    message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    given = error.get("input")
+    if kind not in ("value_error", "assertion_error") and not isinstance(given, dict | list):
+        message += f" (got {given!r})"
+    return message
+
+
+def clean_loc(loc: tuple[Any, ...]) -> tuple[int | str, ...]:
+    """Drop pydantic's union/function markers, keep the user's field path."""
+    return tuple(part for part in loc if isinstance(part, int) or "[" not in str(part))

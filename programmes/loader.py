@@ -14,7 +14,13 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from affiche.programmes.errors import SpecError, SpecIssue, field_path
+from affiche.programmes.errors import (  # the two error readers live there: no import circle
+    SpecError,
+    SpecIssue,
+    clean_loc,
+    describe_error,
+    field_path,
+)
 from affiche.programmes.model import Spec
 from affiche.programmes.validate import check_references
 
@@ -107,25 +113,6 @@ def _walk(node: yaml.Node, loc: Loc, source: SourceMap, issues: list[SpecIssue])
     elif isinstance(node, yaml.SequenceNode):
         for index, value in enumerate(node.value):
             _walk(value, (*loc, index), source, issues)
-
-
-def describe_error(error: dict[str, Any]) -> str:
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        return "unknown field (check its spelling in docs/spec-format.md)"
-    if kind == "missing":
-        return "required field is missing"
-    message = str(error["msg"])
-    message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
-    given = error.get("input")
-    if kind not in ("value_error", "assertion_error") and not isinstance(given, dict | list):
-        message += f" (got {given!r})"
-    return message
-
-
-def clean_loc(loc: tuple[Any, ...]) -> Loc:
-    """Drop pydantic's union/function markers, keep the user's field path."""
-    return tuple(part for part in loc if isinstance(part, int) or "[" not in str(part))
 
 
 def read_yaml(path: Path) -> tuple[Any, SourceMap, list[SpecIssue]]:
