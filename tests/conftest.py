@@ -15,6 +15,11 @@ PRODUCER_TOKEN = "test-token-0123456789abcdef"
 
 
 @pytest.fixture
+def producer_token() -> str:
+    return PRODUCER_TOKEN
+
+
+@pytest.fixture
 def empty_site(tmp_path: Path) -> Iterator[TestClient]:
     """The app on an empty folder (as `affiche serve EMPTY` runs it), its store beside."""
     folder = tmp_path / "site"
