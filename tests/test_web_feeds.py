@@ -83,3 +83,15 @@ def test_openapi_lists_the_api_with_models(client: TestClient) -> None:
     for model in ("ProgrammePublic", "ItemPublic", "SpecCreate", "SolvePublic", "PinUpdate"):
         assert model in components
     assert "HTTPBearer" in schema["components"]["securitySchemes"]
+
+
+def test_every_registered_export_is_served_with_its_content_type(client) -> None:  # type: ignore[no-untyped-def]
+    from affiche.programmes.publish.exporters import EXPORTERS
+
+    for export in EXPORTERS:
+        urls = list(export.files) or [f["url"] for f in client.get("/api/feeds").json()[:1]]
+        assert urls, export.name
+        for url in urls:
+            answer = client.get(url if url.startswith("http") else f"/{url}")
+            assert answer.status_code == 200, (export.name, url)
+            assert answer.headers["content-type"].startswith(export.content_type.split(";")[0])
