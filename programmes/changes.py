@@ -54,7 +54,9 @@ def published_placements(directory: Path) -> dict[str, tuple[str, datetime]]:
     return placements_of(load_latest_version(directory))
 
 
-def _names(schedule: Schedule) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
+def _names(
+    schedule: Schedule,
+) -> tuple[dict[str, str], dict[str, str], dict[tuple[str, str], str]]:
     venues = {v.id: v.name for v in schedule.venues}
     artists = {a.id: a.name for a in schedule.artists}
     items = {(i.festival, i.id): i.title.en or i.title.fr or i.id for i in schedule.items}

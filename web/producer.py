@@ -282,8 +282,13 @@ async def publish(
 # ---- the API ------------------------------------------------------------------------------------
 
 api_router = APIRouter(prefix="/api/producer", tags=["producer API"])
-BAD_SPEC = {422: {"description": "the spec has problems: the loader's messages, nothing stored"}}
-AUTH = {401: {"description": "no credentials"}, 403: {"description": "wrong credentials"}}
+Responses = dict[int | str, dict[str, Any]]
+BAD_SPEC: Responses = {
+    422: {"description": "the spec has problems: the loader's messages, nothing stored"}
+}
+AUTH: Responses = {
+    401: {"description": "no credentials"}, 403: {"description": "wrong credentials"}
+}
 
 
 @api_router.get("/specs", response_model=list[SpecPublic], responses=AUTH)
