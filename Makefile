@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint typecheck demo bench fuzz clean system-deps
+.PHONY: install test lint typecheck demo bench fuzz clean system-deps wheel-check
 
 .venv/bin/python:
 	$(PYTHON) -m venv .venv
@@ -22,6 +22,7 @@ system-deps:
 
 test: install
 	$(BIN)/ruff check cli venues programmes scheduler web tests benchmarks
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q
 
 lint: install
@@ -46,3 +47,7 @@ fuzz: install
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache
+
+## Build the wheel, install it in a fresh venv, run it from another folder (CI runs this).
+wheel-check: install
+	bash scripts/wheel-check.sh

@@ -55,16 +55,13 @@ def _load(name: str) -> tuple[Any, Any, dict[str, float]]:
     return spec, problem, {"load_s": loaded, "build_s": built - loaded}
 
 
-def _check(spec: Any, problem: Any, result: Any) -> int:
-    from affiche.programmes.assemble import assemble_schedule
+def _check(spec: Any, schedule: Any) -> int:
     from affiche.programmes.check import check_schedule
 
-    unplaceable = {u.uid: u.reason for u in problem.unplaceable}
-    schedule = assemble_schedule(spec, result, unplaceable, [])
     return len(check_schedule(spec, schedule))
 
 
-def _grid_violations(name: str, result: Any) -> int | None:
+def _grid_violations(name: str, schedule: Any) -> int | None:
     """Grid instances: hard violations counted by the checker shared with the peer."""
     from benchmarks.grid import affiche_assignment, make_grid, violations
     from benchmarks.instances import grid_name
@@ -73,29 +70,41 @@ def _grid_violations(name: str, result: Any) -> int | None:
     if parsed is None:
         return None
     grid = make_grid(*parsed)
-    return violations(grid, affiche_assignment(grid, result.chosen))
+    placed = {p.uid: p for p in schedule.placements}
+    return violations(grid, affiche_assignment(grid, placed))
 
 
 def run_affiche(name: str, time_limit: float, check: bool, shortcut: bool = True) -> dict[str, Any]:
-    from affiche.scheduler.solve import SolveOptions, solve
+    """The product's own path (`plan()`), its stages timed by it; the check counted here."""
+    from affiche.scheduler.plan import NoPlan, PlanOptions, plan
+    from benchmarks.instances import find_instance
 
-    spec, problem, out = _load(name)
-    called = _since_start()
-    result = solve(problem, SolveOptions(time_limit=time_limit, shortcut=shortcut))
-    returned = _since_start()
-    out.update(_sizes(problem))
-    overhead = max(0.0, returned - called - result.wall_seconds)  # model, hint, read-back
+    spec = find_instance(name).build()
+    began = _since_start()
+    options = PlanOptions(time_limit=time_limit, shortcut=shortcut, refuse_unplaceable=False,
+                          check=False, explain=False)
+    try:
+        planned = plan(spec, (), options)
+        summary, timings, schedule = planned.summary, planned.timings, planned.schedule
+    except NoPlan as error:
+        summary, timings, schedule = error.summary, error.timings, None
+    called = began + timings["load"] + timings["build"]
+    returned = called + timings["solve"]
+    out: dict[str, Any] = {"load_s": began, "build_s": timings["load"] + timings["build"]}
+    out.update(items=summary.items, occurrences=summary.occurrences, venues=summary.venues,
+               unplaceable=summary.unplaceable, candidates=summary.candidates)
+    overhead = max(0.0, returned - called - summary.wall_seconds)  # model, hint, read-back
+    first = summary.first_solution_seconds
     out.update(
-        status=result.status, objective=result.objective, bound=result.bound, gap=result.gap,
-        solver_first_s=result.first_solution_seconds, solver_wall_s=result.wall_seconds,
-        first_feasible_s=None if result.first_solution_seconds is None
-        else min(returned, called + overhead + result.first_solution_seconds),
+        status=summary.status, objective=summary.objective, bound=summary.bound,
+        gap=summary.gap, solver_first_s=first, solver_wall_s=summary.wall_seconds,
+        first_feasible_s=None if first is None else min(returned, called + overhead + first),
         final_s=returned, solve_call_s=returned - called, peak_mb=_peak_mb(),
     )
-    if result.has_solution:
-        out["violations"] = _grid_violations(name, result)
+    if schedule is not None:
+        out["violations"] = _grid_violations(name, schedule)
         if check and out["violations"] is None:
-            out["violations"] = _check(spec, problem, result)
+            out["violations"] = _check(planned.spec, schedule)
     return out
 
 

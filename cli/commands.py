@@ -13,17 +13,22 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from affiche.programmes.assemble import NoProgramme, checked_schedule
-from affiche.programmes.changes import Changes, compare_with_published, published_placements
+from affiche.programmes.changes import Changes
 from affiche.programmes.check import check_schedule
 from affiche.programmes.errors import SpecError
 from affiche.programmes.examples import bundled_specs
 from affiche.programmes.loader import LoadedSpec, load_specs
-from affiche.programmes.model import Spec
-from affiche.programmes.pins import apply_pins
+from affiche.programmes.publish.versions import PublishError
 from affiche.programmes.schedule import Schedule, load_schedule, save_schedule
-from affiche.scheduler.problem import Problem, build_problem, set_previous
-from affiche.scheduler.solve import SolveOptions, SolveResult, solve
+from affiche.scheduler.plan import (
+    BadPins,
+    FitsNowhere,
+    NoPlan,
+    Plan,
+    PlanOptions,
+    SolveSummary,
+    plan,
+)
 
 EXIT_OK, EXIT_NO_PROGRAMME, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -56,65 +61,29 @@ def load(
     try:
         loaded = load_specs(list(paths), keep_times=keep_times, timezone=timezone)
     except SpecError as error:
-        raise CommandError(
-            "the spec has problems:\n" + "\n".join(f"  {issue}" for issue in error.issues)
-        ) from None
+        raise CommandError(_spec_problems(error)) from None
     for message in loaded.warnings:
         warn(f"warning: {message}")
     return loaded
 
 
-def placeable_problem(loaded: LoadedSpec, allow_unplaced: bool) -> Problem:
-    """The problem, refusing (with located reasons) items that fit nowhere at all."""
-    problem = build_problem(loaded.spec)
-    if problem.unplaceable and not allow_unplaced:
-        lines = [f"  {loaded.issue(u.loc, u.reason)}" for u in problem.unplaceable]
-        raise CommandError(
-            "some items fit nowhere, whatever the rest of the programme:\n"
-            + "\n".join(lines)
-            + "\n(fix the spec, or use --allow-unplaced to programme the rest)"
-        )
-    return problem
+def _spec_problems(error: SpecError) -> str:
+    return "the spec has problems:\n" + "\n".join(f"  {issue}" for issue in error.issues)
 
 
-def print_result(result: SolveResult, problem: Problem) -> None:
-    say(f"status: {result.status}")
-    if result.objective is not None:
-        say(f"objective: {result.objective:g}")
-        say(f"bound: {'unknown' if result.bound is None else format(result.bound, 'g')}")
-        say(f"gap: {'unknown' if result.gap is None else format(100 * result.gap, '.2f') + '%'}")
-    total = len(problem.occurrences) + len(problem.unplaceable)
-    say(f"placed: {len(result.chosen)} of {total} occurrences")
-    say(f"time: {result.wall_seconds:.2f}s")
-    for family, cost in sorted(result.terms.items()):
+def print_result(summary: SolveSummary) -> None:
+    say(f"status: {summary.status}")
+    if summary.objective is not None:
+        say(f"objective: {summary.objective:g}")
+        say(f"bound: {'unknown' if summary.bound is None else format(summary.bound, 'g')}")
+        gap = summary.gap
+        say(f"gap: {'unknown' if gap is None else format(100 * gap, '.2f') + '%'}")
+    say(f"placed: {summary.placed} of {summary.occurrences} occurrences")
+    say(f"time: {summary.wall_seconds:.2f}s")
+    for family, cost in sorted(summary.terms.items()):
         say(f"  {family}: {cost:g}")
-    for note in result.notes:
+    for note in summary.notes:
         say(f"note: {note}")
-
-
-def pinned_spec(spec: Spec, pins: list[str]) -> Spec:
-    try:
-        return apply_pins(spec, pins)
-    except SpecError as error:
-        raise CommandError(
-            "bad --pin:\n" + "\n".join(f"  {issue}" for issue in error.issues)
-        ) from None
-
-
-def _use_published(problem: Problem, out: Path) -> bool:
-    """Re-plan against the last published version in `out`, if there is one."""
-    from affiche.programmes.publish import PublishError
-
-    try:
-        published = published_placements(out)
-    except PublishError as error:
-        raise CommandError(f"{error} (use --from-scratch to ignore it)") from None
-    if not published:
-        return False
-    kept = set_previous(problem, published)
-    say(f"re-planning against the published version: {kept} of {len(published)} published "
-        "occurrences still in the spec (--from-scratch ignores them)")
-    return True
 
 
 def print_changes(changes: Changes) -> None:
@@ -132,38 +101,65 @@ def print_changes(changes: Changes) -> None:
             f"{', '.join(changes.artists_to_tell)}")
 
 
-def solve_to(paths: Sequence[Path], out: Path, args: argparse.Namespace) -> Schedule:
-    if out.exists() and not out.is_dir():
-        raise CommandError(f"{out} exists and is not a folder")
-    loaded = load(paths, keep_times=args.keep_times, timezone=getattr(args, "timezone", None))
-    if getattr(args, "pin", None):
-        loaded.spec = pinned_spec(loaded.spec, args.pin)
-    problem = placeable_problem(loaded, args.allow_unplaced)
-    replanning = not getattr(args, "from_scratch", True) and _use_published(problem, out)
-    options = SolveOptions(
+def _plan(paths: Sequence[Path], out: Path, args: argparse.Namespace) -> Plan:
+    """`plan()` with the command line's options; its refusals as CommandErrors."""
+    from_scratch = getattr(args, "from_scratch", False)
+    options = PlanOptions(
         time_limit=args.time_limit,
         workers=args.workers,
         allow_unplaced=args.allow_unplaced,
+        keep_times=args.keep_times,
+        timezone=getattr(args, "timezone", None),
+        published=None if from_scratch else out,
         progress=warn,
+        steps=_replan_step,
     )
-    result = solve(problem, options)
-    print_result(result, problem)
     try:
-        schedule = checked_schedule(
-            loaded.spec, problem, result, loaded.warnings, args.time_limit
-        )
-    except NoProgramme as error:
+        return plan(list(paths), getattr(args, "pin", None) or [], options)
+    except BadPins as error:
+        raise CommandError(
+            "bad --pin:\n" + "\n".join(f"  {issue}" for issue in error.issues)
+        ) from None
+    except SpecError as error:
+        raise CommandError(_spec_problems(error)) from None
+    except FitsNowhere as error:
+        raise CommandError(
+            "some items fit nowhere, whatever the rest of the programme:\n"
+            + "\n".join(f"  {line}" for line in error.located)
+            + "\n(fix the spec, or use --allow-unplaced to programme the rest)"
+        ) from None
+    except PublishError as error:
+        raise CommandError(f"{error} (use --from-scratch to ignore it)") from None
+    except NoPlan as error:
+        print_result(error.summary)
         raise CommandError(str(error), EXIT_NO_PROGRAMME) from None
+
+
+def _replan_step(line: str) -> None:
+    """Of the pipeline's steps, the command line prints the warnings and the re-planning."""
+    if line.startswith("warning: "):
+        warn(line)
+    elif line.startswith("re-planning"):
+        say(f"{line} (--from-scratch ignores them)")
+
+
+def solve_to(paths: Sequence[Path], out: Path, args: argparse.Namespace) -> Schedule:
+    if out.exists() and not out.is_dir():
+        raise CommandError(f"{out} exists and is not a folder")
+    planned = _plan(paths, out, args)
+    print_result(planned.summary)
+    schedule = planned.schedule
     save_schedule(schedule, out)
-    if replanning:
-        print_changes(compare_with_published(out, schedule))
+    if planned.changes is not None:
+        print_changes(planned.changes)
     for unplaced in schedule.unplaced:
         warn(f"unplaced: {unplaced.uid}: {unplaced.reason}")
     say(f"wrote {out / 'schedule.json'} ({len(schedule.placements)} placements)")
     if getattr(args, "report", False):
         from affiche.programmes.report import write_report
 
-        write_report(schedule, result.terms, result.violations, out / "report.html")
+        summary = planned.summary
+        write_report(schedule, summary.terms, summary.violations, out / "report.html")
         say(f"wrote {out / 'report.html'}")
     return schedule
 
@@ -239,8 +235,12 @@ def serve(directory: Path, host: str, port: int, db: str | None = None) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    if args.dir.exists() and not args.dir.is_dir():
+        raise CommandError(f"{args.dir} exists and is not a folder")
     if not (args.dir / "schedule.json").is_file():
-        raise CommandError(f"{args.dir} holds no schedule.json: run 'affiche solve' first")
+        args.dir.mkdir(parents=True, exist_ok=True)
+        say(f"{args.dir} holds no programme yet: upload a spec on "
+            f"http://{args.host}:{args.port}/producer, then solve and publish there")
     serve(args.dir, args.host, args.port, args.db)
     return EXIT_OK
 

@@ -1,4 +1,4 @@
-"""What a re-plan changes against the last published version, and whom to tell."""
+"""What a re-plan changes against the last published version, and whom to tell, by name."""
 
 from __future__ import annotations
 
@@ -13,19 +13,24 @@ if TYPE_CHECKING:  # the publishers (PDF, iCal) load only when publishing
     from affiche.programmes.publish.versions import PublishedVersion
 
 
-def load_latest_version(versions_dir: Path) -> PublishedVersion | None:
+def load_latest_version(directory: Path) -> PublishedVersion | None:
+    """The latest version published in `directory` (its `versions/`), if any."""
     from affiche.programmes.publish.versions import load_latest_version as latest
 
-    return latest(versions_dir)
+    return latest(Path(directory) / "versions")
 
 
 @dataclass
 class Changes:
+    """Occurrence uids kept, moved (with where from and to), cancelled and new; the names
+    of the artists whose programme changes; `titles` names each uid for the producer."""
+
     kept: list[str] = field(default_factory=list)
     moved: list[tuple[str, str]] = field(default_factory=list)
     cancelled: list[str] = field(default_factory=list)
     new: list[str] = field(default_factory=list)
     artists_to_tell: list[str] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)
 
     @property
     def kept_share(self) -> float:
@@ -33,45 +38,65 @@ class Changes:
         surviving = len(self.kept) + len(self.moved)
         return len(self.kept) / surviving if surviving else 1.0
 
+    def title(self, uid: str) -> str:
+        return self.titles.get(uid, uid)
 
-def published_placements(directory: Path) -> dict[str, tuple[str, datetime]]:
-    """uid -> (venue, start) of every confirmed occurrence of the latest published version."""
-    version = load_latest_version(Path(directory) / "versions")
+
+def placements_of(version: PublishedVersion | None) -> dict[str, tuple[str, datetime]]:
+    """uid -> (venue, start) of every confirmed occurrence of `version`."""
     if version is None:
         return {}
     return {o.uid: (o.venue, o.start) for o in version.occurrences if not o.cancelled}
 
 
-def _where(placement: Placement) -> str:
-    return f"{placement.venue} {placement.start:%a %d %b %H:%M}"
+def published_placements(directory: Path) -> dict[str, tuple[str, datetime]]:
+    """uid -> (venue, start) of every confirmed occurrence of the latest published version."""
+    return placements_of(load_latest_version(directory))
+
+
+def _names(
+    schedule: Schedule,
+) -> tuple[dict[str, str], dict[str, str], dict[tuple[str, str], str]]:
+    venues = {v.id: v.name for v in schedule.venues}
+    artists = {a.id: a.name for a in schedule.artists}
+    items = {(i.festival, i.id): i.title.en or i.title.fr or i.id for i in schedule.items}
+    return venues, artists, items
+
+
+def _when(venue: str, start: datetime) -> str:
+    return f"{venue} {start:%a %d %b %H:%M}"
 
 
 def compare(version: PublishedVersion | None, schedule: Schedule) -> Changes:
     changes = Changes()
     if version is None:
         return changes
+    venues, artist_names, items = _names(schedule)
     before = {o.uid: o for o in version.occurrences if not o.cancelled}
-    now = {p.uid: p for p in schedule.placements}
+    now: dict[str, Placement] = {p.uid: p for p in schedule.placements}
     artists: set[str] = set()
     for uid, placement in now.items():
+        changes.titles[uid] = items.get((placement.festival, placement.item), placement.item)
         old = before.get(uid)
         if old is None:
             changes.new.append(uid)
-            artists.update(placement.artists)
+            artists.update(artist_names.get(a, a) for a in placement.artists)
         elif (old.venue, old.start, old.end) == (placement.venue, placement.start, placement.end):
             changes.kept.append(uid)
         else:
-            changes.moved.append((uid, f"{old.venue} {old.start:%a %d %b %H:%M} -> "
-                                       f"{_where(placement)}"))
-            artists.update(placement.artists)
-            artists.update(old.artists)
+            new_venue = venues.get(placement.venue, placement.venue)
+            changes.moved.append((uid, f"{_when(old.venue_name, old.start)} -> "
+                                       f"{_when(new_venue, placement.start)}"))
+            artists.update(artist_names.get(a, a) for a in placement.artists)
+            artists.update(old.artist_names or old.artists)
     for uid, old in before.items():
         if uid not in now:
             changes.cancelled.append(uid)
-            artists.update(old.artists)
+            changes.titles[uid] = old.title.en or old.title.fr or old.item
+            artists.update(old.artist_names or old.artists)
     changes.artists_to_tell = sorted(artists)
     return changes
 
 
 def compare_with_published(directory: Path, schedule: Schedule) -> Changes:
-    return compare(load_latest_version(Path(directory) / "versions"), schedule)
+    return compare(load_latest_version(directory), schedule)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -34,3 +36,36 @@ def field_path(loc: tuple[int | str, ...]) -> str:
     for part in loc:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
     return text
+
+
+def describe_error(error: dict[str, Any]) -> str:
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        return "unknown field (check its spelling in docs/spec-format.md)"
+    if kind == "missing":
+        return "required field is missing"
+    message = str(error["msg"])
+    message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    given = error.get("input")
+    if kind not in ("value_error", "assertion_error") and not isinstance(given, dict | list):
+        message += f" (got {given!r})"
+    return message
+
+
+def clean_loc(loc: tuple[Any, ...]) -> tuple[int | str, ...]:
+    """Drop pydantic's union/function markers, keep the user's field path."""
+    return tuple(part for part in loc if isinstance(part, int) or "[" not in str(part))
+
+
+MAX_FILE_BYTES = 32 * 1024 * 1024  # a spec file larger than this is refused before parsing
+
+
+def check_size(path: Path) -> None:
+    """Refuse a file over MAX_FILE_BYTES before anything reads it."""
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise SpecError([SpecIssue(str(path), "", f"cannot read the file: {error}")]) from None
+    if size > MAX_FILE_BYTES:
+        message = f"the file is {size:,} bytes; a spec file is at most {MAX_FILE_BYTES:,}"
+        raise SpecError([SpecIssue(str(path), "", message)])

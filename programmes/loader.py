@@ -14,13 +14,19 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from affiche.programmes.errors import SpecError, SpecIssue, field_path
+from affiche.programmes.errors import (  # the two error readers live there: no import circle
+    SpecError,
+    SpecIssue,
+    check_size,
+    clean_loc,
+    describe_error,
+    field_path,
+)
 from affiche.programmes.model import Spec
 from affiche.programmes.validate import check_references
 
 Loc = tuple[int | str, ...]
 
-MAX_FILE_BYTES = 32 * 1024 * 1024  # a spec file larger than this is refused before parsing
 MAX_YAML_NODES = 2_000_000  # values a YAML document may hold once its aliases are expanded
 ALIAS_SLACK, ALIAS_RATIO = 100_000, 10  # aliases may repeat values, not multiply them
 MAX_YAML_DEPTH = 64  # nesting a spec needs is below 10
@@ -112,36 +118,6 @@ def _walk(node: yaml.Node, loc: Loc, source: SourceMap, issues: list[SpecIssue])
     elif isinstance(node, yaml.SequenceNode):
         for index, value in enumerate(node.value):
             _walk(value, (*loc, index), source, issues)
-
-
-def describe_error(error: dict[str, Any]) -> str:
-    kind = error["type"]
-    if kind == "extra_forbidden":
-        return "unknown field (check its spelling in docs/spec-format.md)"
-    if kind == "missing":
-        return "required field is missing"
-    message = str(error["msg"])
-    message = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
-    given = error.get("input")
-    if kind not in ("value_error", "assertion_error") and not isinstance(given, dict | list):
-        message += f" (got {given!r})"
-    return message
-
-
-def clean_loc(loc: tuple[Any, ...]) -> Loc:
-    """Drop pydantic's union/function markers, keep the user's field path."""
-    return tuple(part for part in loc if isinstance(part, int) or "[" not in str(part))
-
-
-def check_size(path: Path) -> None:
-    """Refuse a file over MAX_FILE_BYTES before anything reads it."""
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise SpecError([SpecIssue(str(path), "", f"cannot read the file: {error}")]) from None
-    if size > MAX_FILE_BYTES:
-        message = f"the file is {size:,} bytes; a spec file is at most {MAX_FILE_BYTES:,}"
-        raise SpecError([SpecIssue(str(path), "", message)])
 
 
 def _expanded_size(root: yaml.Node, path: Path) -> None:

@@ -17,8 +17,8 @@ from typing import Any
 
 from icalendar import Calendar, Event
 
-from affiche.programmes.assemble import festival_info, venue_infos
 from affiche.programmes.identity import occurrence_uid
+from affiche.programmes.infos import festival_info, venue_infos
 from affiche.programmes.meetings import MeetingGrid, Priority, meeting_item_id
 from affiche.programmes.model import Artist, Festival, Spec
 from affiche.programmes.schedule import (

@@ -47,8 +47,14 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from affiche.programmes.errors import SpecError, SpecIssue, field_path
-from affiche.programmes.loader import check_size, clean_loc, describe_error
+from affiche.programmes.errors import (
+    SpecError,
+    SpecIssue,
+    check_size,
+    clean_loc,
+    describe_error,
+    field_path,
+)
 from affiche.programmes.model import Artist, Festival, Item, SolverSettings, Spec
 from affiche.programmes.validate import check_references
 from affiche.venues.model import Venue

@@ -18,10 +18,10 @@ from typing import Any
 
 import yaml
 
-from affiche.programmes.assemble import assemble_schedule
 from affiche.programmes.model import Spec
 from affiche.programmes.schedule import Schedule
 from affiche.programmes.validate import check_references
+from affiche.scheduler.assemble import assemble_schedule
 from affiche.scheduler.problem import Problem, build_problem
 from affiche.scheduler.solve import SolveOptions, SolveResult, solve
 

@@ -9,12 +9,22 @@ import pytest
 from affiche.cli import main
 
 
-@pytest.mark.parametrize("command", ["publish", "serve"])
+@pytest.mark.parametrize("command", ["publish"])
 def test_a_folder_without_a_schedule_is_refused(
     command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert main([command, str(tmp_path / "nowhere")]) == 2
     assert "holds no schedule.json" in capsys.readouterr().err
+
+
+def test_serve_refuses_a_file_for_a_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An empty folder is served (the producer page takes the first upload); a file is not."""
+    afile = tmp_path / "a-file"
+    afile.write_text("x")
+    assert main(["serve", str(afile)]) == 2
+    assert "is not a folder" in capsys.readouterr().err
 
 
 def test_publishing_a_broken_schedule_says_so_and_writes_nothing(

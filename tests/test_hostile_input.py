@@ -137,9 +137,9 @@ def test_deep_yaml_and_recursive_aliases(tmp_path: Path) -> None:
 def test_a_file_over_the_size_limit_is_refused_unread(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from affiche.programmes import loader
+    from affiche.programmes import errors
 
-    monkeypatch.setattr(loader, "MAX_FILE_BYTES", 100)
+    monkeypatch.setattr(errors, "MAX_FILE_BYTES", 100)
     issues = refused(yaml_spec(tmp_path))
     assert "at most 100" in issues[0].message
 

@@ -27,9 +27,9 @@ def test_parse_pin_forms() -> None:
 def test_apply_pins_replaces_only_that_occurrence() -> None:
     spec = make_spec(items=[item(occurrences=2, pins=[{"occurrence": 1, "venue": "studio"},
                                                       {"occurrence": 2, "venue": "studio"}])])
-    pinned = apply_pins(spec, ["show#2=hall"])
+    pinned, warnings = apply_pins(spec, ["show#2=hall"])
     pins = {p.occurrence: p.venue for p in pinned.festivals[0].items[0].pins}
-    assert pins == {1: "studio", 2: "hall"}
+    assert pins == {1: "studio", 2: "hall"} and warnings == []
 
 
 @pytest.mark.parametrize(

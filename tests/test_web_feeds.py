@@ -101,3 +101,15 @@ def test_personal_feed_holds_exactly_the_starred_occurrences(client: TestClient)
     assert found == sorted(f"UID:{u}@affiche" for u in uids)
     assert client.get("/my.ics", params={"uid": "nope"}).status_code == 404
     assert client.get("/my.ics").status_code == 404
+
+
+def test_every_registered_export_is_served_with_its_content_type(client) -> None:  # type: ignore[no-untyped-def]
+    from affiche.programmes.publish.exporters import EXPORTERS
+
+    for export in EXPORTERS:
+        urls = list(export.files) or [f["url"] for f in client.get("/api/feeds").json()[:1]]
+        assert urls, export.name
+        for url in urls:
+            answer = client.get(url if url.startswith("http") else f"/{url}")
+            assert answer.status_code == 200, (export.name, url)
+            assert answer.headers["content-type"].startswith(export.content_type.split(";")[0])

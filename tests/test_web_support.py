@@ -14,11 +14,11 @@ import pytest
 import pytz
 from fastapi.testclient import TestClient
 
-from affiche.programmes.assemble import assemble_schedule
 from affiche.programmes.check import check_schedule
 from affiche.programmes.loader import load_specs
 from affiche.programmes.publish import publish_directory
 from affiche.programmes.schedule import load_schedule, save_schedule
+from affiche.scheduler.assemble import assemble_schedule
 from affiche.scheduler.problem import build_problem
 from affiche.scheduler.solve import SolveOptions, solve
 from affiche.web.app import create_app

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
+from affiche.programmes.publish.exporters import exporter
 from affiche.web.caching import cached_file
 from affiche.web.deps import DirectoryDep, SettingsDep
 from affiche.web.errors import FileNotPublished
@@ -12,7 +13,7 @@ from affiche.web.files import EXPORTS, export_file, feed_file
 
 router = APIRouter(tags=["feeds and exports"])
 
-ICAL_TYPE = "text/calendar; charset=utf-8"
+ICAL_TYPE = exporter("ical").content_type
 
 
 @router.get(

@@ -6,17 +6,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from affiche.programmes.publish.exporters import top_level_files
+
 FEED_NAME = re.compile(
     r"^(?P<kind>festival|artist|venue)-(?P<id>[A-Za-z0-9_.-]+?)(?P<fr>\.fr)?\.ics$"
 )
 SAFE_NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.-]*$")
 
-EXPORTS = {
-    "schedule.xml": "application/xml",
-    "schedule.frab.json": "application/json",
-    "programme.pdf": "application/pdf",
-    "programme.fr.pdf": "application/pdf",
-}
+EXPORTS = top_level_files()  # the publisher's registry: names and content types once
 
 
 @dataclass(frozen=True)

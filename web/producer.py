@@ -23,6 +23,9 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from affiche.programmes.changes import compare, load_latest_version
+from affiche.programmes.pins import PinRequest
+from affiche.programmes.publish.versions import PublishError
 from affiche.programmes.schedule import Schedule
 from affiche.web.deps import DirectoryDep, ProgrammeDep, SettingsDep
 from affiche.web.errors import BadSpec, Conflict, NotFoundInStore
@@ -50,10 +53,10 @@ from affiche.web.sessions import (
     secure_cookies,
     too_many_failures,
 )
-from affiche.web.specs import PinSpec, SpecText, check_upload
+from affiche.web.specs import SpecText, check_upload, stored_pin
 from affiche.web.store import PinRow, SolveRow, SpecRow, Store, VersionRow, aware
 from affiche.web.timeline import timeline
-from affiche.web.worker import SolveJob, SolveRunner, publish_job
+from affiche.web.worker import SolveJob, SolveRunner, changes_summary, publish_job
 
 bearer = HTTPBearer(auto_error=False, description="the producer token (AFFICHE_TOKEN)")
 
@@ -200,18 +203,18 @@ def start_solve(request: Request, store: Store, runner: SolveRunner, body: Solve
         solve_id=row.id,
         db_url=store.url,
         specs=[SpecText(n, stored[n].format, stored[n].content) for n in names],
-        pins=[_pin_spec(p) for p in store.pins()],
+        pins=[_pin_request(p) for p in store.pins()],
         time_limit=time_limit,
         allow_unplaced=body.allow_unplaced,
+        published=str(request.app.state.directory),
     )
     store.add_progress(row.id, "queued")
     runner.start(job)
     return row
 
 
-def _pin_spec(row: PinRow) -> PinSpec:
-    start = datetime.fromisoformat(row.start) if row.start else None
-    return PinSpec(row.uid, row.festival, row.item, row.occurrence, row.venue, start)
+def _pin_request(row: PinRow) -> PinRequest:
+    return stored_pin(row.uid, row.festival, row.item, row.occurrence, row.venue, row.start)
 
 
 def latest_programme(store: Store, request: Request) -> Programme | None:
@@ -226,9 +229,12 @@ def latest_programme(store: Store, request: Request) -> Programme | None:
 
 
 def pin_occurrence(store: Store, request: Request, uid: str, body: PinUpdate) -> PinRow:
-    """Pin `uid` where asked, defaulting to where the latest programme has it."""
+    """Pin `uid` where asked, defaulting to where the latest programme has it.
+
+    An installation has no start: its pin is its venue (slot) alone, whatever was sent."""
     programme = latest_programme(store, request)
     found = next((o for o in programme.occurrences if o.uid == uid), None) if programme else None
+    installation = found is not None and found.item.kind == "installation"
     if found is None and (body.venue is None or body.start is None):
         raise NotFoundInStore(
             f"no occurrence {uid!r} in the latest programme: give venue and start"
@@ -238,6 +244,8 @@ def pin_occurrence(store: Store, request: Request, uid: str, body: PinUpdate) ->
     start = body.start or (found.start.replace(tzinfo=None) if found else None)
     if start is not None and start.tzinfo is not None and found is not None:
         start = start.astimezone(pytz.timezone(found.festival.timezone)).replace(tzinfo=None)
+    if installation:
+        start = None
     return store.put_pin(uid, festival, item, number, venue, start.isoformat() if start else None)
 
 
@@ -274,8 +282,13 @@ async def publish(
 # ---- the API ------------------------------------------------------------------------------------
 
 api_router = APIRouter(prefix="/api/producer", tags=["producer API"])
-BAD_SPEC = {422: {"description": "the spec has problems: the loader's messages, nothing stored"}}
-AUTH = {401: {"description": "no credentials"}, 403: {"description": "wrong credentials"}}
+Responses = dict[int | str, dict[str, Any]]
+BAD_SPEC: Responses = {
+    422: {"description": "the spec has problems: the loader's messages, nothing stored"}
+}
+AUTH: Responses = {
+    401: {"description": "no credentials"}, 403: {"description": "wrong credentials"}
+}
 
 
 @api_router.get("/specs", response_model=list[SpecPublic], responses=AUTH)
@@ -408,7 +421,25 @@ def producer_context(request: Request, store: Store) -> dict[str, Any]:
         "csrf": session.csrf if (session := current_session(request)) else "",
         "done": done if (done := request.query_params.get("done", "")) in DONE_MESSAGES else "",
         "has_done_solve": any(s.status == "done" for s in solves),
+        "changes": pending_changes(request, store),
     }
+
+
+def pending_changes(request: Request, store: Store) -> dict[str, Any] | None:
+    """What publishing the latest finished solve would change against the published
+    version (kept, moved, cancelled, new, artists to tell, by name); None: nothing to
+    publish, or nothing published yet."""
+    solved = store.latest_done_solve()
+    if solved is None or not solved.schedule_json:
+        return None
+    schedule = Schedule.model_validate_json(solved.schedule_json)
+    try:
+        version = load_latest_version(request.app.state.directory)
+    except (PublishError, ValueError, OSError):  # unreadable: the publish itself will say so
+        return None
+    if version is None:
+        return {"first": True, "placed": len(schedule.placements)}
+    return changes_summary(compare(version, schedule))
 
 
 @page_router.get("", response_class=HTMLResponse, summary="The producer's page")

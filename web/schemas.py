@@ -132,6 +132,16 @@ class SolveCreate(Strict):
 SolveStatus = Literal["queued", "running", "done", "failed"]
 
 
+class ChangesPublic(BaseModel):
+    """What publishing this solve changes against the published version, by name."""
+
+    kept: int = 0
+    moved: list[tuple[str, str]] = Field(default_factory=list, description="(title, from -> to)")
+    cancelled: list[str] = Field(default_factory=list, description="titles")
+    new: list[str] = Field(default_factory=list, description="titles")
+    artists_to_tell: list[str] = Field(default_factory=list, description="artist names")
+
+
 class SolveSummary(BaseModel):
     status: str = Field(description="solver status: optimal, feasible, infeasible, unknown")
     objective: float | None = None
@@ -140,6 +150,9 @@ class SolveSummary(BaseModel):
     placed: int = 0
     unplaced: int = 0
     wall_seconds: float = 0.0
+    changes: ChangesPublic | None = Field(
+        default=None, description="against the published version; none when nothing is"
+    )
 
 
 class SolvePublic(BaseModel):

@@ -13,13 +13,14 @@ import traceback
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from affiche.programmes.assemble import NoProgramme, checked_schedule
-from affiche.scheduler.problem import build_problem
-from affiche.scheduler.solve import SolveOptions, solve
-from affiche.web.errors import BadSpec
-from affiche.web.specs import PinSpec, SpecText, apply_pins, load_texts
+from affiche.programmes.changes import Changes
+from affiche.programmes.errors import SpecError
+from affiche.programmes.pins import PinRequest
+from affiche.programmes.publish.versions import PublishError
+from affiche.scheduler.plan import FitsNowhere, NoProgramme, PlanOptions, SpecText, plan
 from affiche.web.store import Store
 
 
@@ -28,7 +29,8 @@ class SolveJob:
     solve_id: int
     db_url: str
     specs: list[SpecText]
-    pins: list[PinSpec] = field(default_factory=list)
+    pins: list[PinRequest] = field(default_factory=list)
+    published: str | None = None  # the served folder: re-plan against its published version
     time_limit: float = 30.0
     allow_unplaced: bool = False
     workers: int = 0
@@ -39,7 +41,7 @@ class SolveFailed(Exception):
 
 
 def run_solve(job: SolveJob) -> str:
-    """The job in the worker process: load, pin, solve, assemble, check; store everything."""
+    """The job in the worker process: `plan()`, then store everything."""
     store = Store(job.db_url)
     try:
         store.mark_running(job.solve_id)
@@ -63,43 +65,44 @@ def run_solve(job: SolveJob) -> str:
 
 
 def _pipeline(job: SolveJob, say: Any) -> tuple[dict[str, Any], str]:
+    """`plan()` with the stored specs and pins, re-planning against the served folder's
+    published version (the default, as on the command line)."""
     say(f"loading {len(job.specs)} spec(s): {', '.join(s.name for s in job.specs)}")
-    try:
-        loaded = load_texts(job.specs)
-    except BadSpec as error:
-        raise SolveFailed("; ".join(str(i["text"]) for i in error.issues)) from None
-    spec, pin_warnings = apply_pins(loaded.spec, job.pins)
-    for message in loaded.warnings + pin_warnings:
-        say(f"warning: {message}")
-    say(f"applied {len(job.pins)} pin(s)")
-    problem = build_problem(spec)
-    if problem.unplaceable and not job.allow_unplaced:
-        reasons = "; ".join(f"{u.uid}: {u.reason}" for u in problem.unplaceable)
-        raise SolveFailed(f"some items fit nowhere: {reasons}")
-    say(f"solving {len(problem.occurrences)} occurrences (time limit {job.time_limit:g}s)")
-    options = SolveOptions(
+    options = PlanOptions(
         time_limit=job.time_limit,
         workers=job.workers,
         allow_unplaced=job.allow_unplaced,
+        strict_pins=False,
+        published=Path(job.published) if job.published else None,
         progress=say,
+        steps=say,
     )
-    result = solve(problem, options)
-    say(f"status: {result.status}")
-    warnings = loaded.warnings + pin_warnings
     try:
-        schedule = checked_schedule(spec, problem, result, warnings, job.time_limit)
-    except NoProgramme as error:
+        planned = plan(job.specs, job.pins, options)
+    except SpecError as error:
+        raise SolveFailed("; ".join(str(issue) for issue in error.issues)) from None
+    except (FitsNowhere, NoProgramme, PublishError) as error:
         raise SolveFailed(str(error)) from None
+    schedule = planned.schedule
     summary = {
-        "status": result.status,
-        "objective": result.objective,
-        "bound": result.bound,
-        "gap": result.gap,
+        **planned.summary.as_dict(),
         "placed": len(schedule.placements),
         "unplaced": len(schedule.unplaced),
-        "wall_seconds": result.wall_seconds,
     }
+    if planned.changes is not None:
+        summary["changes"] = changes_summary(planned.changes)
     return summary, schedule.model_dump_json()
+
+
+def changes_summary(changes: Changes) -> dict[str, Any]:
+    """The changes against the published version, for the producer: titles and names."""
+    return {
+        "kept": len(changes.kept),
+        "moved": [[changes.title(uid), where] for uid, where in changes.moved],
+        "cancelled": [changes.title(uid) for uid in changes.cancelled],
+        "new": [changes.title(uid) for uid in changes.new],
+        "artists_to_tell": changes.artists_to_tell,
+    }
 
 
 class SolveRunner:
@@ -156,8 +159,6 @@ class SolveRunner:
 
 def publish_job(directory: str, schedule_json: str | None, base_url: str | None) -> dict[str, Any]:
     """In a worker process: write the chosen schedule into DIR, then publish DIR."""
-    from pathlib import Path
-
     from affiche.programmes.publish import publish_directory
     from affiche.programmes.schedule import Schedule, save_schedule
 

@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from affiche.programmes.publish import frab, ical, pdf, release
+from affiche.programmes.publish.exporters import exporter
 from affiche.programmes.publish.versions import (
     Changes,
     PublishedOccurrence,
@@ -34,9 +35,9 @@ from affiche.programmes.publish.versions import (
 from affiche.programmes.schedule import Schedule, load_schedule
 
 Progress = Callable[[str], None]
-ICAL_DIR = "ical"
+ICAL_DIR = exporter("ical").folder
 VERSIONS_DIR = "versions"
-PDF_NAMES = {"en": "programme.pdf", "fr": "programme.fr.pdf"}
+PDF_NAMES = dict(zip(("en", "fr"), exporter("pdf").files, strict=True))
 
 
 def _silent(step: str) -> None:

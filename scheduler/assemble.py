@@ -6,71 +6,19 @@ from datetime import UTC, datetime
 
 from affiche.programmes.check import check_schedule
 from affiche.programmes.identity import occurrence_uid
+from affiche.programmes.infos import festival_info, item_info, venue_infos
 from affiche.programmes.model import Festival, Item, Spec
 from affiche.programmes.schedule import (
     ArtistInfo,
-    FestivalInfo,
-    ItemInfo,
     Placement,
     Schedule,
     SolveInfo,
     Unplaced,
-    VenueInfo,
     ViolationInfo,
 )
 from affiche.scheduler.problem import Problem
 from affiche.scheduler.solve import SolveResult
 from affiche.venues.timeutil import programme_day, zone
-
-
-def festival_info(festival: Festival) -> FestivalInfo:
-    return FestivalInfo(
-        id=festival.id,
-        name=festival.name,
-        city=festival.city,
-        country=festival.country,
-        timezone=festival.timezone,
-        start=festival.start,
-        end=festival.end,
-        day_start_hour=festival.day_start_hour,
-        base_url=festival.base_url,
-        description=festival.description,
-    )
-
-
-def venue_infos(festival: Festival) -> list[VenueInfo]:
-    return [
-        VenueInfo(
-            id=venue.id,
-            name=venue.name,
-            name_fr=venue.name_fr,
-            festival=festival.id,
-            timezone=festival.timezone,
-            outdoor=venue.outdoor,
-            capacity=venue.capacity,
-            address=venue.address,
-            latitude=venue.latitude,
-            longitude=venue.longitude,
-        )
-        for venue in festival.venues
-    ]
-
-
-def item_info(festival: Festival, item: Item) -> ItemInfo:
-    return ItemInfo(
-        id=item.id,
-        festival=festival.id,
-        kind=item.kind.value,
-        title=item.title,
-        description=item.description,
-        description_html=item.description_html,
-        artists=list(item.artists),
-        tags=list(item.tags),
-        duration_minutes=item.duration or 0,
-        track=item.track,
-        language=item.language,
-        source=item.source,
-    )
 
 
 def _placements(festival: Festival, item: Item, result: SolveResult) -> list[Placement]:

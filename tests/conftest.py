@@ -1,0 +1,30 @@
+"""Fixtures shared by the test modules (instead of importing test modules for them)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from affiche.web.app import create_app
+from affiche.web.settings import Settings
+
+PRODUCER_TOKEN = "test-token-0123456789abcdef"
+
+
+@pytest.fixture
+def producer_token() -> str:
+    return PRODUCER_TOKEN
+
+
+@pytest.fixture
+def empty_site(tmp_path: Path) -> Iterator[TestClient]:
+    """The app on an empty folder (as `affiche serve EMPTY` runs it), its store beside."""
+    folder = tmp_path / "site"
+    folder.mkdir()
+    settings = Settings(token=PRODUCER_TOKEN, db=f"sqlite:///{tmp_path / 'store.db'}")
+    with TestClient(create_app(folder, settings)) as client:
+        client.headers["Authorization"] = f"Bearer {PRODUCER_TOKEN}"
+        yield client
