@@ -1,3 +1,3 @@
-from affiche.cli.commands import main
+from affiche.cli import main
 
 raise SystemExit(main())

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from affiche.programmes.changes import Changes
 from affiche.programmes.check import check_schedule
@@ -31,6 +32,7 @@ from affiche.scheduler.plan import (
 )
 
 EXIT_OK, EXIT_NO_PROGRAMME, EXIT_BAD_INPUT = 0, 1, 2
+AddParser = Callable[[Any], None]  # adds one subcommand to the subparsers it is given
 
 
 class CommandError(Exception):
@@ -268,7 +270,7 @@ def _timezone_flag(parser: argparse.ArgumentParser) -> None:
                         help="frab imports: the IANA time zone of a file that names none")
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(extra: Sequence[AddParser] = ()) -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="affiche", description=__doc__.splitlines()[0])
     commands = main.add_subparsers(dest="command", required=True)
 
@@ -321,15 +323,13 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--no-serve", action="store_true", help="stop after publishing")
     _solver_flags(p, time_limit=10.0)
     p.set_defaults(run=cmd_demo)
-
-    from affiche.cli.meetings import add_parser as add_meetings  # one-to-one meetings
-
-    add_meetings(commands)
+    for add_parser in extra:  # commands of their own modules (cli/meetings.py)
+        add_parser(commands)
     return main
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, extra: Sequence[AddParser] = ()) -> int:
+    args = parser(extra).parse_args(argv)
     try:
         return args.run(args)
     except CommandError as error:

@@ -12,71 +12,34 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from enum import StrEnum
+from datetime import date, datetime, timedelta
 from math import ceil
 from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
-
-from affiche.venues.model import Slug, Venue
+from affiche.programmes.meetings_spec import (  # the spec's section, re-exported
+    MAX_MINUTES,
+    MIN_MINUTES,
+    Lunch,
+    MeetingRequest,
+    Meetings,
+    ParticipantKind,
+    Priority,
+)
+from affiche.venues.model import Venue
 from affiche.venues.timeutil import days_between, local_at, programme_day
 from affiche.venues.travel import walking_minutes
 
 if TYPE_CHECKING:
     from affiche.programmes.model import Artist, Festival, Spec
-    from affiche.programmes.schedule import Placement
+    from affiche.programmes.schedule import Placement, Status
+
+__all__ = [
+    "MAX_MINUTES", "MIN_MINUTES", "Lunch", "MeetingRequest", "Meetings", "ParticipantKind",
+    "Priority",
+]
 
 Loc = tuple[int | str, ...]
 Problem = tuple[Loc, str]
-MIN_MINUTES, MAX_MINUTES = 15, 30
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class ParticipantKind(StrEnum):
-    artist = "artist"
-    company = "company"
-    academic = "academic"
-    delegation = "delegation"
-
-
-class Priority(StrEnum):
-    must = "must"
-    wish = "wish"
-
-
-class Lunch(_Strict):
-    """No meetings from `start` to `end` (local wall clock), every day."""
-
-    start: time
-    end: time
-
-    @model_validator(mode="after")
-    def _in_order(self) -> Lunch:
-        if self.end <= self.start:
-            raise ValueError("lunch ends before it starts")
-        return self
-
-
-class MeetingRequest(_Strict):
-    between: list[Slug] = Field(min_length=2, max_length=4, description="2 to 4 participants")
-    priority: Priority = Priority.wish
-    mutual: bool = Field(default=False, description="every participant asked for it")
-    minutes: int | None = Field(
-        default=None, ge=MIN_MINUTES, le=MAX_MINUTES, description="default: the section's"
-    )
-
-
-class Meetings(_Strict):
-    venue: Slug = Field(description="the meeting area: a venue with parallel > 1 (tables)")
-    minutes: int = Field(default=20, ge=MIN_MINUTES, le=MAX_MINUTES)
-    max_in_a_row: int = Field(default=4, ge=1, le=100)
-    lunch: Lunch | None = None
-    requests: list[MeetingRequest] = Field(default_factory=list)
-    do_not_meet: list[tuple[Slug, Slug]] = Field(default_factory=list)
 
 
 def meeting_item_id(between: Iterable[str]) -> str:
@@ -376,3 +339,26 @@ def request_rows_to_section(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             continue
         merged[key] = {"between": [a, b], "priority": priority, "mutual": False}
     return list(merged.values())
+
+
+# ---- a solve's answer, as plain data (scheduler/meetings.py fills it) ----
+
+
+@dataclass
+class MeetingSolution:
+    status: Status
+    starts: dict[int, int]  # request index -> first slot
+    tables: dict[int, int] = field(default_factory=dict)  # request index -> table (1-based)
+    unplaced: dict[int, str] = field(default_factory=dict)  # request index -> reason
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None  # of the wish stage (the floor held)
+    idle_gap: float | None = None  # of the idle stage (floor and wishes held)
+    floor: int = 0
+    idle_slots: int = 0
+    wall_seconds: float = 0.0
+    first_solution_seconds: float | None = None
+    notes: list[str] = field(default_factory=list)
+    # "all placed"; "infeasible": proven that the musts cannot all be placed (the
+    # unplaced ones say why); "not proven": some unplaced, without a proof
+    musts: str = "all placed"

@@ -19,7 +19,7 @@ from icalendar import Calendar, Event
 
 from affiche.programmes.identity import occurrence_uid
 from affiche.programmes.infos import festival_info, venue_infos
-from affiche.programmes.meetings import MeetingGrid, Priority, meeting_item_id
+from affiche.programmes.meetings import MeetingGrid, MeetingSolution, Priority, meeting_item_id
 from affiche.programmes.model import Artist, Festival, Spec
 from affiche.programmes.schedule import (
     ArtistInfo,
@@ -31,7 +31,6 @@ from affiche.programmes.schedule import (
     write_json_atomically,
 )
 from affiche.programmes.text import Text
-from affiche.scheduler.meetings import MeetingSolution
 from affiche.venues.timeutil import local_at, programme_day, zone
 
 

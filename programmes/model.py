@@ -24,7 +24,7 @@ from pydantic import (
 )
 
 from affiche.programmes.identity import Source
-from affiche.programmes.meetings import Meetings, ParticipantKind
+from affiche.programmes.meetings_spec import Meetings, ParticipantKind
 from affiche.programmes.text import Text
 from affiche.venues.model import MINUTES_CAP, Feature, Hours, Line, Name, Slug, Venue, one_line
 from affiche.venues.timeutil import zone

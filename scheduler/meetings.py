@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from ortools.sat.python import cp_model
 
-from affiche.programmes.meetings import GridRequest, MeetingGrid
+from affiche.programmes.meetings import GridRequest, MeetingGrid, MeetingSolution
 from affiche.programmes.schedule import Status
 
 MUTUAL_WEIGHT, WISH_WEIGHT, IDLE_WEIGHT = 150, 100, 1
@@ -38,26 +38,6 @@ class MeetingOptions:
     seed: int = 0
     idle: bool = True  # the soft term on idle slots (costs model size)
     floor_share: float = 0.25  # of the time limit, for the floor stage
-
-
-@dataclass
-class MeetingSolution:
-    status: Status
-    starts: dict[int, int]  # request index -> first slot
-    tables: dict[int, int] = field(default_factory=dict)  # request index -> table (1-based)
-    unplaced: dict[int, str] = field(default_factory=dict)  # request index -> reason
-    objective: float | None = None
-    bound: float | None = None
-    gap: float | None = None  # of the wish stage (the floor held)
-    idle_gap: float | None = None  # of the idle stage (floor and wishes held)
-    floor: int = 0
-    idle_slots: int = 0
-    wall_seconds: float = 0.0
-    first_solution_seconds: float | None = None
-    notes: list[str] = field(default_factory=list)
-    # "all placed"; "infeasible": proven that the musts cannot all be placed (the
-    # unplaced ones say why); "not proven": some unplaced, without a proof
-    musts: str = "all placed"
 
 
 def _covers(request: GridRequest, start: int) -> range:

@@ -528,7 +528,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "frab"
 
 
 def solve_fixture(name: str, tmp_path: Path, *extra: str) -> tuple[int, Path]:
-    from affiche.cli.commands import main
+    from affiche.cli import main
 
     out = tmp_path / "out"
     code = main(["solve", str(FIXTURES / name), "--out", str(out), "--time-limit", "20", *extra])
@@ -548,7 +548,7 @@ def test_class1_frab_day_is_the_programme_day_and_windows_run_past_the_next_day(
     ]
     code, out = solve_fixture("night-sets.xml", tmp_path)
     assert code == 0
-    from affiche.cli.commands import main
+    from affiche.cli import main
     from affiche.programmes.schedule import load_schedule
 
     assert main(["check", str(FIXTURES / "night-sets.xml"), str(out)]) == 0
@@ -688,7 +688,7 @@ def test_class6_a_control_character_in_a_yaml_description_is_refused_with_its_pl
 
 
 def test_class7_frab_and_json_re_exports_keep_the_source_identity(tmp_path: Path) -> None:
-    from affiche.cli.commands import main
+    from affiche.cli import main
 
     code, out = solve_fixture("night-sets.xml", tmp_path)
     assert code == 0 and main(["publish", str(out)]) == 0
@@ -712,7 +712,7 @@ def test_class7_frab_and_json_re_exports_keep_the_source_identity(tmp_path: Path
 def test_class6_pages_render_the_sanitized_html_and_feeds_the_plain_text(tmp_path: Path) -> None:
     from fastapi.testclient import TestClient
 
-    from affiche.cli.commands import main
+    from affiche.cli import main
     from affiche.web.app import create_app
     from tests.test_web_support import make_settings
 

@@ -158,7 +158,7 @@ def test_bidi_zero_width_emoji_and_line_separator_survive_every_output(tmp_path:
     """Format characters are text: iCal, frab XML and JSON carry them intact and valid."""
     import icalendar
 
-    from affiche.cli.commands import main
+    from affiche.cli import main
 
     tricky = "Shalom \u200fשלום\u200f zero\u200bwidth 🎉 line\u2028sep"
     quoted = '"' + "".join(
