@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from affiche.programmes.publish import frab, ical, pdf, release
-from affiche.programmes.publish.exporters import exporter
+from affiche.programmes.publish.exporters import EXPORTERS, exporter
 from affiche.programmes.publish.versions import (
     Changes,
     PublishedOccurrence,
@@ -130,6 +130,9 @@ def build_outputs(
         warnings = write_feeds(schedule, version, out / ICAL_DIR, base_url)
         progress("frab exports")
         warnings += write_frab(schedule, public, out, base_url)
+        for export in EXPORTERS:
+            if export.write is not None:
+                export.write(public, out / export.files[0])
         booklets.result()
     return warnings
 

@@ -1,12 +1,19 @@
 """The outputs of a published version, listed once: name, content type, where they live.
 
 The publisher (`engine.py`) writes them at these paths and the web (`web/files.py`,
-`web/feeds.py`) serves them from these paths with these content types. Pure data: reading
-it loads no publisher."""
+`web/feeds.py`) serves them from these paths with these content types. A new format is one
+writer function plus one line here: `write` is called with the public version and the
+file's path, and the web then serves the file (only `table.py`, standard library alone, is
+loaded by reading this registry)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
+
+from affiche.programmes.publish.table import write_programme_csv
+from affiche.programmes.publish.versions import PublishedVersion
 
 
 @dataclass(frozen=True)
@@ -16,6 +23,7 @@ class Exporter:
     files: tuple[str, ...] = ()  # fixed file names at the top of the published folder
     folder: str = ""  # or: every `*<suffix>` file of this subfolder (one per feed)
     suffix: str = ""
+    write: Callable[[PublishedVersion, Path], None] | None = None  # one file: files[0]
 
     @property
     def url(self) -> str:
@@ -27,6 +35,7 @@ EXPORTERS: tuple[Exporter, ...] = (
     Exporter("frab-xml", "application/xml", files=("schedule.xml",)),
     Exporter("frab-json", "application/json", files=("schedule.frab.json",)),
     Exporter("pdf", "application/pdf", files=("programme.pdf", "programme.fr.pdf")),
+    Exporter("csv", "text/csv; charset=utf-8", files=("programme.csv",), write=write_programme_csv),
 )
 
 
