@@ -158,14 +158,13 @@ class SolveRunner:
 
 
 def publish_job(directory: str, schedule_json: str | None, base_url: str | None) -> dict[str, Any]:
-    """In a worker process: write the chosen schedule into DIR, then publish DIR."""
+    """In a worker process: publish the chosen schedule (or DIR's own); the chosen one
+    replaces DIR/schedule.json only once its version is served."""
     from affiche.programmes.publish import publish_directory
-    from affiche.programmes.schedule import Schedule, save_schedule
+    from affiche.programmes.schedule import Schedule
 
-    folder = Path(directory)
-    if schedule_json is not None:
-        save_schedule(Schedule.model_validate_json(schedule_json), folder)
-    result = publish_directory(folder, base_url=base_url)
+    chosen = None if schedule_json is None else Schedule.model_validate_json(schedule_json)
+    result = publish_directory(Path(directory), base_url=base_url, schedule=chosen)
     return {
         "version": result.version,
         "new": result.new,

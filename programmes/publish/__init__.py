@@ -7,6 +7,7 @@
 - `DIR/programme.pdf` (English) and `DIR/programme.fr.pdf` (French);
 - `DIR/schedule-<festival>.xml` and `DIR/schedule-<festival>.frab.json` per festival,
   with `DIR/schedule.xml` and `DIR/schedule.frab.json` for the first festival;
+- `DIR/programme.csv`, one row per public occurrence;
 - `DIR/versions/NNNN.json`, the record later versions compare against.
 
 Each of these paths is a symlink into the served release folder (`release`), switched in
@@ -21,7 +22,7 @@ __all__ = ["PublishError", "PublishResult", "publish_directory"]
 
 
 def __getattr__(name: str) -> Any:
-    """The publishers (Jinja2, WeasyPrint, icalendar) load on first use, so that reading
+    """The publishers (Typst, icalendar) load on first use, so that reading
     the published versions (every re-plan does) stays cheap."""
     if name in ("PublishResult", "publish_directory"):
         from affiche.programmes.publish import engine

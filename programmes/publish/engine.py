@@ -32,7 +32,7 @@ from affiche.programmes.publish.versions import (
     version_numbers,
     version_path,
 )
-from affiche.programmes.schedule import Schedule, load_schedule
+from affiche.programmes.schedule import Schedule, load_schedule, save_schedule
 
 Progress = Callable[[str], None]
 ICAL_DIR = exporter("ical").folder
@@ -62,8 +62,12 @@ def publish_directory(
     base_url: str | None = None,
     now: datetime | None = None,
     progress: Progress = _silent,
+    schedule: Schedule | None = None,
 ) -> PublishResult:
-    """Publish `directory/schedule.json` as the next version (feeds, PDFs, frab, record)."""
+    """Publish `directory/schedule.json` as the next version (feeds, PDFs, frab, record).
+
+    With `schedule`, that schedule is published instead and becomes `schedule.json` only
+    once its version is served: a publish that fails leaves the served programme as it was."""
     directory = Path(directory)
     if now is not None and now.tzinfo is None:
         raise ValueError("publish_directory: `now` must be timezone-aware")
@@ -71,10 +75,14 @@ def publish_directory(
         ical.checked_base_url(base_url)
     except ValueError as error:
         raise PublishError(str(error)) from None
-    schedule = _load(directory)
+    given = schedule is not None
+    schedule = schedule if schedule is not None else _load(directory)
     try:
         with release.publish_lock(directory):
-            return _publish_locked(directory, schedule, base_url, now, progress)
+            result = _publish_locked(directory, schedule, base_url, now, progress)
+            if given:
+                save_schedule(schedule, directory)
+            return result
     except OSError as error:  # read-only folder, full disk: the last version is intact
         raise PublishError(
             f"{directory}: cannot write the new version ({error.strerror or error}); "
