@@ -112,6 +112,7 @@ def _plan(paths: Sequence[Path], out: Path, args: argparse.Namespace) -> Plan:
         allow_unplaced=args.allow_unplaced,
         keep_times=args.keep_times,
         timezone=getattr(args, "timezone", None),
+        verbose=getattr(args, "verbose", False),
         published=None if from_scratch else out,
         progress=warn,
         steps=_replan_step,
@@ -268,6 +269,8 @@ def _solver_flags(parser: argparse.ArgumentParser, time_limit: float = 30.0) -> 
 def _timezone_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timezone", default=None, metavar="ZONE",
                         help="frab imports: the IANA time zone of a file that names none")
+    parser.add_argument("--verbose", action="store_true",
+                        help="frab imports: list every case of each summarised warning")
 
 
 def parser(extra: Sequence[AddParser] = ()) -> argparse.ArgumentParser:

@@ -83,12 +83,13 @@ def looks_like_frab(path: Path) -> bool:
 
 
 def load_frab(
-    path: Path, *, keep_times: bool = False, timezone: str | None = None
+    path: Path, *, keep_times: bool = False, timezone: str | None = None, verbose: bool = False
 ) -> tuple[Spec, list[str]]:
     """The spec of one frab schedule file, and the warnings about its dirt.
 
     `timezone` (an IANA name) is the zone of a file that names none; a file that names
     its own keeps it (with a warning if the two differ).
+    With `verbose`, every case of the summarised dirt follows, one line each.
     Raises `SpecError` (every problem, located) if the file cannot be imported.
     """
     path = Path(path)
@@ -100,7 +101,7 @@ def load_frab(
     events = _localized_events(conference, zone_name, report)
     report.raise_if_any()
     spec = _build_spec(conference, events, zone_name, keep_times, report)
-    return spec, report.warnings
+    return spec, report.warnings + (report.details if verbose else [])
 
 
 # ----------------------------------------------------------------------------------------

@@ -209,7 +209,7 @@ def parse_yaml_spec(path: Path) -> tuple[Spec, SourceMap]:
 
 
 def _parse_one(
-    path: Path, keep_times: bool, timezone: str | None = None
+    path: Path, keep_times: bool, timezone: str | None = None, verbose: bool = False
 ) -> tuple[Spec, SourceMap, list[str]]:
     from affiche.programmes.spreadsheet import looks_like_spreadsheet, read_spreadsheet
 
@@ -225,7 +225,9 @@ def _parse_one(
         if not looks_like_frab(path):
             message = "not a spec: expected YAML (.yaml) or a frab schedule (XML or JSON)"
             raise SpecError([SpecIssue(str(path), "", message)])
-        spec, warnings = load_frab(path, keep_times=keep_times, timezone=timezone)
+        spec, warnings = load_frab(
+            path, keep_times=keep_times, timezone=timezone, verbose=verbose
+        )
         return spec, SourceMap(str(path)), warnings
     spec, source = parse_yaml_spec(path)
     return spec, source, []
@@ -262,13 +264,18 @@ def _merge(parsed: list[tuple[Spec, SourceMap, list[str]]]) -> LoadedSpec:
 
 
 def load_specs(
-    paths: list[Path], *, keep_times: bool = False, timezone: str | None = None
+    paths: list[Path],
+    *,
+    keep_times: bool = False,
+    timezone: str | None = None,
+    verbose: bool = False,
 ) -> LoadedSpec:
-    """Read, validate and merge spec files; raise SpecError listing every problem."""
+    """Read, validate and merge spec files; raise SpecError listing every problem.
+    `verbose`: the warnings that summarise repeated dirt are followed by every case."""
     parsed, issues = [], []
     for path in paths:
         try:
-            parsed.append(_parse_one(Path(path), keep_times, timezone))
+            parsed.append(_parse_one(Path(path), keep_times, timezone, verbose))
         except SpecError as error:
             issues.extend(error.issues)
     if issues:

@@ -71,6 +71,7 @@ class PlanOptions:
     allow_unplaced: bool = False
     keep_times: bool = False
     timezone: str | None = None  # frab imports that name no zone
+    verbose: bool = False  # every case of the import's summarised warnings
     strict_pins: bool = True  # False: stale pins are skipped with a warning (stored pins)
     published: Path | None = None  # the folder whose latest version to re-plan against
     refuse_unplaceable: bool = True  # False: solve what fits (the benchmarks measure so)
@@ -158,7 +159,9 @@ def _renamed(issue: SpecIssue, names: dict[str, str]) -> SpecIssue:
 Source = Sequence[Path] | Sequence[SpecText] | Spec | LoadedSpec
 
 
-def _load(source: Source, keep_times: bool, timezone: str | None = None) -> LoadedSpec:
+def _load(
+    source: Source, keep_times: bool, timezone: str | None = None, verbose: bool = False
+) -> LoadedSpec:
     if isinstance(source, LoadedSpec):
         return source
     if isinstance(source, Spec):
@@ -166,7 +169,7 @@ def _load(source: Source, keep_times: bool, timezone: str | None = None) -> Load
     if all(isinstance(s, SpecText) for s in source):
         return load_texts([s for s in source if isinstance(s, SpecText)], keep_times)
     return load_specs([Path(s) for s in source if not isinstance(s, SpecText)],
-                      keep_times=keep_times, timezone=timezone)
+                      keep_times=keep_times, timezone=timezone, verbose=verbose)
 
 
 # ---- the path -----------------------------------------------------------------------------
@@ -182,7 +185,7 @@ def plan(
     options = options or PlanOptions()
     step = options.steps or (lambda _line: None)
     began = time.perf_counter()
-    loaded = _load(source, options.keep_times, options.timezone)
+    loaded = _load(source, options.keep_times, options.timezone, options.verbose)
     warnings = list(loaded.warnings)
     spec = _pinned(loaded.spec, pins, options.strict_pins, warnings)
     if pins:

@@ -646,6 +646,30 @@ def test_class5_many_cases_make_one_warning_line(tmp_path: Path) -> None:
     assert len(spec.artists) == 40
     (line,) = [w for w in warnings if "another name" in w]
     assert line.count("id 1 is") == 3 and "and 36 more" in line and "39 person ids" in line
+    _, verbose = load_frab(write(tmp_path, text), verbose=True)
+    details = [w for w in verbose if "another name" in w and w not in warnings]
+    assert len(details) == 39 and len(set(details)) == 39
+
+
+def test_class5_verbose_solve_prints_every_case(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from affiche.cli import main
+
+    events = "".join(
+        f'<event id="{n}"><date>2026-01-01T{10 + n // 12:02d}:{n % 12 * 5:02d}:00+01:00</date>'
+        f'<duration>00:05</duration><title>t{n}</title><persons><person id="1">Name {n}'
+        f'</person></persons></event>' for n in range(10)
+    )
+    text = (f'<schedule><conference><acronym>few</acronym><time_zone_name>Europe/Paris'
+            f'</time_zone_name></conference><day index="1" date="2026-01-01"><room name="R">'
+            f'{events}</room></day></schedule>')
+    path = write(tmp_path, text)
+    assert main(["solve", str(path), "--out", str(tmp_path / "a"), "--time-limit", "5"]) == 0
+    quiet = capsys.readouterr().err.count("another name")
+    assert main(["solve", str(path), "--out", str(tmp_path / "b"), "--time-limit", "5",
+                 "--verbose"]) == 0
+    assert capsys.readouterr().err.count("another name") == quiet + 9
 
 
 def test_class6_html_is_sanitized_once_plain_and_safe(tmp_path: Path) -> None:
