@@ -154,6 +154,11 @@ class Item(Strict):
     preferred_hours: list[Hours] = Field(default_factory=list, max_length=100)
     after_dark: bool = False
     loud: bool | None = Field(default=None, description="default: performances and concerts")
+    private: bool = Field(
+        default=False,
+        description="soundcheck, rehearsal, get-in, jury: books venues and artists like any "
+        "item, but only its artists' and venue's own feeds and the producer see it",
+    )
     after: list[Slug] = Field(
         default_factory=list, max_length=MANY, description="starts after these end"
     )

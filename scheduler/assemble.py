@@ -42,6 +42,7 @@ def _placements(festival: Festival, item: Item, result: SolveResult) -> list[Pla
                 day=programme_day(start, festival.timezone, festival.day_start_hour),
                 artists=list(item.artists),
                 pinned=any(pin.occurrence == number for pin in item.pins),
+                private=item.private,
             )
         )
     return placements

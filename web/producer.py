@@ -221,7 +221,7 @@ def latest_programme(store: Store, request: Request) -> Programme | None:
     """The latest finished solve, else the served schedule, else nothing."""
     solved = store.latest_done_solve()
     if solved is not None and solved.schedule_json:
-        return build_programme(Schedule.model_validate_json(solved.schedule_json))
+        return build_programme(Schedule.model_validate_json(solved.schedule_json), public=False)
     try:
         return request.app.state.programmes.get()
     except NoProgramme:

@@ -137,14 +137,15 @@ def _find(entities: list[Any], identifier: str, kind: str) -> Any:
     raise UnknownEntity(kind, identifier)
 
 
-def build_programme(schedule: Schedule, digest: str = "") -> Programme:
+def build_programme(schedule: Schedule, digest: str = "", *, public: bool = True) -> Programme:
     """Index a schedule: one `Occurrence` per placement, sorted by start."""
     festivals = {f.id: f for f in schedule.festivals}
     items = {i.id: i for i in schedule.items}
     venues = {v.id: v for v in schedule.venues}
     artists = {a.id: a for a in schedule.artists}
     occurrences = []
-    schedule = schedule.public()  # meetings, soundchecks: never on the public pages
+    if public:  # meetings, soundchecks: never on the public pages (the producer sees them)
+        schedule = schedule.public()
     for placement in schedule.placements:
         festival = festivals[placement.festival]
         tz = pytz.timezone(festival.timezone)
