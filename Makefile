@@ -23,6 +23,7 @@ system-deps:
 test: install
 	$(BIN)/ruff check cli venues programmes scheduler web tests benchmarks
 	$(BIN)/lint-imports
+	bash scripts/typecheck.sh
 	$(BIN)/python -m pytest -q
 
 lint: install

@@ -22,7 +22,7 @@ from affiche.programmes.errors import (  # the two error readers live there: no 
     describe_error,
     field_path,
 )
-from affiche.programmes.model import Spec
+from affiche.programmes.model import Artist, Festival, Spec
 from affiche.programmes.validate import check_references
 
 Loc = tuple[int | str, ...]
@@ -36,7 +36,7 @@ MAX_YAML_DEPTH = 64  # nesting a spec needs is below 10
 _SafeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _SpecYamlLoader(_SafeLoader):  # type: ignore[valid-type,misc]
+class _SpecYamlLoader(_SafeLoader):
     """YAML 1.2-like reading: `10:00` stays a string (not 600), `NO` stays Norway (not
     false), dates stay strings for pydantic to parse: values mean what producers wrote."""
 
@@ -234,7 +234,10 @@ def _parse_one(
 
 
 def _merge(parsed: list[tuple[Spec, SourceMap, list[str]]]) -> LoadedSpec:
-    festivals, festival_sources, artists, artist_sources = [], [], [], []
+    festivals: list[Festival] = []
+    artists: list[Artist] = []
+    festival_sources: list[tuple[SourceMap, int]] = []
+    artist_sources: list[tuple[SourceMap, int]] = []
     warnings: list[str] = []
     issues: list[SpecIssue] = []
     by_id: dict[str, int] = {}

@@ -606,8 +606,10 @@ class _Builder:
         return [self.fields(sheet, r, (*loc, n)) for n, r in enumerate(sheet.records)]
 
     def availability(self, sheet: Sheet | None, artists: list[dict[str, Any]]) -> None:
+        if sheet is None:
+            return
         index = {a.get("id"): n for n, a in enumerate(artists)}
-        for record in sheet.records if sheet else []:
+        for record in sheet.records:
             name = self.cell(sheet, record, "artist", ("availability", record.row))
             if name not in index:
                 entry = record.entries.get("artist")
@@ -663,8 +665,9 @@ class _Parts:
     def original(self, loc: Loc) -> Loc:
         for end in range(len(loc), 0, -1):
             kept = self.kept.get(loc[:end])
-            if kept is not None and end < len(loc) and isinstance(loc[end], int):
-                return (*loc[:end], kept[loc[end]], *loc[end + 1 :])
+            position = loc[end] if end < len(loc) else None
+            if kept is not None and isinstance(position, int):
+                return (*loc[:end], kept[position], *loc[end + 1 :])
         return loc
 
 

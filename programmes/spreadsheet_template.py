@@ -20,6 +20,7 @@ HEADER_FILL = PatternFill("solid", fgColor="FFE8E1D5")
 FORMATS = {date: "yyyy-mm-dd", datetime: "yyyy-mm-dd hh:mm", time: "hh:mm"}
 
 Column = tuple[str, str]  # header, note
+Row = list[Any]  # one value per column, None for an empty cell
 
 FESTIVAL: list[tuple[str, Any, str]] = [
     ("id", "nuits-du-canal-2026", "Slug: letters, digits, - and _. Unique over all specs."),
@@ -55,7 +56,7 @@ VENUE_COLUMNS: list[Column] = [
     ("longitude", "Both or neither."),
     ("walking_minutes", "Minutes to other venues: grande-halle=6; salle-noire=4"),
 ]  # fmt: skip
-VENUES = [
+VENUES: list[Row] = [
     ["grande-halle", "Grande halle", 400, "stage; sound; seating", False, time(14), time(1),
      None, 20, None, 0, 48.8725, 2.3640, None],
     ["salle-noire", "Salle noire", 80, "projection; dark_room; sound", False, None, None,
@@ -72,7 +73,7 @@ ARTIST_COLUMNS: list[Column] = [
     ("timezone", "Where the artist reads times; their availability without offset is read "
                  "in it. Empty: the festival's zone."),
 ]  # fmt: skip
-ARTISTS = [
+ARTISTS: list[Row] = [
     ["lea-marchand", "Léa Marchand", "Lyon", None],
     ["kenji-mori", "Kenji Mori", "Sapporo", "Asia/Tokyo"],
     ["collectif-onde", "Collectif Onde", "Marseille", None],
@@ -103,7 +104,7 @@ ITEM_COLUMNS: list[Column] = [
     ("track", "A free grouping."),
     ("language", "fr, en, ..."),
 ]
-ITEMS = [
+ITEMS: list[Row] = [
     ["ouverture", "talk", "Opening", "Ouverture", 30, None, None, None, 200, "grande-halle",
      None, "18:00-20:00", None, None, None, None, None, date(2026, 6, 12), 5, None, None, "fr"],
     ["reflets", "concert", "Reflections", "Reflets", 60, None, "kenji-mori", "sound; stage",
@@ -137,7 +138,7 @@ AVAILABILITY_COLUMNS: list[Column] = [
               "festival's. With an offset (text: 2026-06-13 12:00+02:00), that instant."),
     ("end", "Must be after start."),
 ]  # fmt: skip
-AVAILABILITY = [
+AVAILABILITY: list[Row] = [
     ["lea-marchand", datetime(2026, 6, 12, 14), datetime(2026, 6, 13, 23)],
     ["kenji-mori", "2026-06-13 12:00+02:00", "2026-06-14 23:00+02:00"],
 ]
@@ -185,7 +186,7 @@ def _header_cell(sheet: Worksheet, row: int, column: int, label: str, note: str)
     cell.comment = _note(note)
 
 
-def _table(book: Workbook, name: str, columns: list[Column], rows: list[list[Any]]) -> None:
+def _table(book: Workbook, name: str, columns: list[Column], rows: list[Row]) -> None:
     sheet = book.create_sheet(name)
     for index, (label, note) in enumerate(columns, 1):
         _header_cell(sheet, 1, index, label, note)

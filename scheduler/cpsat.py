@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
+from affiche.programmes.schedule import Status
 from affiche.scheduler.fewest_unplaced import fewest_unplaced, total_bound
 from affiche.scheduler.greedy import greedy_placement, why_left_out
 from affiche.scheduler.hard import HARD_FAMILIES
@@ -32,7 +33,7 @@ from affiche.scheduler.variables import Variables
 # On 500 items (36k) both were within 1 %; below that the defaults are kept.
 LARGE_MODEL = 30_000
 
-STATUS_NAMES = {
+STATUS_NAMES: dict[cp_model.CpSolverStatus, Status] = {
     cp_model.OPTIMAL: "optimal",
     cp_model.FEASIBLE: "feasible",
     cp_model.INFEASIBLE: "infeasible",

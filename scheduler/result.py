@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from affiche.programmes.schedule import Status
+
 if TYPE_CHECKING:
     from affiche.scheduler.problem import Problem
 
@@ -60,7 +62,7 @@ class Chosen:
 
 @dataclass
 class SolveResult:
-    status: str
+    status: Status
     objective: float | None = None
     bound: float | None = None
     gap: float | None = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 
+from affiche.programmes.schedule import Status
 from affiche.scheduler.greedy import greedy_placement, why_left_out
 from affiche.scheduler.pricing import Placed, floor, price
 from affiche.scheduler.problem import Problem
@@ -93,7 +94,7 @@ def _greedy_result(
     bound = floor(problem) if complete and not (problem.previous and
                                                 problem.weights.moved) else None
     elapsed = time.perf_counter() - started
-    status = "optimal" if bound is not None and objective <= bound else "feasible"
+    status: Status = "optimal" if bound is not None and objective <= bound else "feasible"
     unplaced = {occ.uid: why_left_out(problem, placed, occ)
                 for occ in problem.occurrences if occ.uid not in placed}
     return SolveResult(

@@ -14,7 +14,7 @@ import json
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import pytz
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
@@ -38,9 +38,11 @@ from affiche.web.schemas import (
     PublishCreate,
     SolveCreate,
     SolvePublic,
+    SolveStatus,
     SolveSummary,
     SpecCreate,
     SpecDetail,
+    SpecFormat,
     SpecPublic,
     VersionPublic,
 )
@@ -130,25 +132,25 @@ RunnerDep = Annotated[SolveRunner, Depends(get_runner)]
 def spec_public(row: SpecRow) -> SpecPublic:
     return SpecPublic(
         name=row.name,
-        format=row.format,
-        size=len(row.content.encode()),  # type: ignore[arg-type]
+        format=cast(SpecFormat, row.format),  # stored from a SpecFormat; pydantic checks it again
+        size=len(row.content.encode()),
         festivals=row.festival_ids,
-        created=aware(row.created),  # type: ignore[arg-type]
+        created=aware(row.created),
         updated=aware(row.updated),
-    )  # type: ignore[arg-type]
+    )
 
 
 def solve_public(row: SolveRow, store: Store) -> SolvePublic:
     summary = SolveSummary.model_validate(json.loads(row.summary)) if row.summary else None
     return SolvePublic(
         id=row.id,
-        status=row.status,
-        specs=json.loads(row.specs),  # type: ignore[arg-type]
+        status=cast(SolveStatus, row.status),  # stored from a SolveStatus; pydantic checks it again
+        specs=json.loads(row.specs),
         progress=store.progress(row.id),
         summary=summary,
         error=row.error,
         created=aware(row.created),
-        started=aware(row.started),  # type: ignore[arg-type]
+        started=aware(row.started),
         finished=aware(row.finished),
     )
 
@@ -163,7 +165,7 @@ def pin_public(row: PinRow) -> PinPublic:
         venue=row.venue,
         start=start,
         created=aware(row.created),
-    )  # type: ignore[arg-type]
+    )
 
 
 def version_public(row: VersionRow) -> VersionPublic:
@@ -172,7 +174,7 @@ def version_public(row: VersionRow) -> VersionPublic:
         version=row.version,
         solve_id=row.solve_id,
         published=aware(row.published),
-        new=row.new,  # type: ignore[arg-type]
+        new=row.new,
         changed=row.changed,
         cancelled=row.cancelled,
         warnings=json.loads(row.warnings),

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 import sqlalchemy as sa
 from sqlalchemy import event
@@ -263,11 +263,23 @@ def make_engine(url: str) -> Engine:
     return sa.create_engine(url, pool_pre_ping=True)
 
 
+@overload
+def aware(moment: datetime) -> datetime: ...
+@overload
+def aware(moment: None) -> None: ...
+@overload
+def aware(moment: datetime | None) -> datetime | None: ...
 def aware(moment: datetime | None) -> datetime | None:
     """SQLite gives naive datetimes back: they were stored in UTC."""
     if moment is not None and moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
     return moment
+
+
+def _rowcount(result: sa.Result[Any]) -> int:
+    """Rows a DELETE or UPDATE touched: those give a CursorResult back, typed as a Result."""
+    assert isinstance(result, sa.CursorResult)
+    return result.rowcount
 
 
 class Store:
@@ -318,7 +330,7 @@ class Store:
 
     def delete_spec(self, name: str) -> None:
         with self.session() as s:
-            if s.execute(sa.delete(SpecRow).where(SpecRow.name == name)).rowcount == 0:
+            if _rowcount(s.execute(sa.delete(SpecRow).where(SpecRow.name == name))) == 0:
                 raise NotFoundInStore(f"no spec {name!r}")
 
     # pins
@@ -347,7 +359,7 @@ class Store:
 
     def delete_pin(self, uid: str) -> None:
         with self.session() as s:
-            if s.execute(sa.delete(PinRow).where(PinRow.uid == uid)).rowcount == 0:
+            if _rowcount(s.execute(sa.delete(PinRow).where(PinRow.uid == uid))) == 0:
                 raise NotFoundInStore(f"no pin {uid!r}")
 
     # solve runs
@@ -461,7 +473,7 @@ class Store:
     def live_session(self, key: str) -> SessionRow | None:
         with self.session() as s:
             row = s.get(SessionRow, key)
-            return row if row is not None and aware(row.expires) > utcnow() else None  # type: ignore[operator]
+            return row if row is not None and aware(row.expires) > utcnow() else None
 
     def drop_session(self, key: str) -> None:
         with self.session() as s:
