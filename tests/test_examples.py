@@ -214,3 +214,10 @@ def test_artists_are_not_over_committed(name: str) -> None:
                 busy[artist] = busy.get(artist, 0) + (item.duration or 0) * item.occurrences
         for artist, minutes in busy.items():
             assert minutes * 2 <= open_minutes, artist
+
+
+def test_the_closed_jury_deliberation_is_private() -> None:
+    """Booked like any item (salon-pro, after the competition), never on the public programme."""
+    items = {i.id: i for i in festival_of("bains-numeriques-2018.yaml").items}
+    assert items["competition-jury"].private
+    assert not any(i.private for i in items.values() if i.id != "competition-jury")
