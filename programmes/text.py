@@ -17,7 +17,8 @@ import nh3
 from lxml import html as lxml_html
 from pydantic import BaseModel, ConfigDict, field_validator
 
-_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+from affiche.venues.model import TEXT_CONTROLS
+
 _LOOKS_LIKE_HTML = re.compile(
     r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>|&(?:[A-Za-z]+|#\d+|#x[0-9A-Fa-f]+);"
 )
@@ -34,12 +35,12 @@ _SAFE_TAGS = frozenset(
 
 def control_characters(text: str) -> list[tuple[int, str]]:
     """Each control character of `text` (tab, newline, CR excepted): (position, U+XXXX)."""
-    return [(m.start(), f"U+{ord(m.group()):04X}") for m in _CONTROLS.finditer(text)]
+    return [(m.start(), f"U+{ord(m.group()):04X}") for m in TEXT_CONTROLS.finditer(text)]
 
 
 def strip_controls(text: str) -> str:
     """`text` without its control characters (tab, newline and carriage return kept)."""
-    return _CONTROLS.sub("", text)
+    return TEXT_CONTROLS.sub("", text)
 
 
 def looks_like_html(text: str) -> bool:

@@ -20,15 +20,18 @@ from affiche.venues.window import Window
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=120)]
 
-# C0 and C1 control characters (and DEL, the Unicode line/paragraph separators): a name or a
-# title is one line of text; a CR or LF in it would break out of an iCal or frab line.
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")  # C0, DEL, C1 (U+2028 is text, not a control)
+# The one definition of a control character, read by every reader's models, the text of
+# imports and the iCal writer. A name or a title is one line: no C0, DEL or C1 character (a
+# CR or LF would break out of an iCal or frab line). A text (a description) may also hold
+# tabs and line breaks. U+2028 is text, not a control.
+CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+TEXT_CONTROLS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 MINUTES_CAP = 7 * 24 * 60  # a week, in minutes: more is a typo, and keeps solver sums small
 
 
 def one_line(value: str) -> str:
     """`value` if it holds no control character; else a ValueError naming the first one."""
-    found = _CONTROLS.search(value)
+    found = CONTROLS.search(value)
     if found:
         raise ValueError(
             f"control character {found.group()!r} at position {found.start()}: "

@@ -22,6 +22,7 @@ from icalendar import Calendar, Event, Timezone, vText
 
 from affiche.programmes.publish.clock import ZoneLookup, in_zone
 from affiche.programmes.publish.versions import PublishedOccurrence
+from affiche.programmes.text import strip_controls
 from affiche.venues.timeutil import zone
 
 PRODID = "-//affiche//festival programme//EN"
@@ -54,7 +55,6 @@ class Feed:
         return CALNAME[self.kind][lang].format(name=name)
 
 
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LINE_BREAKS = re.compile(r"\r\n?|\n")  # U+2028 is kept: it ends no iCal line
 _SCHEMES = ("http://", "https://")
 
@@ -62,7 +62,7 @@ _SCHEMES = ("http://", "https://")
 def text_value(text: str) -> vText:
     """A TEXT property value: line breaks kept (icalendar escapes them as `\\n`), every other
     control character dropped, so nothing in a value can end its line (RFC 5545 3.3.11)."""
-    return vText(_CONTROLS.sub("", _LINE_BREAKS.sub("\n", text)))
+    return vText(strip_controls(_LINE_BREAKS.sub("\n", text)))
 
 
 def line_value(text: str) -> vText:
