@@ -175,11 +175,19 @@ def write_json_atomically(path: Path, payload: str) -> None:
     write_text_atomically(path, payload)
 
 
+# mkstemp creates its file 0600; the written file gets the mode an ordinary open() would
+# give (0666 less the umask), so a web server or a colleague can read a published schedule.
+# Read once at import, while the process is still single-threaded.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
 def write_text_atomically(path: Path, payload: str) -> None:
     """Write `payload` to `path` so that readers see the old file or the new, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(payload)
         os.replace(tmp, path)
