@@ -49,6 +49,7 @@ class VenueInfo(BaseModel):
     address: str = ""
     latitude: float | None = None
     longitude: float | None = None
+    parallel: int = Field(default=1, ge=1, description="items at once (the timeline's lanes)")
 
     def name_in(self, lang: str) -> str:
         """The venue's name in `lang` (the French name where one is given)."""
