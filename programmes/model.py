@@ -19,6 +19,7 @@ from pydantic import (
     Discriminator,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -228,6 +229,14 @@ class Item(Strict):
         default=None, description="identity in an imported schedule (kept by re-exports)"
     )
 
+    @field_validator("duration")
+    @classmethod
+    def _no_installation_duration(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is not None and info.data.get("kind") is Kind.installation:
+            raise ValueError("an installation has no duration: it is open whenever its site "
+                             "is, on its days (or windows)")
+        return value
+
     @field_validator("after", "before", mode="before")
     @classmethod
     def _one_is_a_list(cls, value: object) -> object:
@@ -284,9 +293,6 @@ class Item(Strict):
     def _duration_fits_kind(self) -> Item:
         if self.is_installation and self.occurrences != 1:
             raise ValueError("an installation has one occurrence (it runs all festival long)")
-        if self.is_installation and self.duration is not None:
-            raise ValueError("an installation has no duration: it is open whenever its site "
-                             "is, on its days (or windows)")
         if self.setup_minutes and not self.is_installation:
             raise ValueError("setup_minutes is for installations (give a timed item's set-up "
                              "as its own item with `before`)")
