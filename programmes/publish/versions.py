@@ -68,6 +68,7 @@ class PublishedOccurrence(BaseModel):
     sequence: int = 0
     status: Status = "CONFIRMED"
     private: bool = False  # in its artists' and venue's own feeds only, never in public outputs
+    spell_of: str | None = None  # one open day of an installation: the placement's uid
 
     @property
     def cancelled(self) -> bool:
@@ -154,7 +155,7 @@ def open_spells(
         day = programme_day(spell.start, occ.timezone, day_start_hour)
         spells.append(occ.model_copy(update={
             "uid": f"{occ.uid}.{day:%Y%m%d}", "start": spell.start, "end": spell.end,
-            "day": day,
+            "day": day, "spell_of": occ.uid,
         }))
     return spells
 
