@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from itertools import combinations
 
 from affiche.programmes import rules
@@ -81,6 +81,8 @@ class Checker:
         self.check_artists(valid)
         self.check_relations(valid)
         self.check_installations(valid)
+        self.check_links(valid)
+        self.check_setups(valid)
         return self.violations
 
     def check_coverage(self) -> None:
@@ -123,6 +125,8 @@ class Checker:
             self.fail(DURATION, p, "ends before it starts")
         if not item.is_installation:
             self.check_times(p, festival, item, venue)
+        else:
+            self.check_open(p, festival, item, venue)
         self.check_pins(p, festival, item)
 
     def check_times(self, p: Placement, festival: Festival, item: Item, venue: Venue) -> None:
@@ -155,6 +159,13 @@ class Checker:
             dark = rules.dark_from(festival, venue, day)
             if p.start < dark:
                 self.fail(rules.AFTER_DARK, p, f"starts before sunset ({dark:%H:%M})")
+
+    def check_open(self, p: Placement, festival: Festival, item: Item, venue: Venue) -> None:
+        """An installation is open when its site is, on its days and in its windows."""
+        opened = rules.installation_open(festival, venue, item)
+        if p.spells() != opened:
+            self.fail(rules.ITEM_DAYS, p, f"open {_spells(p.spells())}, but {venue.id} on the "
+                      f"installation's days and windows is open {_spells(opened)}")
 
     def check_pins(self, p: Placement, festival: Festival, item: Item) -> None:
         for pin in item.pins:
@@ -216,18 +227,70 @@ class Checker:
                         self.fail(relation.kind, a, broken, (b,))
 
     def check_installations(self, placements: list[Placement]) -> None:
-        counts: dict[str, list[Placement]] = defaultdict(list)
+        """Per site and programme day, the installations holding a slot that day
+        (`rules.installation_days`) fit its slots."""
+        counts: dict[tuple[str, date], list[Placement]] = defaultdict(list)
         for p in placements:
-            if self.items[p.item][1].is_installation:
-                counts[p.venue].append(p)
-        for venue_id, group in counts.items():
+            festival, item = self.items[p.item]
+            if item.is_installation:
+                for day in rules.installation_days(festival, item):
+                    counts[(p.venue, day)].append(p)
+        reported: set[tuple[str, tuple[str, ...]]] = set()
+        for (venue_id, day), group in sorted(counts.items()):
             slots = self.venues[venue_id][1].installation_slots
-            if len(group) > slots:
+            uids = tuple(p.uid for p in group)
+            if len(group) > slots and (venue_id, uids) not in reported:
+                reported.add((venue_id, uids))
                 self.violations.append(Violation(
                     rules.INSTALLATION_SLOTS,
-                    f"{venue_id} hosts {len(group)} installations, it has {slots} slots",
-                    tuple(p.uid for p in group), venue_id,
+                    f"{venue_id} hosts {len(group)} installations, it has {slots} slots "
+                    f"(on {day})", uids, venue_id,
                 ))
+
+    def check_links(self, placements: list[Placement]) -> None:
+        by_item: dict[str, dict[int, Placement]] = defaultdict(dict)
+        for p in placements:
+            by_item[p.item][p.occurrence] = p
+        for festival in self.spec.festivals:
+            for link in rules.links(festival):
+                mine, theirs = by_item[link.item], by_item[link.other]
+                for a, b in rules.linked_pairs(link, mine, theirs):
+                    broken = rules.link_broken(link, (a.start, a.end), a.venue,
+                                               (b.start, b.end), b.venue)
+                    if broken:
+                        self.fail(link.side, a, broken, (b,))
+
+    def check_setups(self, placements: list[Placement]) -> None:
+        """An installation's set-up books its artists: nothing else of theirs then, with
+        the travel time between venues."""
+        travel = rules.travel_minutes(self.spec)
+        for p in placements:
+            _, item = self.items[p.item]
+            window = rules.setup_window(item, p.start) if item.is_installation else None
+            if window is None:
+                continue
+            for other in placements:
+                _, theirs = self.items[other.item]
+                for artist_id in set(item.artists) & set(theirs.artists):
+                    artist = self.artists[artist_id]
+                    if not rules.books_setup(item, artist) or other.uid == p.uid:
+                        continue
+                    if not (rules.books_artist(theirs, artist)
+                            or rules.books_setup(theirs, artist)):
+                        continue
+                    busy = (rules.setup_window(theirs, other.start) or (other.start, other.start)
+                            if theirs.is_installation else (other.start, other.end))
+                    there = timedelta(minutes=travel.get((other.venue, p.venue), 0))
+                    back = timedelta(minutes=travel.get((p.venue, other.venue), 0))
+                    if busy[0] < window[1] + back and window[0] < busy[1] + there:
+                        self.fail(rules.SETUP, p, f"artist {artist_id} sets {p.item} up from "
+                                  f"{window[0]:%d %b %H:%M} to {window[1]:%H:%M}, but "
+                                  f"{other.uid} keeps them then", (other,),
+                                  artists=(artist_id,))
+
+
+def _spells(spells: list[tuple[datetime, datetime]]) -> str:
+    return ", ".join(f"{a:%d %b %H:%M}-{b:%H:%M}" for a, b in spells) or "never"
 
 
 def _breaks(kind: str, mine: Placement, theirs: Placement) -> str:

@@ -16,10 +16,15 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
+)
+from pydantic import (
+    Tag as PydTag,
 )
 
 from affiche.programmes.identity import Source
@@ -119,6 +124,45 @@ class Pin(Strict):
         return self
 
 
+class Link(Strict):
+    """An item placed relative to another (`before`: a soundcheck, `after`: a get-out).
+
+    `gap_minutes: [low, high]` between this item's end and the other's start (`before`),
+    or the other's end and this item's start (`after`); without it, any gap from 0.
+    `same_venue` (default true): in the other item's venue. Occurrence k of this item is
+    linked to occurrence k of the other, or every occurrence to `occurrence` N."""
+
+    item: Slug
+    gap_minutes: tuple[
+        Annotated[int, Field(ge=0, le=MINUTES_CAP)], Annotated[int, Field(ge=0, le=MINUTES_CAP)]
+    ] | None = None
+    same_venue: bool = True
+    occurrence: int | None = Field(default=None, ge=1, le=200)
+
+    @model_validator(mode="after")
+    def _gap_in_order(self) -> Link:
+        if self.gap_minutes is not None and self.gap_minutes[0] > self.gap_minutes[1]:
+            low, high = self.gap_minutes
+            raise ValueError(f"gap_minutes [{low}, {high}]: the lower bound is above the upper")
+        return self
+
+
+def _entry_kind(value: object) -> str:
+    return "id" if isinstance(value, str) else "link"
+
+
+# an entry of `before`/`after`: an item id or a link (errors speak of the form written)
+LinkEntry = Annotated[
+    Annotated[Slug, PydTag("id")] | Annotated[Link, PydTag("link")],
+    Discriminator(_entry_kind),
+]
+
+
+def _listed(value: object) -> object:
+    """One link (a mapping or an item id) stands for a list of one."""
+    return [value] if isinstance(value, str | dict) else value
+
+
 class Item(Strict):
     id: Slug
     kind: Kind
@@ -157,8 +201,21 @@ class Item(Strict):
         description="soundcheck, rehearsal, get-in, jury: books venues and artists like any "
         "item, but only its artists' and venue's own feeds and the producer see it",
     )
-    after: list[Slug] = Field(
-        default_factory=list, max_length=MANY, description="starts after these end"
+    after: list[LinkEntry] = Field(
+        default_factory=list,
+        max_length=MANY,
+        description="item ids: starts after these end; links ({item, gap_minutes}): "
+        "starts within the gap after the item ends (a get-out)",
+    )
+    before: list[LinkEntry] = Field(
+        default_factory=list,
+        max_length=MANY,
+        description="item ids: ends before these start; links ({item, gap_minutes}): "
+        "ends within the gap before the item starts (a soundcheck)",
+    )
+    setup_minutes: int = Field(
+        default=0, ge=0, le=MINUTES_CAP,
+        description="installations: its artists set it up for this long before it opens",
     )
     same_day_as: list[Slug] = Field(default_factory=list, max_length=MANY)
     not_same_day_as: list[Slug] = Field(default_factory=list, max_length=MANY)
@@ -171,6 +228,37 @@ class Item(Strict):
     source: Source | None = Field(
         default=None, description="identity in an imported schedule (kept by re-exports)"
     )
+
+    @field_validator("duration")
+    @classmethod
+    def _no_installation_duration(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is not None and info.data.get("kind") is Kind.installation:
+            raise ValueError("an installation has no duration: it is open whenever its site "
+                             "is, on its days (or windows)")
+        return value
+
+    @field_validator("after", "before", mode="before")
+    @classmethod
+    def _one_is_a_list(cls, value: object) -> object:
+        return _listed(value)
+
+    @property
+    def after_ids(self) -> list[str]:
+        """The plain `after` ids (starts after these end), links left out."""
+        return [other for other in self.after if isinstance(other, str)]
+
+    @property
+    def links(self) -> list[tuple[str, int, Link]]:
+        """Every link of the item as (field, index in it, link); plain ids in `before` are
+        links with no gap bound and no venue."""
+        found = []
+        for name in ("before", "after"):
+            for index, entry in enumerate(getattr(self, name)):
+                if isinstance(entry, Link):
+                    found.append((name, index, entry))
+                elif name == "before":
+                    found.append((name, index, Link(item=entry, same_venue=False)))
+        return found
 
     @field_validator("title", "description", mode="before")
     @classmethod
@@ -205,6 +293,9 @@ class Item(Strict):
     def _duration_fits_kind(self) -> Item:
         if self.is_installation and self.occurrences != 1:
             raise ValueError("an installation has one occurrence (it runs all festival long)")
+        if self.setup_minutes and not self.is_installation:
+            raise ValueError("setup_minutes is for installations (give a timed item's set-up "
+                             "as its own item with `before`)")
         if not self.is_installation and self.duration is None:
             raise ValueError(f"a {self.kind.value} needs a duration in minutes")
         for pin in self.pins:

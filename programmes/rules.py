@@ -44,6 +44,9 @@ PINNED_START = "the pinned start"
 VENUE_AT_ONCE = "one venue, one item at a time (or `parallel`)"
 ARTIST_NO_OVERLAP = "artist no-overlap, with walking and travel time"
 AFTER, SAME_DAY, NOT_SAME_DAY = "after", "same_day", "not_same_day"
+LINKED_BEFORE = "linked before (ends within its gap before the item starts, in its venue)"
+LINKED_AFTER = "linked after (starts within its gap after the item ends, in its venue)"
+SETUP = "installation set-up (its artists before it first opens)"
 
 
 # --- programme days ----------------------------------------------------------------------
@@ -223,7 +226,7 @@ class Relation:
 def relations(festival: Festival) -> list[Relation]:
     found = []
     for item in festival.items:
-        found += [Relation(AFTER, item.id, other) for other in item.after]
+        found += [Relation(AFTER, item.id, other) for other in item.after_ids]
         found += [Relation(SAME_DAY, item.id, other) for other in item.same_day_as]
         found += [Relation(NOT_SAME_DAY, item.id, other) for other in item.not_same_day_as]
     return found
@@ -236,3 +239,121 @@ def related_pairs(kind: str, mine: Mapping[int, T], theirs: Mapping[int, T]) -> 
     if kind == SAME_DAY:
         return [(mine[n], theirs[n]) for n in mine if n in theirs]
     return [(a, b) for a in mine.values() for b in theirs.values()]
+
+
+# --- linked items ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Linked:
+    """`item` is placed relative to `other`: with `side` LINKED_BEFORE it ends between
+    `low` and `high` minutes (None: no upper bound) before `other` starts; with
+    LINKED_AFTER it starts that long after `other` ends. `same_venue`: in `other`'s venue.
+    `occurrence`: every occurrence of `item` is linked to this one of `other`; None:
+    occurrence k to occurrence k."""
+
+    side: str
+    item: str
+    other: str
+    low: int
+    high: int | None
+    same_venue: bool
+    occurrence: int | None
+
+
+def links(festival: Festival) -> list[Linked]:
+    found = []
+    for item in festival.items:
+        for field_name, _, link in item.links:
+            low, high = link.gap_minutes if link.gap_minutes is not None else (0, None)
+            side = LINKED_BEFORE if field_name == "before" else LINKED_AFTER
+            found.append(Linked(side, item.id, link.item, low, high, link.same_venue,
+                                link.occurrence))
+    return found
+
+
+def linked_pairs(link: Linked, mine: Mapping[int, T], theirs: Mapping[int, T]) -> list[tuple[T, T]]:
+    """The occurrence pairs a link binds: (mine, theirs)."""
+    if link.occurrence is not None:
+        return [(a, theirs[link.occurrence]) for a in mine.values() if link.occurrence in theirs]
+    return [(mine[n], theirs[n]) for n in mine if n in theirs]
+
+
+def link_gap(link: Linked, mine: Interval, theirs: Interval) -> timedelta:
+    """The gap the link bounds: to the other's start (before), from its end (after)."""
+    return theirs[0] - mine[1] if link.side == LINKED_BEFORE else mine[0] - theirs[1]
+
+
+def link_broken(
+    link: Linked, mine: Interval, my_venue: str, theirs: Interval, their_venue: str
+) -> str:
+    """How a placed pair breaks its link, in words (empty when it holds)."""
+    gap = link_gap(link, mine, theirs) / timedelta(minutes=1)
+    word = "before" if link.side == LINKED_BEFORE else "after"
+    span = f"{link.low} to {link.high}" if link.high is not None else f"at least {link.low}"
+    if gap < link.low or (link.high is not None and gap > link.high):
+        return f"must be {span} minutes {word} {link.other} ({gap:g} minutes apart)"
+    if link.same_venue and my_venue != their_venue:
+        return f"must be in the venue of {link.other} ({their_venue}), not {my_venue}"
+    return ""
+
+
+# --- installations -------------------------------------------------------------------
+
+
+def installation_days(festival: Festival, item: Item) -> list[date]:
+    """The programme days an installation holds a slot at its site: its `days` (all
+    programme days without), narrowed to the days its dated `windows` touch. Two
+    installations share a slot when their days do not meet."""
+    days = set(item_days(item)) or set(programme_days(festival))
+    windows = item_windows(festival, item)
+    if windows:
+        days = {d for d in days if overlaps_any(*day_bounds(festival, d), windows)}
+    return sorted(days)
+
+
+def installation_open(festival: Festival, venue: Venue, item: Item) -> list[Interval]:
+    """When an installation at `venue` is open, one window per open spell: the venue's
+    opening windows, less closures, within the installation's days and windows."""
+    days = installation_days(festival, item)
+    spells = open_windows(festival, venue)
+    own = item_windows(festival, item) or [day_bounds(festival, d) for d in days]
+    within = _joined([day_bounds(festival, d) for d in days])
+    cut = _clip(_clip(spells, own), within)
+    for a, b in closures(festival, venue):
+        cut = [piece for start, end in cut for piece in _minus(start, end, a, b)]
+    return sorted(cut)
+
+
+def _joined(spans: list[Interval]) -> list[Interval]:
+    """Consecutive programme days as one span (an installation open past midnight)."""
+    joined: list[Interval] = []
+    for start, end in sorted(spans):
+        if joined and start <= joined[-1][1]:
+            joined[-1] = (joined[-1][0], max(joined[-1][1], end))
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def _clip(spells: list[Interval], bounds: list[Interval]) -> list[Interval]:
+    return [(max(a, c), min(b, d)) for a, b in spells for c, d in bounds
+            if max(a, c) < min(b, d)]
+
+
+def _minus(start: datetime, end: datetime, a: datetime, b: datetime) -> list[Interval]:
+    if b <= start or a >= end:
+        return [(start, end)]
+    return [(s, e) for s, e in ((start, a), (b, end)) if s < e]
+
+
+def books_setup(item: Item, artist: Artist) -> bool:
+    """Whether an installation's set-up takes the artist's time (as any item would)."""
+    return item.is_installation and bool(item.setup_minutes) and not artist.may_double_book
+
+
+def setup_window(item: Item, opens: datetime) -> Interval | None:
+    """When an installation's artists set it up: `setup_minutes` before it first `opens`."""
+    if not item.setup_minutes:
+        return None
+    return opens - timedelta(minutes=item.setup_minutes), opens

@@ -90,8 +90,8 @@ def _item_problems(
         (*loc, "preferred_venues"), item.preferred_venues, venues, "venue of this festival"
     )
     for relation in ("after", "same_day_as", "not_same_day_as"):
-        values = getattr(item, relation)
-        problems += _unknown((*loc, relation), values, items.keys(), "item")
+        values = [v if isinstance(v, str) else "" for v in getattr(item, relation)]
+        problems += _unknown((*loc, relation), [v for v in values if v], items.keys(), "item")
         problems += [
             ((*loc, relation, index), "an item cannot be related to itself")
             for index, value in enumerate(values)
@@ -103,6 +103,7 @@ def _item_problems(
             for index, value in enumerate(values)
             if value in items and (item.is_installation or items[value].is_installation)
         ]
+    problems += _link_problems(loc, item, items)
     problems += _window_problems((*loc, "windows"), item.windows, festival)
     problems += _day_problems((*loc, "days"), item.days, festival)
     for index, pin in enumerate(item.pins):
@@ -118,6 +119,33 @@ def _item_problems(
         problems.append(
             ((*loc, "after_dark"), "after dark needs latitude/longitude on the festival or venues")
         )
+    return problems
+
+
+def _link_problems(loc: Loc, item: Item, items: dict[str, Item]) -> list[Problem]:
+    """`before`/`after` links ({item, gap_minutes}): to a known timed item other than
+    this one, to occurrences it has."""
+    problems: list[Problem] = []
+    for name, index, link in item.links:
+        here = (*loc, name, index)
+        plain = isinstance(getattr(item, name)[index], str)
+        if plain and name == "after":
+            continue  # checked with the other relations
+        other = items.get(link.item)
+        if other is None:
+            problems.append((here if plain else (*here, "item"), f"unknown item {link.item!r}"))
+        elif link.item == item.id:
+            problems.append((here, "an item cannot be linked to itself"))
+        elif item.is_installation or other.is_installation:
+            problems.append((here, "installations run on their days: no links with them "
+                             "(set-up: setup_minutes)"))
+        elif link.occurrence is not None and link.occurrence > other.occurrences:
+            problems.append(((*here, "occurrence"), f"{link.item} has {other.occurrences} "
+                             f"occurrence(s), not {link.occurrence}"))
+        elif link.occurrence is None and item.occurrences > other.occurrences:
+            problems.append((here, f"{item.occurrences} occurrences linked one to one with "
+                             f"the {other.occurrences} of {link.item}: give `occurrence: N` "
+                             "to link them all to one"))
     return problems
 
 
@@ -144,27 +172,35 @@ def _venue_problems(festival_loc: Loc, festival: Festival) -> list[Problem]:
 
 
 def _after_cycles(spec: Spec) -> list[Problem]:
-    """`after` relations that loop back (A after B after A) can never be satisfied."""
-    edges = {
-        item.id: (loc, item.after)
-        for f_index, festival in enumerate(spec.festivals)
-        for i_index, item in enumerate(festival.items)
-        for loc in [("festivals", f_index, "items", i_index, "after")]
-    }
+    """`after` relations and links that loop back (A after B after A, or a soundcheck
+    `before` the show that is `after` it) can never be satisfied. An edge runs from an
+    item to one it must follow, located where the spec says so."""
+    edges: dict[str, list[tuple[Loc, str]]] = {}
+    for f_index, festival in enumerate(spec.festivals):
+        for i_index, item in enumerate(festival.items):
+            loc: Loc = ("festivals", f_index, "items", i_index)
+            edges.setdefault(item.id, [])
+            for index, entry in enumerate(item.after):
+                other = entry if isinstance(entry, str) else entry.item
+                edges[item.id].append(((*loc, "after") if isinstance(entry, str)
+                                       else (*loc, "after", index), other))
+            for name, index, link in item.links:
+                if name == "before":  # this item before X: X follows this item
+                    edges.setdefault(link.item, []).append(((*loc, "before", index), item.id))
     state: dict[str, int] = {}
     problems: list[Problem] = []
 
     def visit(node: str, path: list[str]) -> None:
         state[node] = 1
-        for target in edges.get(node, ((), []))[1]:
+        for where, target in edges.get(node, []):
             if state.get(target) == 1:
                 cycle = " after ".join([*path[path.index(target):], target])
-                problems.append((edges[node][0], f"'after' relations form a cycle: {cycle}"))
+                problems.append((where, f"'after' relations form a cycle: {cycle}"))
             elif target not in state:
                 visit(target, [*path, target])
         state[node] = 2
 
-    for node in edges:
+    for node in list(edges):
         if node not in state:
             visit(node, [node])
     return problems

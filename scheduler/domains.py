@@ -209,7 +209,7 @@ def _preferred_spans(frame: Frame, item: Item) -> Spans:
 NOT_READ_BY_FAMILIES = {
     "id", "title", "description", "occurrences", "artists", "preferred_venues",
     "preferred_hours", "after", "same_day_as", "not_same_day_as", "tags", "priority",
-    "headliner", "track", "language",
+    "headliner", "track", "language", "before", "setup_minutes",
 }
 
 
@@ -249,6 +249,10 @@ def item_occurrences(
     """The occurrences of `item` with their options, or why each fits nowhere."""
     duration = 0 if item.is_installation else frame.clock.grains(item.duration or 0)
     bound = tuple(a for a in item.artists if rules.books_artist(item, frame.artists[a]))
+    slot_days: tuple[int, ...] = ()
+    if item.is_installation:
+        held = set(rules.installation_days(frame.festival, item))
+        slot_days = tuple(n for n, day in enumerate(frame.days) if day.date in held)
     preferred = _preferred_spans(frame, item)
     placed, unplaceable = [], []
     for number in range(1, item.occurrences + 1):
@@ -276,6 +280,11 @@ def item_occurrences(
                 priority=item.priority,
                 headliner=item.headliner,
                 pinned=bool(this_one.pins),
+                slot_days=slot_days,
+                setup=frame.clock.grains(item.setup_minutes) if item.setup_minutes else 0,
+                setup_artists=tuple(
+                    a for a in item.artists if rules.books_setup(item, frame.artists[a])
+                ),
             )
         )
     return placed, unplaceable

@@ -118,20 +118,31 @@ def _assign_installations(installations: list[Occurrence], slots: dict[str, int]
 
 
 def overfull_installation_sites(problem: Problem) -> list[Conflict]:
-    """More installations than the sites they may use have slots for."""
-    installations = [o for o in problem.occurrences if o.installation]
+    """More installations holding a slot on one programme day (`rules.installation_days`)
+    than the sites they may use have slots for."""
     slots = {v: facts.installation_slots for v, facts in problem.venues.items()}
-    placed = _assign_installations(installations, slots)
-    if placed == len(installations):
-        return []
-    sites = sorted({opt.venue for o in installations for opt in o.options})
-    return [
-        Conflict(
-            tuple(o.uid for o in installations),
-            f"{len(installations)} installations, but at most {placed} can have a slot at "
-            f"the sites they may use ({', '.join(_label(problem, v) for v in sites)})",
-        )
-    ]
+    every = [o for o in problem.occurrences if o.installation]
+    days = sorted({(o.festival, d) for o in every for d in o.slot_days})
+    seen: set[tuple[str, ...]] = set()
+    conflicts = []
+    for festival, day in days:
+        installations = [o for o in every if o.festival == festival and day in o.slot_days]
+        uids = tuple(o.uid for o in installations)
+        if uids in seen:
+            continue
+        seen.add(uids)
+        placed = _assign_installations(installations, slots)
+        if placed == len(installations):
+            continue
+        sites = sorted({opt.venue for o in installations for opt in o.options})
+        date = problem.days[festival][day].date
+        conflicts.append(Conflict(
+            uids,
+            f"{len(installations)} installations hold a slot on {date:%d %B}, but at most "
+            f"{placed} can have one at the sites they may use "
+            f"({', '.join(_label(problem, v) for v in sites)}) ({rules.INSTALLATION_SLOTS})",
+        ))
+    return conflicts[:1]
 
 
 def _is_feasible(problem: Problem, uids: set[str], time_limit: float) -> bool | None:
@@ -144,6 +155,7 @@ def _is_feasible(problem: Problem, uids: set[str], time_limit: float) -> bool | 
         travel=problem.travel,
         weights=problem.weights,
         labels=problem.labels,
+        links=problem.links,
     )
     variables = Variables(cp_model.CpModel(), sub, allow_unplaced=False)
     for family in HARD_FAMILIES:
@@ -201,12 +213,36 @@ def describe_core(problem: Problem, uids: list[str]) -> Conflict:
         for r in problem.relations
         if r.item in items and r.other in items
     ]
+    parts += _link_parts(problem, occs)
     if shared_artists:
         parts.append("they share " + ", ".join(_label(problem, a) for a in sorted(shared_artists)))
     parts.append("they may only use " + ", ".join(_label(problem, v) for v in venues))
     if common:
         parts.append(f"within {_minutes(problem, total(common))} minutes they have in common")
     return Conflict(tuple(o.uid for o in occs), "; ".join(parts))
+
+
+def _link_parts(problem: Problem, occs: list[Occurrence]) -> list[str]:
+    """The links and installation set-ups among `occs`, in words (the rule named)."""
+    items = {o.item for o in occs}
+    parts = []
+    for link in problem.links:
+        if link.item in items and link.other in items:
+            word = "end" if link.side == rules.LINKED_BEFORE else "start"
+            side = "before" if link.side == rules.LINKED_BEFORE else "after"
+            edge = "starts" if link.side == rules.LINKED_BEFORE else "ends"
+            gap = (f"{link.low} to {link.high}" if link.high is not None
+                   else f"at least {link.low}")
+            venue = ", in its venue" if link.same_venue else ""
+            parts.append(f"{_label(problem, link.item)} must {word} {gap} minutes {side} "
+                         f"{_label(problem, link.other)} {edge}{venue} ({link.side})")
+    for occ in occs:
+        if occ.installation and occ.setup and occ.setup_artists:
+            who = ", ".join(_label(problem, a) for a in occ.setup_artists)
+            parts.append(f"{who} must set {_label(problem, occ.item)} up for "
+                         f"{_minutes(problem, occ.setup)} minutes before it first opens "
+                         f"({rules.SETUP})")
+    return parts
 
 
 def explain_infeasible(problem: Problem, time_limit: float = 20.0) -> list[Conflict]:

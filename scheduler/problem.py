@@ -16,7 +16,7 @@ from functools import reduce
 
 from affiche.programmes import rules
 from affiche.programmes.model import Festival, Spec, Weights
-from affiche.programmes.rules import Relation
+from affiche.programmes.rules import Linked, Relation
 from affiche.scheduler.domains import Frame, item_occurrences
 from affiche.scheduler.grains import Clock, origin_for
 from affiche.scheduler.occurrences import Day, Loc, Occurrence, Option, Unplaceable
@@ -51,6 +51,7 @@ class Problem:
     unplaceable: list[Unplaceable] = field(default_factory=list)
     previous: dict[str, tuple[str, int]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
+    links: list[Linked] = field(default_factory=list)  # `before`/`after` links
     _festival_travel: dict[tuple[str, str], set[int]] = field(default_factory=dict, repr=False)
     _reach: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
 
@@ -111,7 +112,18 @@ def choose_grain(spec: Spec) -> int:
     minutes = [item.duration for f in spec.festivals for item in f.items if item.duration]
     minutes += [v.changeover_minutes for f in spec.festivals for v in f.venues]
     minutes += _clock_minutes(spec)
+    minutes += _link_minutes(spec)
     return reduce(math.gcd, minutes, 5) or 5
+
+
+def _link_minutes(spec: Spec) -> list[int]:
+    """The gaps of links and the set-up times of installations, which grains must divide."""
+    minutes = []
+    for festival in spec.festivals:
+        minutes += [link.low for link in rules.links(festival)]
+        minutes += [link.high for link in rules.links(festival) if link.high is not None]
+        minutes += [item.setup_minutes for item in festival.items]
+    return [m for m in minutes if m]
 
 
 def festival_days(festival: Festival, clock: Clock) -> list[Day]:
@@ -156,6 +168,7 @@ def build_problem(spec: Spec) -> Problem:
         travel=travel_grains(spec, clock),
         weights=spec.solver.weights,
         labels=_labels(spec),
+        links=[link for f in spec.festivals for link in rules.links(f)],
     )
     artists = {artist.id: artist for artist in spec.artists}
     for f_index, festival in enumerate(spec.festivals):
