@@ -29,6 +29,7 @@ CHEAP_STARTS = 96  # of which the cheapest this many are tried, cheapest first
 VENUE_CHECKS = 300  # venue-and-start checks per occurrence, before falling back to earliest fit
 SWEEPS = 2  # of local search over a complete priced programme, at most
 IMPROVING_SHARE = 0.5  # local search may do this share of the work the pass did
+NEVER = 1 << 40  # a start later than any: no start works
 
 
 @dataclass
@@ -54,11 +55,15 @@ def _order(problem: Problem, promoted: frozenset[str] = frozenset()) -> list[Occ
     an earlier pass), then the least flexible. An item's occurrences keep their numbers'
     order, which the model requires of their starts (`add_repeat_order`)."""
     level: dict[str, int] = defaultdict(int)
-    for _ in range(len(problem.relations)):
+    item_of = {occ.uid: occ.item for occ in problem.occurrences}
+    follows = [(r.item, r.other) for r in problem.relations if r.kind == rules.AFTER]
+    follows += [(item_of[b], item_of[a]) for a, b, _ in problem.sequences
+                if a in item_of and b in item_of]
+    for _ in range(len(follows)):
         changed = False
-        for relation in problem.relations:
-            if relation.kind == rules.AFTER and level[relation.item] <= level[relation.other]:
-                level[relation.item] = level[relation.other] + 1
+        for later, earlier in follows:
+            if level[later] <= level[earlier]:
+                level[later] = level[earlier] + 1
                 changed = True
         if not changed:
             break
@@ -91,6 +96,10 @@ class Greedy:
         self.by_item: dict[str, list[Occurrence]] = defaultdict(list)
         for occ in problem.occurrences:
             self.by_item[occ.item].append(occ)
+        self.durations = {occ.uid: occ.duration for occ in problem.occurrences}
+        # running orders: occurrence -> (the one before it, changeover), and the reverse
+        self.before: dict[str, tuple[str, int]] = {b: (a, c) for a, b, c in problem.sequences}
+        self.after: dict[str, tuple[str, int]] = {a: (b, c) for a, b, c in problem.sequences}
 
     def run(self) -> dict[str, tuple[str, int]]:
         for occ in self.problem.occurrences:
@@ -152,7 +161,18 @@ class Greedy:
             for other in self.by_item[occ.item]:
                 if other.number < occ.number and other.uid in self.placed:
                     bound = max(bound, self.placed[other.uid][1])
-        return bound
+        required = self._running_start(occ)
+        return bound if required is None else max(bound, required)
+
+    def _running_start(self, occ: Occurrence) -> int | None:
+        """The one start a running order leaves `occ`, once its neighbour is placed."""
+        if occ.uid in self.before and self.before[occ.uid][0] in self.placed:
+            first, changeover = self.before[occ.uid]
+            return self.placed[first][1] + self.durations[first] + changeover
+        if occ.uid in self.after and self.after[occ.uid][0] in self.placed:
+            then, changeover = self.after[occ.uid]
+            return self.placed[then][1] - changeover - occ.duration
+        return None
 
     def _place_timed(self, occ: Occurrence) -> None:
         earliest = self._earliest(occ)
@@ -229,6 +249,7 @@ class Greedy:
         """Timed, free to move (not pinned, not published) and in no relation with other
         items, whose order or days a move could break."""
         related = any(occ.item in (r.item, r.other) for r in self.problem.relations)
+        related = related or occ.uid in self.before or occ.uid in self.after
         return (occ.uid in self.placed and not occ.installation and not occ.pinned
                 and occ.uid not in self.problem.previous and not related)
 
@@ -320,14 +341,27 @@ class Greedy:
         free = self._venue_free_from(venue, start, occ.duration + changeover)
         if free != start:
             return free
+        required = self._running_start(occ)
+        if required is not None and start != required:
+            return required if start < required else NEVER
         end = start + occ.duration
         for artist in occ.bound_artists:
+            most, rest = self.problem.limits.get(artist, (None, 0))
             for busy_start, busy_end, where in self.board.artist_busy[artist]:
-                there = self.problem.travel_between(where, venue)
-                back = self.problem.travel_between(venue, where)
+                there = self.problem.travel_between(where, venue) + rest
+                back = self.problem.travel_between(venue, where) + rest
                 if busy_start < end + back and start < busy_end + there:
                     return busy_end + there
+            if most is not None and self._artist_day_count(artist, occ.festival, start) >= most:
+                return self._next_day_start(occ.festival, start, None)
         return self._day_conflict(occ, start)
+
+    def _artist_day_count(self, artist: str, festival: str, start: int) -> int:
+        """How many of the artist's items are placed on the programme day of `start`."""
+        day = self.problem.day_of(festival, start)
+        return sum(self.problem.venues[where].festival == festival
+                   and self.problem.day_of(festival, busy_start) == day
+                   for busy_start, _, where in self.board.artist_busy[artist])
 
     def _venue_free_from(self, venue: str, start: int, length: int) -> int:
         """The earliest start from `start` at which `length` grains overlap nothing booked
@@ -378,7 +412,7 @@ class Greedy:
         if target is not None and current is not None and target > current:
             return days[target].start
         if current is None or current + 1 >= len(days):
-            return 1 << 40
+            return NEVER
         return days[current + 1].start
 
 

@@ -36,6 +36,7 @@ class Occurrence:
     priority: int = 3
     headliner: bool = False
     pinned: bool = False
+    prime: tuple[tuple[str, Spans], ...] = ()  # a headliner's spans inside prime time, by venue
 
 
 @dataclass(frozen=True)
