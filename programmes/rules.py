@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import pairwise
 from typing import TypeVar
 
 from affiche.programmes.model import Artist, Festival, Item, RunningOrder, Spec
@@ -210,7 +211,7 @@ def running_order_of(festival: Festival, item_id: str) -> RunningOrder | None:
 
 def running_pairs(festival: Festival) -> list[tuple[RunningOrder, str, str]]:
     """(order, item, the item right after it) for every running order."""
-    return [(r, a, b) for r in festival.running_orders for a, b in zip(r.order, r.order[1:])]
+    return [(r, a, b) for r in festival.running_orders for a, b in pairwise(r.order)]
 
 
 def back_to_back(venue: Venue, first_end: datetime, next_start: datetime) -> bool:

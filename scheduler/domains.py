@@ -352,17 +352,18 @@ def item_occurrences(
 def _prime_options(
     frame: Frame, item: Item, options: list[Option], duration: int
 ) -> tuple[tuple[str, Spans], ...]:
-    """For a headliner: where it would lie inside prime time, venue by venue (the soft
-    family `prime_time` prices a start outside them)."""
+    """For a headliner: where it would lie inside prime time, venue by venue, for each of
+    its venues that has a prime time (empty: none of it is left to the item); the soft
+    family `prime_time` prices a start outside them."""
     if not item.is_headliner or item.is_installation:
         return ()
     venues = {venue.id: venue for venue in frame.festival.venues}
     found = []
     for option in options:
-        inside = long_enough(intersect(option.spans, prime_spans(frame, venues[option.venue])),
-                             duration)
-        if inside:
-            found.append((option.venue, inside))
+        venue = venues[option.venue]
+        if rules.has_prime(venue):
+            found.append((venue.id, long_enough(intersect(option.spans,
+                                                          prime_spans(frame, venue)), duration)))
     return tuple(found)
 
 

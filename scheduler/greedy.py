@@ -208,17 +208,38 @@ class Greedy:
                 break  # sorted by cost: nothing later is cheaper; or enough looking
             if not self._artists_may_be_free(occ, start):
                 continue  # no venue can work then: skip checking each one
-            # the first venue free at `start` is its cheapest there (options sorted by cost)
-            for option in options[:checks]:
-                checks -= 1
-                if self._fits_at(occ, option, start):
-                    break
+            if self.costs.venue_matters_at(occ):
+                found = self._cheapest_venue_at(occ, options[:checks], start)
+                checks -= len(options)
+                if found is None:
+                    continue
+                option, extra = found
             else:
-                continue
-            total = cost + self.costs.venue(occ, option.venue)
+                # the first venue free at `start` is its cheapest there (options sorted by cost)
+                for option in options[:checks]:
+                    checks -= 1
+                    if self._fits_at(occ, option, start):
+                        break
+                else:
+                    continue
+                extra = 0
+            total = cost + self.costs.venue(occ, option.venue) + extra
             if best is None or (total, start) < best[:2]:
                 best = (total, start, option.venue)
         return best
+
+    def _cheapest_venue_at(
+        self, occ: Occurrence, options: list[Option], start: int
+    ) -> tuple[Option, int] | None:
+        """The free venue at `start` that costs least with what it adds there (a venue's
+        own prime time), and that addition; None if none is free."""
+        free = [o for o in options if self._fits_at(occ, o, start)]
+        if not free:
+            return None
+        priced = [(self.costs.venue(occ, o.venue) + self.costs.venue_at(occ, o.venue, start), n)
+                  for n, o in enumerate(free)]
+        _, best = min(priced)
+        return free[best], self.costs.venue_at(occ, free[best].venue, start)
 
     def improve(self, work: int, sweeps: int = SWEEPS) -> int:
         """Local search on the soft costs: take each movable occurrence out and put it back
@@ -234,7 +255,8 @@ class Greedy:
                 if self.work > budget:
                     return moves + moved
                 venue, start = self._release(occ)
-                here = self.costs.at(occ, start) + self.costs.venue(occ, venue)
+                here = (self.costs.at(occ, start) + self.costs.venue(occ, venue)
+                        + self.costs.venue_at(occ, venue, start))
                 found = self._cheapest(occ, self._earliest(occ), self._next_repeat(occ))
                 if found is not None and found[0] < here:
                     venue, start = found[2], found[1]

@@ -13,6 +13,7 @@ from affiche.scheduler.soft.family import FloorContext, Marginal, Placed, SoftFa
 from affiche.scheduler.spans import start_ranges
 
 if TYPE_CHECKING:
+    from affiche.scheduler.soft.family import Expr
     from affiche.scheduler.variables import Variables
 
 
@@ -23,7 +24,7 @@ def in_prime(occ: Occurrence, venue: str, start: int) -> bool:
 
 
 def _concerned(occ: Occurrence) -> bool:
-    """Headliners some venue of theirs has prime time for (the others cannot be priced)."""
+    """Headliners some venue of theirs has prime time at (the others cannot be priced)."""
     return bool(occ.prime) and not occ.installation
 
 
@@ -45,13 +46,16 @@ class PrimeTime(SoftFamily):
                 if _concerned(occ) and occ.uid in placed and not in_prime(occ, *placed[occ.uid])]
 
     def floor(self, problem: Problem, context: FloorContext) -> float:
-        return 0.0  # a concerned headliner has some prime start in its options
+        """Headliners none of whose venues has prime time left for them."""
+        return float(self.weight(problem) * sum(
+            _concerned(occ) and not any(spans for _, spans in occ.prime)
+            for occ in problem.occurrences))
 
     def marginal(self, problem: Problem) -> Marginal:
         return _OutsidePrime(self.weight(problem))
 
 
-def _outside(v: Variables, occ: Occurrence) -> object:
+def _outside(v: Variables, occ: Occurrence) -> Expr:
     """1 when the placed occurrence is not inside the prime time of the venue it is at:
     placed minus, for each venue with prime time, (at that venue and starting in it)."""
     from affiche.scheduler.variables import domain_of  # loads OR-Tools: CP-SAT only
@@ -59,6 +63,8 @@ def _outside(v: Variables, occ: Occurrence) -> object:
     start = v.start_of(occ.uid)
     inside = []
     for venue, spans in occ.prime:
+        if not spans:
+            continue
         ranges = domain_of(start_ranges(spans, occ.duration))
         starts_in = v.model.new_bool_var(f"starts_in_prime[{occ.uid},{venue}]")
         v.model.add_linear_expression_in_domain(start, ranges).only_enforce_if(starts_in)
@@ -76,8 +82,8 @@ def _outside(v: Variables, occ: Occurrence) -> object:
 
 
 class _OutsidePrime(Marginal):
-    """The weight for a start outside every prime time its venues have (the venue is
-    chosen after the start: a start in one venue's prime time is counted as inside)."""
+    """The weight for a start outside every prime time its venues have (`at`), or inside
+    another venue's prime time than the one it goes to (`venue_at`)."""
 
     prices_time = True
 
@@ -88,6 +94,11 @@ class _OutsidePrime(Marginal):
         if not _concerned(occ):
             return 0
         return self.weight * (not any(in_prime(occ, venue, start) for venue, _ in occ.prime))
+
+    def venue_at(self, occ: Occurrence, venue: str, start: int) -> int:
+        if not _concerned(occ) or self.at(occ, start, None):
+            return 0  # `at` counted it already
+        return self.weight * (not in_prime(occ, venue, start))
 
     def starts(self, occ: Occurrence) -> Iterable[int]:
         return [a for _, spans in occ.prime for a, _ in start_ranges(spans, occ.duration)]
