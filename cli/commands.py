@@ -129,8 +129,7 @@ def _plan(paths: Sequence[Path], out: Path, args: argparse.Namespace) -> Plan:
         raise CommandError(
             "some items fit nowhere, whatever the rest of the programme:\n"
             + "\n".join(f"  {line}" for line in error.located)
-            + "\n(fix the spec, or use --allow-unplaced to programme the rest)",
-            EXIT_NO_PROGRAMME,  # a hard rule leaves an item no room: no programme exists
+            + "\n(fix the spec, or use --allow-unplaced to programme the rest)"
         ) from None
     except PublishError as error:
         raise CommandError(f"{error} (use --from-scratch to ignore it)") from None

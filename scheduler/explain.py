@@ -93,10 +93,16 @@ def overbooked_artists(problem: Problem) -> list[Conflict]:
                     tuple(o.uid for o in occs),
                     f"{_label(problem, artist)} has {_minutes(problem, total(reach))} minutes "
                     f"in which their items can go; {_titles(problem, occs)} need "
-                    f"{_minutes(problem, need)}",
+                    f"{_minutes(problem, need)}" + _stay_of(problem, artist),
                 )
             )
     return conflicts
+
+
+def _stay_of(problem: Problem, artist: str) -> str:
+    """The artist's arrival and departure, when they bound their time."""
+    words = problem.stay_words.get(artist)
+    return f" ({words}: {rules.STAY})" if words else ""
 
 
 def _assign_installations(installations: list[Occurrence], slots: dict[str, int]) -> int:

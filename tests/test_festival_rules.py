@@ -104,10 +104,12 @@ def test_arrival_date_keeps_the_days_before_free() -> None:
 
 
 def test_stay_exits_1_naming_the_rule(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each of her two shows fits after her arrival alone, not both."""
     person = artist("nadia", name="Nadia Lopez", home_city="Lyon", arrive="2026-06-12T15:00")
-    show = item("show", artists=["nadia"], windows=[window(FRIDAY, "10:00", "17:55")])
+    shows = [item(f"show-{n}", artists=["nadia"], windows=[window(FRIDAY, "10:00", "18:55")])
+             for n in range(2)]
     path = write_yaml(tmp_path / "spec.yaml", spec_data(
-        artists=[person], venues=[venue("room")], items=[show], solver=LYON))
+        artists=[person], venues=[venue("room"), venue("hall")], items=shows, solver=LYON))
     assert main(["solve", str(path), "--out", str(tmp_path / "out"), "--workers", "1"]) == 1
     err = capsys.readouterr().err
     assert rules.STAY in err and "Nadia Lopez arrives on 12 June" in err
