@@ -7,9 +7,9 @@ that each problem is reported at its own place in the file.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -30,7 +30,16 @@ from pydantic import (
 from affiche.programmes.identity import Source
 from affiche.programmes.meetings_spec import Meetings, ParticipantKind
 from affiche.programmes.text import Text
-from affiche.venues.model import MINUTES_CAP, Feature, Hours, Line, Name, Slug, Venue, one_line
+from affiche.venues.model import (
+    MINUTES_CAP,
+    FeatureName,
+    Hours,
+    Line,
+    Name,
+    Slug,
+    Venue,
+    one_line,
+)
 from affiche.venues.timeutil import zone
 from affiche.venues.window import FIRST_YEAR, LAST_YEAR, Window
 
@@ -89,6 +98,20 @@ class Artist(Strict):
         max_length=MANY,
         description="when the artist can perform; empty: any time",
     )
+    max_per_day: int | None = Field(
+        default=None, ge=1, le=1000, description="at most this many items per programme day"
+    )
+    min_rest_minutes: int = Field(
+        default=0, ge=0, le=MINUTES_CAP,
+        description="between the end of one item and the start of the next, beyond walking "
+        "or travel time",
+    )
+    arrive: Day | Moment | None = Field(
+        default=None, description="no item before this (plus travel from home_city)"
+    )
+    depart: Day | Moment | None = Field(
+        default=None, description="no item after this (minus travel home)"
+    )
     may_double_book: bool = Field(
         default=False,
         description="exempt from no-overlap (set by imports for persons the source double-books)",
@@ -107,6 +130,22 @@ class Artist(Strict):
         if value is not None:
             zone(value)
         return value
+
+    @model_validator(mode="after")
+    def _arrives_before_leaving(self) -> Artist:
+        if self.arrive is not None and self.depart is not None:
+            first, last = _as_moment(self.arrive, False), _as_moment(self.depart, True)
+            if last <= first:
+                raise ValueError(f"depart {self.depart} is not after arrive {self.arrive}")
+        return self
+
+
+def _as_moment(value: date, leaving: bool) -> datetime:
+    """A date or naive datetime as a naive datetime: a date arrives at its first minute and
+    departs after its last (the same reading as `rules.stay_bounds`)."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    return datetime.combine(value, time()) + (timedelta(days=1) if leaving else timedelta())
 
 
 class Pin(Strict):
@@ -179,7 +218,10 @@ class Item(Strict):
     )
     occurrences: int = Field(default=1, ge=1, le=200)
     artists: list[Slug] = Field(default_factory=list, max_length=1000)
-    requires: list[Feature] = Field(default_factory=list, max_length=50)
+    requires: list[FeatureName] = Field(
+        default_factory=list, max_length=50,
+        description="built-in features, or ones the festival declares in `features`",
+    )
     audience: int | None = Field(
         default=None, ge=1, le=10_000_000, description="expected audience"
     )
@@ -195,6 +237,8 @@ class Item(Strict):
     )
     preferred_hours: list[Hours] = Field(default_factory=list, max_length=100)
     after_dark: bool = False
+    before_dark: bool = Field(default=False, description="ends by sunset")
+    at_sunrise: bool = Field(default=False, description="under way at sunrise")
     loud: bool | None = Field(default=None, description="default: performances and concerts")
     private: bool = Field(
         default=False,
@@ -222,7 +266,10 @@ class Item(Strict):
     tags: list[Tag] = Field(default_factory=list, max_length=100, description="audience tags")
     pins: list[Pin] = Field(default_factory=list, max_length=200)
     priority: int = Field(default=3, ge=1, le=5, description="5: keep at all costs")
-    headliner: bool = False
+    headliner: bool | Literal["must"] = Field(
+        default=False,
+        description="true: should take its venue's prime time (soft); must: shall (hard)",
+    )
     track: Name | None = None
     language: Name | None = None
     source: Source | None = Field(
@@ -286,6 +333,14 @@ class Item(Strict):
         return self.kind is Kind.installation
 
     @property
+    def is_headliner(self) -> bool:
+        return self.headliner is not False
+
+    @property
+    def must_take_prime(self) -> bool:
+        return self.headliner == "must"
+
+    @property
     def is_loud(self) -> bool:
         return self.loud if self.loud is not None else self.kind in LOUD_KINDS
 
@@ -304,6 +359,15 @@ class Item(Strict):
                     f"pin for occurrence {pin.occurrence}, but the item has {self.occurrences}"
                 )
         return self
+
+
+class RunningOrder(Strict):
+    """An evening's running order: `order[0]` then `order[1]` ... on `venue`, each next one
+    starting when the one before ends plus the venue's changeover (on `day`, if given)."""
+
+    venue: Slug
+    day: Day | None = None
+    order: list[Slug] = Field(min_length=2, max_length=1000)
 
 
 class Festival(Strict):
@@ -325,6 +389,14 @@ class Festival(Strict):
     venues: list[Venue] = Field(max_length=MANY)
     items: list[Item] = Field(default_factory=list, max_length=MANY)
     meetings: Meetings | None = Field(default=None, description="one-to-one meetings")
+    features: list[FeatureName] = Field(
+        default_factory=list, max_length=1000,
+        description="the festival's own feature names (haze, piano), beside the built-in ones",
+    )
+    running_orders: list[RunningOrder] = Field(
+        default_factory=list, max_length=MANY,
+        description="items back to back on one stage, in this order",
+    )
 
     @field_validator("description", mode="before")
     @classmethod
@@ -358,6 +430,7 @@ class Weights(Strict):
     preferred_hours: Weight = 2
     audience_clash: Weight = 5
     hotel_nights: Weight = 4
+    prime_time: Weight = 8
     repeat_same_day: Weight = 3
     moved: Weight = 10
     unplaced: Weight = 1000

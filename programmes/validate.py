@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from affiche.programmes.meetings import meeting_problems
 from affiche.programmes.model import Festival, Item, Spec
+from affiche.venues.model import BUILTIN_FEATURES
 from affiche.venues.timeutil import localize
 from affiche.venues.window import Window
 
@@ -119,6 +120,63 @@ def _item_problems(
         problems.append(
             ((*loc, "after_dark"), "after dark needs latitude/longitude on the festival or venues")
         )
+    for flag in ("before_dark", "at_sunrise"):
+        if getattr(item, flag) and not _has_coordinates(festival, item):
+            problems.append(((*loc, flag), f"{flag.replace('_', ' ')} needs latitude/longitude "
+                             "on the festival or venues"))
+    problems += _feature_problems((*loc, "requires"), item.requires, festival)
+    if item.must_take_prime and not any(
+        v.prime is not None or v.prime_by_day
+        for v in festival.venues if not item.venues or v.id in item.venues
+    ):
+        problems.append(((*loc, "headliner"), "headliner: must needs a prime window (`prime` "
+                         "or `prime_by_day`) on a venue the item may use; none has one"))
+    return problems
+
+
+def _feature_problems(loc: Loc, names: list[str], festival: Festival) -> list[Problem]:
+    """Feature names that are neither built in nor declared in the festival's `features`."""
+    known = BUILTIN_FEATURES | set(festival.features)
+    return [
+        ((*loc, index), f"unknown feature {name!r}: declare it in the festival's own "
+         f"features (festivals[].features: [{name}]), or use a built-in one "
+         f"({', '.join(sorted(BUILTIN_FEATURES))})")
+        for index, name in enumerate(names)
+        if name not in known
+    ]
+
+
+def _running_order_problems(festival_loc: Loc, festival: Festival) -> list[Problem]:
+    """Running orders naming unknown stages or items, installations, items that may not
+    use the stage, items in two orders, or items with different numbers of occurrences."""
+    problems: list[Problem] = []
+    venues = {venue.id for venue in festival.venues}
+    items = {item.id: item for item in festival.items}
+    seen: set[str] = set()
+    for index, order in enumerate(festival.running_orders):
+        loc = (*festival_loc, "running_orders", index)
+        if order.venue not in venues:
+            problems.append(((*loc, "venue"), f"unknown venue {order.venue!r} in this festival"))
+        if order.day is not None:
+            problems += _day_problems((*loc, "day"), [order.day], festival)
+        counts = set()
+        for position, item_id in enumerate(order.order):
+            where = (*loc, "order", position)
+            item = items.get(item_id)
+            if item is None:
+                problems.append((where, f"unknown item {item_id!r} in this festival"))
+            elif item.is_installation:
+                problems.append((where, "an installation has no place in a running order"))
+            elif item_id in seen:
+                problems.append((where, f"{item_id!r} is already in a running order"))
+            elif item.venues and order.venue not in item.venues:
+                problems.append((where, f"{order.venue!r} is not among the item's venues"))
+            else:
+                counts.add(item.occurrences)
+            seen.add(item_id)
+        if len(counts) > 1:
+            problems.append(((*loc, "order"), "the items of a running order need as many "
+                             "occurrences each (the k-th of each plays the k-th evening)"))
     return problems
 
 
@@ -168,6 +226,10 @@ def _venue_problems(festival_loc: Loc, festival: Festival) -> list[Problem]:
         ]
         problems += _window_problems((*loc, "open"), venue.open, festival)
         problems += _window_problems((*loc, "closures"), venue.closures, festival)
+        problems += _feature_problems((*loc, "features"), venue.features, festival)
+        problems += [((*loc, "prime_by_day"), message) for _, message in
+                     _day_problems((), list(venue.prime_by_day), festival)]
+    problems += _running_order_problems(festival_loc, festival)
     return problems
 
 

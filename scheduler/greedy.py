@@ -30,6 +30,7 @@ CHEAP_STARTS = 96  # of which the cheapest this many are tried, cheapest first
 VENUE_CHECKS = 300  # venue-and-start checks per occurrence, before falling back to earliest fit
 SWEEPS = 2  # of local search over a complete priced programme, at most
 IMPROVING_SHARE = 0.5  # local search may do this share of the work the pass did
+NEVER = 1 << 40  # a start later than any: no start works
 
 
 @dataclass
@@ -56,13 +57,16 @@ def _order(problem: Problem, promoted: frozenset[str] = frozenset()) -> list[Occ
     an earlier pass), then the least flexible. An item's occurrences keep their numbers'
     order, which the model requires of their starts (`add_repeat_order`)."""
     level: dict[str, int] = defaultdict(int)
+    item_of = {occ.uid: occ.item for occ in problem.occurrences}
     follows = [(r.item, r.other) for r in problem.relations if r.kind == rules.AFTER]
     follows += [(link.item, link.other) for link in problem.links]  # linked: after its item
+    follows += [(item_of[b], item_of[a]) for a, b, _ in problem.sequences
+                if a in item_of and b in item_of]
     for _ in range(len(follows)):
         changed = False
-        for item, other in follows:
-            if level[item] <= level[other]:
-                level[item] = level[other] + 1
+        for later, earlier in follows:
+            if level[later] <= level[earlier]:
+                level[later] = level[earlier] + 1
                 changed = True
         if not changed:
             break
@@ -96,6 +100,10 @@ class Greedy:
         self.by_item: dict[str, list[Occurrence]] = defaultdict(list)
         for occ in problem.occurrences:
             self.by_item[occ.item].append(occ)
+        self.durations = {occ.uid: occ.duration for occ in problem.occurrences}
+        # running orders: occurrence -> (the one before it, changeover), and the reverse
+        self.before: dict[str, tuple[str, int]] = {b: (a, c) for a, b, c in problem.sequences}
+        self.after: dict[str, tuple[str, int]] = {a: (b, c) for a, b, c in problem.sequences}
 
     def run(self) -> dict[str, tuple[str, int]]:
         for occ in self.problem.occurrences:
@@ -175,7 +183,18 @@ class Greedy:
             for other in self.by_item[occ.item]:
                 if other.number < occ.number and other.uid in self.placed:
                     bound = max(bound, self.placed[other.uid][1])
-        return bound
+        required = self._running_start(occ)
+        return bound if required is None else max(bound, required)
+
+    def _running_start(self, occ: Occurrence) -> int | None:
+        """The one start a running order leaves `occ`, once its neighbour is placed."""
+        if occ.uid in self.before and self.before[occ.uid][0] in self.placed:
+            first, changeover = self.before[occ.uid]
+            return self.placed[first][1] + self.durations[first] + changeover
+        if occ.uid in self.after and self.after[occ.uid][0] in self.placed:
+            then, changeover = self.after[occ.uid]
+            return self.placed[then][1] - changeover - occ.duration
+        return None
 
     def _linked_earliest(self, occ: Occurrence) -> int:
         """A linked item starts no earlier than its gap allows from its placed item."""
@@ -227,17 +246,38 @@ class Greedy:
                 break  # sorted by cost: nothing later is cheaper; or enough looking
             if not self._artists_may_be_free(occ, start):
                 continue  # no venue can work then: skip checking each one
-            # the first venue free at `start` is its cheapest there (options sorted by cost)
-            for option in options[:checks]:
-                checks -= 1
-                if self._fits_at(occ, option, start):
-                    break
+            if self.costs.venue_matters_at(occ):
+                found = self._cheapest_venue_at(occ, options[:checks], start)
+                checks -= len(options)
+                if found is None:
+                    continue
+                option, extra = found
             else:
-                continue
-            total = cost + self.costs.venue(occ, option.venue)
+                # the first venue free at `start` is its cheapest there (options sorted by cost)
+                for option in options[:checks]:
+                    checks -= 1
+                    if self._fits_at(occ, option, start):
+                        break
+                else:
+                    continue
+                extra = 0
+            total = cost + self.costs.venue(occ, option.venue) + extra
             if best is None or (total, start) < best[:2]:
                 best = (total, start, option.venue)
         return best
+
+    def _cheapest_venue_at(
+        self, occ: Occurrence, options: list[Option], start: int
+    ) -> tuple[Option, int] | None:
+        """The free venue at `start` that costs least with what it adds there (a venue's
+        own prime time), and that addition; None if none is free."""
+        free = [o for o in options if self._fits_at(occ, o, start)]
+        if not free:
+            return None
+        priced = [(self.costs.venue(occ, o.venue) + self.costs.venue_at(occ, o.venue, start), n)
+                  for n, o in enumerate(free)]
+        _, best = min(priced)
+        return free[best], self.costs.venue_at(occ, free[best].venue, start)
 
     def improve(self, work: int, sweeps: int = SWEEPS) -> int:
         """Local search on the soft costs: take each movable occurrence out and put it back
@@ -253,7 +293,8 @@ class Greedy:
                 if self.work > budget:
                     return moves + moved
                 venue, start = self._release(occ)
-                here = self.costs.at(occ, start) + self.costs.venue(occ, venue)
+                here = (self.costs.at(occ, start) + self.costs.venue(occ, venue)
+                        + self.costs.venue_at(occ, venue, start))
                 found = self._cheapest(occ, self._earliest(occ), self._next_repeat(occ))
                 if found is not None and found[0] < here:
                     venue, start = found[2], found[1]
@@ -269,6 +310,7 @@ class Greedy:
         items, whose order or days a move could break."""
         related = any(occ.item in (r.item, r.other) for r in self.problem.relations) or any(
             occ.item in (link.item, link.other) for link in self.problem.links)
+        related = related or occ.uid in self.before or occ.uid in self.after
         return (occ.uid in self.placed and not occ.installation and not occ.pinned
                 and occ.uid not in self.problem.previous and not related)
 
@@ -360,6 +402,9 @@ class Greedy:
         free = self._venue_free_from(venue, start, occ.duration + changeover)
         if free != start:
             return free
+        required = self._running_start(occ)
+        if required is not None and start != required:
+            return required if start < required else NEVER
         pushed = self._artist_conflict(occ, venue, start)
         if pushed is not None:
             return pushed
@@ -368,11 +413,14 @@ class Greedy:
     def _artist_conflict(self, occ: Occurrence, venue: str, start: int) -> int | None:
         end = start + occ.duration
         for artist in occ.bound_artists:
+            most, rest = self.problem.limits.get(artist, (None, 0))
             for busy_start, busy_end, where in self.board.artist_busy[artist]:
-                there = self.problem.travel_between(where, venue)
-                back = self.problem.travel_between(venue, where)
+                there = self.problem.travel_between(where, venue) + rest
+                back = self.problem.travel_between(venue, where) + rest
                 if busy_start < end + back and start < busy_end + there:
                     return busy_end + there
+            if most is not None and self._artist_day_count(artist, occ.festival, start) >= most:
+                return self._next_day_start(occ.festival, start, None)
         return None
 
     def _artists_free(self, occ: Occurrence, venue: str, start: int) -> bool:
@@ -421,6 +469,13 @@ class Greedy:
             mine = {o.number: o for o in self.by_item[link.item] if not o.installation}
             pairs += rules.linked_pairs(link, mine, me)
         return pairs
+
+    def _artist_day_count(self, artist: str, festival: str, start: int) -> int:
+        """How many of the artist's items are placed on the programme day of `start`."""
+        day = self.problem.day_of(festival, start)
+        return sum(self.problem.venues[where].festival == festival
+                   and self.problem.day_of(festival, busy_start) == day
+                   for busy_start, _, where in self.board.artist_busy[artist])
 
     def _venue_free_from(self, venue: str, start: int, length: int) -> int:
         """The earliest start from `start` at which `length` grains overlap nothing booked
@@ -471,7 +526,7 @@ class Greedy:
         if target is not None and current is not None and target > current:
             return days[target].start
         if current is None or current + 1 >= len(days):
-            return 1 << 40
+            return NEVER
         return days[current + 1].start
 
 

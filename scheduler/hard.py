@@ -112,9 +112,12 @@ def _travel_expression(
     return travel
 
 
-def _add_travel_pair(problem: Problem, v: Variables, first: Occurrence, second: Occurrence) -> None:
-    """Between two items of one artist, the travel time between their venues."""
-    travel = _travel_expression(problem, v, first, second)
+def _add_travel_pair(
+    problem: Problem, v: Variables, first: Occurrence, second: Occurrence, rest: int = 0
+) -> None:
+    """Between two items of one artist, the travel time between their venues, and the
+    artist's rest (`min_rest_minutes`) on top."""
+    travel = _travel_expression(problem, v, first, second) + rest
     first_before = v.model.new_bool_var(f"order[{first.uid},{second.uid}]")
     both = _literals(v.is_placed(first.uid), v.is_placed(second.uid))
     v.model.add(v.start_of(second.uid) >= v.end_of(first.uid) + travel).only_enforce_if(
@@ -127,18 +130,62 @@ def _add_travel_pair(problem: Problem, v: Variables, first: Occurrence, second: 
 
 def add_artist_no_overlap(problem: Problem, v: Variables) -> None:
     """An artist is in one place at a time, with walking or travel time between venues."""
-    for occurrences in artist_occurrences(problem).values():
+    for artist, occurrences in artist_occurrences(problem).items():
         if len(occurrences) < 2:
             continue
+        rest = problem.limits.get(artist, (None, 0))[1]
         v.model.add_no_overlap([v.busy_interval(occ.uid) for occ in occurrences])
         for first, second in combinations(occurrences, 2):
-            travel = max(problem.travel_values(first.festival, second.festival))
+            travel = max(problem.travel_values(first.festival, second.festival)) + rest
             if travel == 0:
                 continue
             (start_a, end_a), (start_b, end_b) = problem.reach(first), problem.reach(second)
             if end_a + travel <= start_b or end_b + travel <= start_a:
                 continue
-            _add_travel_pair(problem, v, first, second)
+            _add_travel_pair(problem, v, first, second, rest)
+
+
+def add_artist_per_day(problem: Problem, v: Variables) -> None:
+    """An artist with `max_per_day` has at most that many items on one programme day."""
+    for artist, occurrences in artist_occurrences(problem).items():
+        most = problem.limits.get(artist, (None, 0))[0]
+        if most is None or len(occurrences) <= most:
+            continue
+        on_day: dict[tuple[str, int], list[cp_model.IntVar | int]] = defaultdict(list)
+        for occ in occurrences:
+            day = v.day_of(occ.uid)
+            placed = v.is_placed(occ.uid)
+            for index in _possible_days(problem, occ):
+                if isinstance(day, int):
+                    on_day[(occ.festival, index)].append(placed if day == index else 0)
+                    continue
+                here = v.model.new_bool_var(f"on_day[{artist},{occ.uid},{index}]")
+                v.model.add(day == index).only_enforce_if(here)
+                v.model.add(day != index).only_enforce_if([~here, *_literals(placed)])
+                if not isinstance(placed, int):
+                    v.model.add_implication(here, placed)
+                on_day[(occ.festival, index)].append(here)
+        for counted in on_day.values():
+            if all(isinstance(c, int) for c in counted) and sum(counted) > most:
+                v.model.add_bool_or([])  # fixed on one day by the domains: cannot hold
+            elif len(counted) > most:
+                v.model.add(sum(counted) <= most)
+
+
+def _possible_days(problem: Problem, occ: Occurrence) -> list[int]:
+    first, last = problem.reach(occ)
+    return [index for index, day in enumerate(problem.days[occ.festival])
+            if day.start <= last - occ.duration and day.end > first]
+
+
+def add_running_orders(problem: Problem, v: Variables) -> None:
+    """Running orders: the next item starts when the one before ends plus the changeover
+    (`rules.back_to_back`); the stage and day are domain filters (`domains.py`)."""
+    known = {occ.uid for occ in problem.occurrences if not occ.installation}
+    for first, then, changeover in problem.sequences:
+        if first in known and then in known:
+            both = _literals(v.is_placed(first), v.is_placed(then))
+            v.model.add(v.start_of(then) == v.end_of(first) + changeover).only_enforce_if(both)
 
 
 def add_order_relations(problem: Problem, v: Variables) -> None:
@@ -261,4 +308,6 @@ HARD_FAMILIES = [
     add_links,
     add_installation_setup,
     add_repeat_order,
+    add_artist_per_day,
+    add_running_orders,
 ]
