@@ -3,7 +3,8 @@
 A festival's `meetings` section asks for short private meetings between participants (the
 spec's `artists`) at a venue with parallel tables. This module holds the models, the
 located validation, and the plain-data grid the solver works on: the meeting venue's
-hours cut into slots of the meeting length, and for every request the slots where all its
+hours cut into slots of the greatest common divisor of the meeting lengths (so a meeting
+holds its own minutes, no more), and for every request the slots where all its
 participants are free (availability, their own festival items with walking time, lunch).
 No solver objects here: `scheduler/meetings.py` solves the grid.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from math import ceil
+from math import gcd
 from typing import TYPE_CHECKING, Any
 
 from affiche.programmes.meetings_spec import (  # the spec's section, re-exported
@@ -143,17 +144,32 @@ class GridRequest:
 class MeetingGrid:
     festival: str
     venue: str
-    minutes: int
+    minutes: int  # the section's default meeting length
     tables: int
     max_in_a_row: int
     slots: list[Slot]
     requests: list[GridRequest]
     participants: list[str] = field(default_factory=list)
     taken: dict[int, int] = field(default_factory=dict)  # slot -> tables held by other items
+    step: int = 0  # minutes per slot (the gcd of the lengths); 0: `minutes`
 
     def capacity(self, slot: int) -> int:
         """Tables free for meetings at `slot`."""
         return max(0, self.tables - self.taken.get(slot, 0))
+
+    @property
+    def slot_minutes(self) -> int:
+        return self.step or self.minutes
+
+    @property
+    def rest(self) -> int:
+        """Free slots that end a run of back-to-back meetings (one default length)."""
+        return max(1, self.minutes // self.slot_minutes)
+
+    @property
+    def longest_run(self) -> int:
+        """Slots a run of back-to-back meetings may span: max_in_a_row default lengths."""
+        return self.max_in_a_row * self.rest
 
 
 Interval = tuple[datetime, datetime]
@@ -200,11 +216,21 @@ def _breaks(festival: Festival, venue: Venue, section: Meetings) -> list[Interva
     return holes
 
 
+def slot_minutes(section: Meetings) -> int:
+    """The grid's step: the greatest common divisor of every meeting length, so that each
+    meeting covers exactly its own minutes (a 30-minute one among 20-minute ones frees its
+    table and people at half past, on a 10-minute grid)."""
+    step = section.minutes
+    for request in section.requests:
+        step = gcd(step, request.minutes or section.minutes)
+    return step
+
+
 def meeting_slots(festival: Festival, section: Meetings) -> list[Slot]:
-    """The venue's hours, minus closures and lunch, cut into slots of the meeting length."""
+    """The venue's hours, minus closures and lunch, cut into slots of the grid's step."""
     venue = next(v for v in festival.venues if v.id == section.venue)
     runs = _subtract(_open_windows(festival, venue), _breaks(festival, venue, section))
-    step = timedelta(minutes=section.minutes)
+    step = timedelta(minutes=slot_minutes(section))
     slots = []
     for run, (start, end) in enumerate(sorted(runs)):
         moment = start
@@ -287,13 +313,14 @@ def meeting_grid(
     assert section is not None
     venue = next(v for v in festival.venues if v.id == section.venue)
     slots = meeting_slots(festival, section)
+    step = slot_minutes(section)
     artists = {artist.id: artist for artist in spec.artists}
     windows = {who: availability(artist, festival) for who, artist in artists.items()}
     busy = busy_times(festival, venue.id, placements)
     requests = []
     for index, request in enumerate(section.requests):
         minutes = request.minutes or section.minutes
-        length = ceil(minutes / section.minutes)
+        length = minutes // step
         people = tuple(request.between)
         starts, reason = _starts(slots, length, minutes, people, windows, busy)
         requests.append(GridRequest(index, people, minutes, length,
@@ -302,7 +329,7 @@ def meeting_grid(
     participants = sorted({who for r in section.requests for who in r.between})
     return MeetingGrid(festival.id, venue.id, section.minutes, venue.parallel,
                        section.max_in_a_row, slots, requests, participants,
-                       _taken(festival, venue.id, slots, placements))
+                       _taken(festival, venue.id, slots, placements), step)
 
 
 def _taken(festival: Festival, venue: str, slots: list[Slot],

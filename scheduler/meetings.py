@@ -2,12 +2,13 @@
 
 One boolean per request and feasible start slot (tables are assigned afterwards: at every
 slot the meetings under way never outnumber the tables, and meetings are intervals, so a
-greedy assignment in start order always finds a table). Hard: every must placed, a
-participant in one meeting at a time, at most `tables` meetings per slot, at most
-`max_in_a_row` slots back to back per participant. Objective, lexicographic by weights:
-the floor (the fewest meetings of any participant, capped by what each can have), then
-wishes (mutual ones weigh more), then idle slots between a participant's first and last
-meeting of a day.
+greedy assignment in start order always finds a table). A slot is the gcd of the meeting
+lengths, so a meeting holds exactly its own minutes. Hard: every must placed, a
+participant in one meeting at a time, at most `tables` meetings per slot, no run of
+back-to-back meetings longer than `max_in_a_row` default lengths per participant.
+Objective, lexicographic by weights: the floor (the fewest meetings of any participant,
+capped by what each can have), then wishes (mutual ones weigh more), then idle slots
+between a participant's first and last meeting of a day.
 
 When the musts cannot all be placed together, a first model finds the most musts that
 fit; the others are reported unplaced and the main model runs with the rest.
@@ -57,6 +58,7 @@ class _Model:
         self.held: dict[tuple[str, int], cp_model.IntVar] = {}  # participant busy at slot
         self.derived: list[tuple[tuple[str, int], cp_model.IntVar]] = []
         self.derived_placed: list[tuple[int, cp_model.IntVar]] = []
+        self.pauses: dict[tuple[str, int], cp_model.IntVar | bool] = {}
         self.floor_var: cp_model.IntVar | None = None
         self.caps: dict[str, int] = {}
         self.top = 0
@@ -98,16 +100,48 @@ class _Model:
         self._in_a_row()
 
     def _in_a_row(self) -> None:
-        slots, k = self.grid.slots, self.grid.max_in_a_row
+        """No run of back-to-back meetings (less than one default length free between
+        them) spans more than `max_in_a_row` default lengths."""
+        slots, span, rest = self.grid.slots, self.grid.longest_run, self.grid.rest
         people = {who for who, _ in self.busy}
         for who in people:
-            for first in range(len(slots) - k):
-                window = range(first, first + k + 1)
-                if slots[first + k].run != slots[first].run:
+            for first in range(len(slots) - span):
+                if slots[first + span].run != slots[first].run:
                     continue
-                held = [self.held[who, s] for s in window if (who, s) in self.held]
-                if len(held) > k:
-                    self.model.add_bool_or([~h for h in held])
+                if rest == 1:
+                    window = range(first, first + span + 1)
+                    held = [self.held[who, s] for s in window if (who, s) in self.held]
+                    if len(held) > span:
+                        self.model.add_bool_or([~h for h in held])
+                    continue
+                ends = [self.held.get((who, first)), self.held.get((who, first + span))]
+                if ends[0] is None or ends[1] is None:
+                    continue
+                pauses = [self._pause(who, s) for s in range(first + 1, first + span - rest + 1)]
+                if any(pause is True for pause in pauses):
+                    continue
+                self.model.add_bool_or([~ends[0], ~ends[1],
+                                        *(p for p in pauses if not isinstance(p, bool))])
+
+    def _pause(self, who: str, start: int) -> cp_model.IntVar | bool:
+        """True (or a boolean that implies it) when `who` is free for a whole default
+        length from `start`: a pause that ends a run."""
+        key = (who, start)
+        if key in self.pauses:
+            return self.pauses[key]
+        window = range(start, start + self.grid.rest)
+        if window.stop > len(self.grid.slots) or any(
+                self.grid.slots[s].run != self.grid.slots[start].run for s in window):
+            self.pauses[key] = False
+            return False
+        held = [self.held[who, s] for s in window if (who, s) in self.held]
+        pause: cp_model.IntVar | bool = True
+        if held:
+            pause = self.model.new_bool_var(f"pause_{who}_{start}")
+            for busy in held:
+                self.model.add_implication(pause, ~busy)
+        self.pauses[key] = pause
+        return pause
 
     def counts(self) -> dict[str, cp_model.LinearExprT]:
         counts: dict[str, list[cp_model.LinearExprT]] = defaultdict(list)
@@ -236,14 +270,24 @@ def greedy(grid: MeetingGrid, requests: list[GridRequest]) -> dict[int, int]:
 
 
 def _run_ok(grid: MeetingGrid, busy: set[int], span: range) -> bool:
-    """Adding `span` keeps the back-to-back run within max_in_a_row."""
-    slots = grid.slots
+    """Adding `span` keeps its run of back-to-back meetings (less than `grid.rest` free
+    slots between them, inside one run of the venue) within `grid.longest_run` slots."""
+    slots, rest = grid.slots, grid.rest
+    held = busy | set(span)
     low, high = span.start, span.stop - 1
-    while low - 1 >= 0 and (low - 1) in busy and slots[low - 1].run == slots[low].run:
-        low -= 1
-    while high + 1 < len(slots) and (high + 1) in busy and slots[high + 1].run == slots[high].run:
-        high += 1
-    return high - low + 1 <= grid.max_in_a_row
+    while True:
+        before = [t for t in range(max(0, low - rest), low)
+                  if t in held and slots[t].run == slots[low].run]
+        if not before:
+            break
+        low = min(before)
+    while True:
+        after = [t for t in range(high + 1, min(len(slots), high + 1 + rest))
+                 if t in held and slots[t].run == slots[high].run]
+        if not after:
+            break
+        high = max(after)
+    return high - low + 1 <= grid.longest_run
 
 
 def _hint(built: _Model, starts: dict[int, int]) -> None:

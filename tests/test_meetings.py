@@ -165,10 +165,44 @@ def test_own_items_block_time_with_the_walk() -> None:
         at("10:40"), at("11:00")]
 
 
-def test_a_longer_meeting_takes_two_slots_inside_one_run() -> None:
-    spec = Spec.model_validate(spec_data([{"between": ["a", "b"], "minutes": 30}]))
+def test_a_longer_meeting_holds_its_own_minutes_on_a_finer_grid() -> None:
+    spec = Spec.model_validate(spec_data([{"between": ["a", "b"], "minutes": 30}, must("c", "d")]))
     grid = meeting_grid(spec, spec.festivals[0])
-    assert grid.requests[0].length == 2 and grid.requests[0].starts == [0, 1]
+    # 20 and 30 minutes: a 10-minute grid, the 30-minute meeting three slots, the other two
+    assert grid.step == 10 and [r.length for r in grid.requests] == [3, 2]
+    assert [grid.slots[s].start for s in grid.requests[0].starts] == [
+        at("10:00"), at("10:10"), at("10:20"), at("10:30")]
+
+
+def long_then_short(closes: str) -> dict[str, Any]:
+    return spec_data([{"between": ["a", "b"], "minutes": 30, "priority": "must"},
+                      must("a", "c")], tables=1, closes=closes)
+
+
+def test_a_30_minute_meeting_frees_its_people_and_table_when_it_ends() -> None:
+    # 10:00-10:50, one table: a-b 30 min then a-c 20 min fit only if a-b ends at 10:30
+    # (on a 20-minute grid it held 40 minutes and a-c could not follow)
+    spec, grid, solution = solved(long_then_short("10:50"))
+    assert unplaced_musts(grid, solution) == [] and solution.musts == "all placed"
+    schedule = meeting_schedule(spec, spec.festivals[0], grid, solution)
+    times = sorted((p.start, p.end, p.table) for p in schedule.placements)
+    assert times in ([(at("10:00"), at("10:30"), 1), (at("10:30"), at("10:50"), 1)],
+                     [(at("10:00"), at("10:20"), 1), (at("10:20"), at("10:50"), 1)])
+    # ten minutes short: 50 minutes of meetings for a in 40 minutes
+    _, grid, solution = solved(long_then_short("10:40"))
+    assert len(unplaced_musts(grid, solution)) == 1 and solution.musts == "infeasible"
+
+
+def test_runs_on_a_finer_grid_count_default_lengths() -> None:
+    # max_in_a_row 2 of 20 minutes: a run of back-to-back meetings spans at most 40
+    # minutes; a 10-minute pause is shorter than a meeting and does not end the run
+    requests = [must("a", "b"), {"between": ["a", "c"], "minutes": 30, "priority": "must"}]
+    _, grid, solution = solved(spec_data(requests, max_in_a_row=2, closes="10:50"))
+    assert len(unplaced_musts(grid, solution)) == 1  # 20 + 30 in 50 minutes, at most 10 apart
+    _, grid, solution = solved(spec_data(requests, max_in_a_row=3, closes="10:50"))
+    assert unplaced_musts(grid, solution) == []
+    _, grid, solution = solved(spec_data(requests, max_in_a_row=2, closes="11:10"))
+    assert unplaced_musts(grid, solution) == []  # room for a 20-minute pause between them
 
 
 # --- hard rules: feasible / infeasible pairs -------------------------------------------
