@@ -28,7 +28,6 @@ from affiche.programmes.meetings_spec import (  # the spec's section, re-exporte
 )
 from affiche.venues.model import Venue
 from affiche.venues.timeutil import days_between, local_at, programme_day
-from affiche.venues.travel import walking_minutes
 
 if TYPE_CHECKING:
     from affiche.programmes.model import Artist, Festival, Spec
@@ -248,30 +247,31 @@ def _free(windows: list[Interval] | None, busy: list[Interval], start: datetime,
     return not any(bs < end and start < be for bs, be in busy)
 
 
-def _walking(festival: Festival, meeting_venue: str, other: str) -> int:
-    """The walking rule (venues/travel.py) between the meeting area and another venue."""
-    if other == meeting_venue:
-        return 0
-    venues = {v.id: v for v in festival.venues}
-    if meeting_venue not in venues or other not in venues:
-        return festival.default_walking_minutes
-    return walking_minutes(
-        venues[meeting_venue], venues[other], festival.default_walking_minutes
-    )
-
-
 def busy_times(
-    festival: Festival, venue: str, placements: Iterable[Placement]
+    spec: Spec, festival: Festival, venue: str, placements: Iterable[Placement]
 ) -> dict[str, list[Interval]]:
-    """Each artist's own festival items, widened by the walk to the meeting area."""
+    """Each artist's other commitments, widened by the way to the meeting area: their items
+    in every festival of the spec (talks, stand duties, private ones such as a jury), all
+    but this festival's meetings themselves. The way is the programme's rule
+    (`rules.travel_minutes`: walking within a festival, travel between cities)."""
+    from affiche.programmes.rules import travel_minutes
+
+    travel = travel_minutes(spec)
+    own = own_meeting_items(festival)
     busy: dict[str, list[Interval]] = {}
     for placement in placements:
-        if placement.festival != festival.id or getattr(placement, "private", False):
+        if placement.festival == festival.id and placement.item in own:
             continue
-        walk = timedelta(minutes=_walking(festival, venue, placement.venue))
+        walk = timedelta(minutes=travel.get((venue, placement.venue), 0))
         for artist in placement.artists:
             busy.setdefault(artist, []).append((placement.start - walk, placement.end + walk))
     return busy
+
+
+def own_meeting_items(festival: Festival) -> set[str]:
+    """The item ids of this festival's meetings (placements that are not commitments)."""
+    section = festival.meetings
+    return {meeting_item_id(r.between) for r in section.requests} if section else set()
 
 
 def availability(artist: Artist, festival: Festival) -> list[Interval] | None:
@@ -316,7 +316,7 @@ def meeting_grid(
     step = slot_minutes(section)
     artists = {artist.id: artist for artist in spec.artists}
     windows = {who: availability(artist, festival) for who, artist in artists.items()}
-    busy = busy_times(festival, venue.id, placements)
+    busy = busy_times(spec, festival, venue.id, placements)
     requests = []
     for index, request in enumerate(section.requests):
         minutes = request.minutes or section.minutes

@@ -269,6 +269,43 @@ def test_own_items_keep_the_must_out_of_their_time() -> None:
     assert unplaced_musts(grid, solution) == [0]
 
 
+def with_other_festival(data: dict[str, Any], walking: int = 25) -> dict[str, Any]:
+    """A second festival of the spec in the same city: the way there is the larger of the
+    two festivals' default walking times (the programme's rule)."""
+    data["festivals"].append({"id": "other", "name": "Other", "timezone": "Europe/Paris",
+                              "start": "2016-06-16", "end": "2016-06-16",
+                              "default_walking_minutes": walking,
+                              "venues": [{"id": "hall", "name": "Hall"}]})
+    return data
+
+
+def commitment(festival: str, venue: str, start: str, end: str, who: str,
+               private: bool = False) -> Placement:
+    return Placement(uid=f"{festival}.{venue}.1", festival=festival, item=f"duty-{venue}",
+                     occurrence=1, venue=venue, start=at(start), end=at(end),
+                     day=at(start).date(), artists=[who], private=private)
+
+
+def test_items_of_another_festival_block_time_with_the_way_there() -> None:
+    talk = commitment("other", "hall", "10:00", "10:20", "b")  # free again at 10:45
+    _, grid, solution = solved(with_other_festival(spec_data([must("a", "b")], closes="11:20")),
+                               [talk])
+    assert grid.slots[solution.starts[0]].start == at("11:00")
+    _, grid, solution = solved(with_other_festival(spec_data([must("a", "b")])), [talk])
+    assert unplaced_musts(grid, solution) == [0] and solution.musts == "infeasible"
+    assert "b is never free" in solution.unplaced[0] and "own festival items" in \
+        solution.unplaced[0]
+
+
+def test_private_items_and_stand_duties_block_time_too() -> None:
+    jury = commitment("fab", "stage", "10:00", "10:25", "a", private=True)  # to 10:40
+    stand = commitment("fab", "tables", "10:40", "11:00", "b")  # at the area: no walk
+    _, grid, solution = solved(spec_data([must("a", "b")], closes="11:20"), [jury, stand])
+    assert grid.slots[solution.starts[0]].start == at("11:00")
+    _, grid, solution = solved(spec_data([must("a", "b")], closes="11:00"), [jury, stand])
+    assert unplaced_musts(grid, solution) == [0]
+
+
 def test_a_do_not_meet_pair_never_shares_a_table(tmp_path: Path) -> None:
     # the pair can only be asked for through the spec, which refuses it; the checker
     # refuses an agenda that seats them together (tests/test_meetings_check.py)
