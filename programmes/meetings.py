@@ -151,6 +151,10 @@ class MeetingGrid:
     participants: list[str] = field(default_factory=list)
     taken: dict[int, int] = field(default_factory=dict)  # slot -> tables held by other items
     step: int = 0  # minutes per slot (the gcd of the lengths); 0: `minutes`
+    # the previous (sent) agendas, for re-planning: request index -> its confirmed start
+    # slot and table, when that start is still possible
+    previous: dict[int, int] = field(default_factory=dict)
+    previous_tables: dict[int, int] = field(default_factory=dict)
 
     def capacity(self, slot: int) -> int:
         """Tables free for meetings at `slot`."""
@@ -345,6 +349,28 @@ def _taken(festival: Festival, venue: str, slots: list[Slot],
     return taken
 
 
+def set_previous(grid: MeetingGrid, placements: Iterable[Placement]) -> tuple[int, int]:
+    """Record the previous agendas' meetings (a `meetings/schedule.json`'s placements) that
+    are still asked for at a start still possible, so that the solve moves as few as it
+    can. Returns (recorded, confirmed meetings in the previous agendas)."""
+    by_item = {meeting_item_id(r.participants): r for r in grid.requests}
+    slot_at = {slot.start: index for index, slot in enumerate(grid.slots)}
+    grid.previous, grid.previous_tables = {}, {}
+    confirmed = 0
+    for placement in placements:
+        if placement.festival != grid.festival:
+            continue
+        confirmed += 1
+        request = by_item.get(placement.item)
+        start = slot_at.get(placement.start)
+        if request is None or start is None or start not in request.starts:
+            continue
+        grid.previous[request.index] = start
+        if placement.table is not None:
+            grid.previous_tables[request.index] = placement.table
+    return len(grid.previous), confirmed
+
+
 def meeting_sections(spec: Spec) -> list[Festival]:
     return [festival for festival in spec.festivals if festival.meetings is not None]
 
@@ -383,6 +409,7 @@ class MeetingSolution:
     idle_gap: float | None = None  # of the idle stage (floor and wishes held)
     floor: int = 0
     idle_slots: int = 0
+    kept: int = 0  # re-planning: previous meetings at their previous start
     wall_seconds: float = 0.0
     first_solution_seconds: float | None = None
     notes: list[str] = field(default_factory=list)

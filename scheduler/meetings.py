@@ -232,9 +232,10 @@ class _FirstSolution(cp_model.CpSolverSolutionCallback):
 
 
 def greedy(grid: MeetingGrid, requests: list[GridRequest]) -> dict[int, int]:
-    """A quick agenda for the solver to start from: musts first (fewest options first),
-    then wishes (mutual first, the least-served participants first), each at the free
-    start next to the participants' meetings when there is one."""
+    """A quick agenda for the solver to start from: when re-planning, the confirmed
+    meetings at their previous starts; then musts (fewest options first), then wishes
+    (mutual first, the least-served participants first), each at the free start next to
+    the participants' meetings when there is one."""
     load: dict[int, int] = defaultdict(int)
     busy: dict[str, set[int]] = defaultdict(set)
     starts: dict[int, int] = {}
@@ -242,11 +243,16 @@ def greedy(grid: MeetingGrid, requests: list[GridRequest]) -> dict[int, int]:
     for request in requests:
         for who in request.participants:
             asked[who] += 1
-    order = sorted(requests, key=lambda r: (not r.must, not r.mutual, len(r.starts),
+    order = sorted(requests, key=lambda r: (r.index not in grid.previous, not r.must,
+                                            not r.mutual, len(r.starts),
                                             sum(asked[w] for w in r.participants), r.index))
     for request in order:
         best, best_score = None, None
-        for start in request.starts:
+        options = request.starts
+        if request.index in grid.previous:  # re-planning: its confirmed start first
+            options = [grid.previous[request.index],
+                       *(s for s in request.starts if s != grid.previous[request.index])]
+        for start in options:
             span = _covers(request, start)
             if any(load[s] >= grid.capacity(s) for s in span):
                 continue
@@ -254,6 +260,9 @@ def greedy(grid: MeetingGrid, requests: list[GridRequest]) -> dict[int, int]:
                 continue
             if not all(_run_ok(grid, busy[w], span) for w in request.participants):
                 continue
+            if start == grid.previous.get(request.index):
+                best = start
+                break
             near = sum((start - 1) in busy[w] or (start + request.length) in busy[w]
                        for w in request.participants)
             score = (-near, start)
@@ -375,6 +384,7 @@ def solve_meetings(grid: MeetingGrid, options: MeetingOptions | None = None) -> 
             unplaced[request.index] = _wish_reason(grid, request, solution.starts)
     solution.unplaced = dict(sorted(unplaced.items()))
     solution.tables = assign_tables(grid, solution.starts)
+    solution.kept = sum(solution.starts.get(i) == s for i, s in grid.previous.items())
     solution.wall_seconds = time.perf_counter() - started
     return solution
 
@@ -404,15 +414,21 @@ def _main_solve(grid: MeetingGrid, requests: list[GridRequest], options: Meeting
     floor, _ = built.floor()
     _hint(built, hint)
     callback = _FirstSolution(started)
+    notes: list[str] = []
+    kept, kept_proven = _keep_previous(built, options, started, callback, notes)
+    if kept is not None:
+        _hint(built, kept)
     built.model.maximize(floor)
     solver = _solver(options, _left(options, started) * options.floor_share)
     status = solver.solve(built.model, callback)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return MeetingSolution(STATUS[status], {}, notes=[f"floor stage: {STATUS[status]}"])
-    proven = status == cp_model.OPTIMAL
+        return MeetingSolution(STATUS[status], {},
+                               notes=[*notes, f"floor stage: {STATUS[status]}"])
+    proven = status == cp_model.OPTIMAL and kept_proven
     best_floor = int(solver.value(floor))
-    notes = [] if proven else [
-        f"the floor of {best_floor} meetings is not proven the highest (time limit)"]
+    if status != cp_model.OPTIMAL:
+        notes.append(f"the floor of {best_floor} meetings is not proven the highest "
+                     "(time limit)")
     built.model.add(floor >= best_floor)
     idle_terms, _ = built.idle() if options.idle else ([], 0)
     _hint(built, _values(solver, built))
@@ -423,7 +439,8 @@ def _main_solve(grid: MeetingGrid, requests: list[GridRequest], options: Meeting
     solver = _solver(options, _left(options, started) * share)
     status = solver.solve(built.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return MeetingSolution(STATUS[status], {}, notes=[*notes, f"wish stage: {STATUS[status]}"])
+        return MeetingSolution(STATUS[status], {},
+                               notes=[*notes, f"wish stage: {STATUS[status]}"])
     proven = proven and status == cp_model.OPTIMAL
     objective, bound, gap = solver.objective_value, solver.best_objective_bound, _gap(solver)
     starts = _values(solver, built)
@@ -449,6 +466,32 @@ def _main_solve(grid: MeetingGrid, requests: list[GridRequest], options: Meeting
     return MeetingSolution("optimal" if proven else "feasible", starts, objective=objective,
                            bound=bound, gap=gap, idle_gap=idle_gap, floor=best_floor,
                            idle_slots=idle, first_solution_seconds=callback.at, notes=notes)
+
+
+def _keep_previous(built: _Model, options: MeetingOptions, started: float,
+                   callback: _FirstSolution, notes: list[str]
+                   ) -> tuple[dict[int, int] | None, bool]:
+    """Re-planning, first stage: keep the most confirmed meetings at their previous start
+    (each one moved or dropped is a changed agenda), then hold that number. Returns the
+    stage's agenda (None: nothing to keep) and whether the number is proven the most."""
+    grid = built.grid
+    keep = [built.x[index, start] for index, start in grid.previous.items()
+            if (index, start) in built.x]
+    if not keep:
+        return None, True
+    total = cp_model.LinearExpr.sum(keep)
+    built.model.maximize(total)
+    solver = _solver(options, _left(options, started) * options.floor_share)
+    status = solver.solve(built.model, callback)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        notes.append(f"re-plan stage: {STATUS[status]} (nothing held)")
+        return None, False
+    best = int(round(solver.objective_value))
+    if status != cp_model.OPTIMAL:
+        notes.append(f"keeping {best} of {len(keep)} confirmed meetings is not proven the "
+                     "most (time limit)")
+    built.model.add(total >= best)
+    return _values(solver, built), status == cp_model.OPTIMAL
 
 
 def _person_idle(grid: MeetingGrid, slots: set[int]) -> int:
@@ -554,20 +597,51 @@ def _wish_reason(grid: MeetingGrid, request: GridRequest, starts: dict[int, int]
 
 
 def assign_tables(grid: MeetingGrid, starts: dict[int, int]) -> dict[int, int]:
-    """Tables in start order, each meeting keeping a participant's last table when free
-    (fewer table changes); deterministic, and always within `tables` (interval graph)."""
+    """Tables for the placed meetings. Re-planning, a meeting kept at its previous start
+    keeps its previous table when it can (one change less on its agendas); the others go
+    in start order, each keeping a participant's last table when free (fewer table
+    changes). Deterministic and always within `tables`: when the kept tables leave some
+    meeting without one, every table is assigned afresh (an interval graph: start order
+    always finds one)."""
+    kept = {index: grid.previous_tables[index] for index, start in starts.items()
+            if grid.previous.get(index) == start and index in grid.previous_tables
+            and 1 <= grid.previous_tables[index] <= grid.tables}
+    if kept:
+        tables = _tables(grid, starts, kept)
+        if tables is not None:
+            return tables
+    tables = _tables(grid, starts, {})
+    assert tables is not None
+    return tables
+
+
+def _tables(grid: MeetingGrid, starts: dict[int, int],
+            fixed: dict[int, int]) -> dict[int, int] | None:
     by_index = {r.index: r for r in grid.requests}
-    order = sorted(starts, key=lambda index: (starts[index], index))
-    free_at: dict[int, int] = {}  # table -> first slot it is free again
-    last_table: dict[str, int] = {}
+    held: dict[int, list[tuple[int, int]]] = defaultdict(list)  # table -> (first, stop)
+
+    def free(table: int, first: int, stop: int) -> bool:
+        return all(stop <= a or b <= first for a, b in held[table])
+
     tables: dict[int, int] = {}
-    for index in order:
-        request, start = by_index[index], starts[index]
-        free = [t for t in range(1, grid.tables + 1) if free_at.get(t, 0) <= start]
-        preferred = [last_table[w] for w in request.participants if last_table.get(w) in free]
-        table = preferred[0] if preferred else free[0]
-        tables[index] = table
-        free_at[table] = start + request.length
+    for index, table in sorted(fixed.items(), key=lambda item: (starts[item[0]], item[0])):
+        first = starts[index]
+        stop = first + by_index[index].length
+        if free(table, first, stop):
+            held[table].append((first, stop))
+            tables[index] = table
+    last_table: dict[str, int] = {}
+    for index in sorted(starts, key=lambda index: (starts[index], index)):
+        request, first = by_index[index], starts[index]
+        stop = first + request.length
+        if index not in tables:
+            options = [t for t in range(1, grid.tables + 1) if free(t, first, stop)]
+            if not options:
+                return None
+            preferred = [last_table[w] for w in request.participants
+                         if last_table.get(w) in options]
+            tables[index] = preferred[0] if preferred else options[0]
+            held[tables[index]].append((first, stop))
         for who in request.participants:
-            last_table[who] = table
+            last_table[who] = tables[index]
     return tables
