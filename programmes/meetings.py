@@ -411,7 +411,8 @@ class MeetingSolution:
     idle_slots: int = 0
     kept: int = 0  # re-planning: previous meetings at their previous start
     wall_seconds: float = 0.0
-    first_solution_seconds: float | None = None
+    first_solution_seconds: float | None = None  # CP-SAT's first
+    first_agenda_seconds: float | None = None  # the first complete agenda (greedy or CP-SAT)
     notes: list[str] = field(default_factory=list)
     # "all placed"; "infeasible": proven that the musts cannot all be placed (the
     # unplaced ones say why); "not proven": some unplaced, without a proof

@@ -314,8 +314,7 @@ def _hint(built: _Model, starts: dict[int, int]) -> None:
                 count[who] += 1
                 busy[who].update(_covers(request, starts[request.index]))
     if built.floor_var is not None:
-        short = [count[w] for w, cap in built.caps.items() if cap > 0 and count[w] < cap]
-        floor = min([built.top, *short])
+        floor = _floor_of(built, starts)
         model.add_hint(built.floor_var, floor)
         for var, cap in built.capped:
             model.add_hint(var, min(floor, cap))
@@ -374,7 +373,12 @@ def solve_meetings(grid: MeetingGrid, options: MeetingOptions | None = None) -> 
                 unplaced[request.index] = _must_reason(grid, request, musts, kept)
             requests = [r for r in requests if not r.must or r.index in kept]
             first = greedy(grid, requests)
+    greedy_at = time.perf_counter() - started
     solution = _main_solve(grid, requests, options, started, first)
+    if all(r.index in first for r in requests if r.must):
+        solution.first_agenda_seconds = greedy_at  # complete: every hard rule, every must
+    else:
+        solution.first_agenda_seconds = solution.first_solution_seconds
     solution.notes = notes + solution.notes
     if requests and not solution.starts and musts_status == "all placed":
         musts_status = "not proven"  # nothing found in time
@@ -408,64 +412,95 @@ def _gap(solver: cp_model.CpSolver) -> float:
 
 def _main_solve(grid: MeetingGrid, requests: list[GridRequest], options: MeetingOptions,
                 started: float, hint: dict[int, int]) -> MeetingSolution:
-    """Lexicographic stages on one model, each holding the last one's value: the highest
-    floor, then the most (weighted) wishes, then the fewest idle slots."""
+    """Lexicographic stages on one model, each holding the last one's value: (re-planning)
+    the most confirmed meetings kept, the highest floor, then the most (weighted) wishes,
+    then the fewest idle slots. A stage that finds nothing in its time (a loaded machine,
+    a slow presolve) keeps the agenda it started from when that one is complete: the
+    greedy agenda obeys every hard rule, so a complete agenda is never lost."""
     built = _Model(grid, requests, musts_hard=True)
     floor, _ = built.floor()
     _hint(built, hint)
     callback = _FirstSolution(started)
     notes: list[str] = []
-    kept, kept_proven = _keep_previous(built, options, started, callback, notes)
+    kept, proven = _keep_previous(built, options, started, callback, notes)
+    complete = all(r.index in hint for r in requests if r.must)
+    agenda = kept if kept is not None else hint
     if kept is not None:
         _hint(built, kept)
     built.model.maximize(floor)
     solver = _solver(options, _left(options, started) * options.floor_share)
     status = solver.solve(built.model, callback)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        agenda, best_floor = _values(solver, built), int(solver.value(floor))
+        proven = proven and status == cp_model.OPTIMAL
+        if status != cp_model.OPTIMAL:
+            notes.append(f"the floor of {best_floor} meetings is not proven the highest "
+                         "(time limit)")
+    elif complete or kept is not None:
+        best_floor, proven = _floor_of(built, agenda), False
+        notes.append(f"floor stage: {STATUS[status]} in its time; the floor of the agenda "
+                     f"it started from ({best_floor}) is held")
+    else:
         return MeetingSolution(STATUS[status], {},
                                notes=[*notes, f"floor stage: {STATUS[status]}"])
-    proven = status == cp_model.OPTIMAL and kept_proven
-    best_floor = int(solver.value(floor))
-    if status != cp_model.OPTIMAL:
-        notes.append(f"the floor of {best_floor} meetings is not proven the highest "
-                     "(time limit)")
     built.model.add(floor >= best_floor)
     idle_terms, _ = built.idle() if options.idle else ([], 0)
-    _hint(built, _values(solver, built))
+    _hint(built, agenda)
     wishes = cp_model.LinearExpr.sum(
         [_weight(r) * built.placed[r.index] for r in requests if not r.must])
     built.model.maximize(wishes)
     share = 0.5 if idle_terms else 1.0
     solver = _solver(options, _left(options, started) * share)
     status = solver.solve(built.model)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return MeetingSolution(STATUS[status], {},
-                               notes=[*notes, f"wish stage: {STATUS[status]}"])
-    proven = proven and status == cp_model.OPTIMAL
-    objective, bound, gap = solver.objective_value, solver.best_objective_bound, _gap(solver)
-    starts = _values(solver, built)
+    gap: float | None = None
+    bound: float | None = None
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        proven = proven and status == cp_model.OPTIMAL
+        objective, bound, gap = solver.objective_value, solver.best_objective_bound, \
+            _gap(solver)
+        agenda = _values(solver, built)
+    else:
+        notes.append(f"wish stage: {STATUS[status]} in its time; the agenda it started from "
+                     "is kept (no gap known)")
+        objective, proven = float(_wishes_of(requests, agenda)), False
+        idle_terms = []
     idle_gap: float | None = None
-    idle = 0
     if idle_terms:
         idle_total = cp_model.LinearExpr.sum(idle_terms)
         built.model.add(wishes >= int(round(objective)))
-        _hint(built, starts)
+        _hint(built, agenda)
         built.model.minimize(idle_total)
         solver = _solver(options, _left(options, started))
         status = solver.solve(built.model)
         if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            starts = _values(solver, built)
+            agenda = _values(solver, built)
             idle_bound = max(0.0, solver.best_objective_bound)
-            if status != cp_model.OPTIMAL:  # a quick local pass often closes more gaps
-                starts = compact(grid, requests, starts, COMPACT_SECONDS)
-            idle = idle_slots(grid, requests, starts)
-            idle_gap = (idle - idle_bound) / max(1.0, idle)
+            idle_gap = (idle_slots(grid, requests, agenda) - idle_bound) / max(
+                1.0, idle_slots(grid, requests, agenda))
             proven = proven and status == cp_model.OPTIMAL
         else:
             notes.append(f"idle stage: {STATUS[status]} (the wish stage's agenda is kept)")
-    return MeetingSolution("optimal" if proven else "feasible", starts, objective=objective,
+    if not proven:  # a quick local pass often closes more gaps
+        agenda = compact(grid, requests, agenda, COMPACT_SECONDS)
+    return MeetingSolution("optimal" if proven else "feasible", agenda, objective=objective,
                            bound=bound, gap=gap, idle_gap=idle_gap, floor=best_floor,
-                           idle_slots=idle, first_solution_seconds=callback.at, notes=notes)
+                           idle_slots=idle_slots(grid, requests, agenda),
+                           first_solution_seconds=callback.at, notes=notes)
+
+
+def _floor_of(built: _Model, starts: dict[int, int]) -> int:
+    """The floor an agenda reaches (as the floor stage counts it)."""
+    count: dict[str, int] = defaultdict(int)
+    for request in built.requests:
+        if request.index in starts:
+            for who in request.participants:
+                count[who] += 1
+    short = [count[w] for w, cap in built.caps.items() if cap > 0 and count[w] < cap]
+    return min([built.top, *short])
+
+
+def _wishes_of(requests: list[GridRequest], starts: dict[int, int]) -> int:
+    return sum(_weight(r) for r in requests if not r.must and r.index in starts)
 
 
 def _keep_previous(built: _Model, options: MeetingOptions, started: float,
@@ -529,7 +564,8 @@ def _move_cost(grid: MeetingGrid, request: GridRequest, start: int,
 def compact(grid: MeetingGrid, requests: list[GridRequest], starts: dict[int, int],
             seconds: float) -> dict[int, int]:
     """Move single meetings to other free starts while that shortens their participants'
-    idle time (same meetings, same rules); stops when nothing improves or time is up."""
+    idle time (same meetings, same rules, confirmed meetings kept where they are); stops
+    when nothing improves or time is up."""
     until = time.perf_counter() + seconds
     starts = dict(starts)
     load, busy = _occupancy(requests, starts)
@@ -539,6 +575,8 @@ def compact(grid: MeetingGrid, requests: list[GridRequest], starts: dict[int, in
         improved = False
         for request in placed:
             current = starts[request.index]
+            if grid.previous.get(request.index) == current:
+                continue  # re-planning: a kept meeting stays where it was confirmed
             span = set(_covers(request, current))
             for slot in span:
                 load[slot] -= 1
