@@ -119,7 +119,11 @@ def cmd_meetings(args: argparse.Namespace) -> int:
             say(f"  re-plan: {solution.kept} of {confirmed} confirmed meetings kept at their "
                 f"time, {confirmed - solution.kept} moved or cancelled")
         if solution.musts != "all placed":
-            say(f"  musts: {solution.musts}: some cannot be placed (see the report)")
+            say(f"  musts: {solution.musts}: some cannot be placed")
+            for request in grid.requests:
+                if request.must and request.index in solution.unplaced:
+                    say(f"  unplaced must {' / '.join(request.participants)}: "
+                        f"{solution.unplaced[request.index]}")
         problems = check_meetings(loaded.spec, festival, schedule.placements,
                                   schedule.unplaced, placements)
         for problem in problems:

@@ -231,11 +231,14 @@ class _FirstSolution(cp_model.CpSolverSolutionCallback):
             self.at = time.perf_counter() - self.started
 
 
-def greedy(grid: MeetingGrid, requests: list[GridRequest]) -> dict[int, int]:
+def greedy(grid: MeetingGrid, requests: list[GridRequest],
+           fixed: dict[int, int] | None = None) -> dict[int, int]:
     """A quick agenda for the solver to start from: when re-planning, the confirmed
     meetings at their previous starts; then musts (fewest options first), then wishes
     (mutual first, the least-served participants first), each at the free start next to
-    the participants' meetings when there is one."""
+    the participants' meetings when there is one. `fixed` starts (the must-only model's)
+    come first, like confirmed ones."""
+    first_choice = {**grid.previous, **(fixed or {})}
     load: dict[int, int] = defaultdict(int)
     busy: dict[str, set[int]] = defaultdict(set)
     starts: dict[int, int] = {}
@@ -243,15 +246,15 @@ def greedy(grid: MeetingGrid, requests: list[GridRequest]) -> dict[int, int]:
     for request in requests:
         for who in request.participants:
             asked[who] += 1
-    order = sorted(requests, key=lambda r: (r.index not in grid.previous, not r.must,
+    order = sorted(requests, key=lambda r: (r.index not in first_choice, not r.must,
                                             not r.mutual, len(r.starts),
                                             sum(asked[w] for w in r.participants), r.index))
     for request in order:
         best, best_score = None, None
         options = request.starts
-        if request.index in grid.previous:  # re-planning: its confirmed start first
-            options = [grid.previous[request.index],
-                       *(s for s in request.starts if s != grid.previous[request.index])]
+        if request.index in first_choice:  # a confirmed (or proven) start first
+            options = [first_choice[request.index],
+                       *(s for s in request.starts if s != first_choice[request.index])]
         for start in options:
             span = _covers(request, start)
             if any(load[s] >= grid.capacity(s) for s in span):
@@ -260,7 +263,7 @@ def greedy(grid: MeetingGrid, requests: list[GridRequest]) -> dict[int, int]:
                 continue
             if not all(_run_ok(grid, busy[w], span) for w in request.participants):
                 continue
-            if start == grid.previous.get(request.index):
+            if start == first_choice.get(request.index):
                 best = start
                 break
             near = sum((start - 1) in busy[w] or (start + request.length) in busy[w]
@@ -330,9 +333,10 @@ def _hint(built: _Model, starts: dict[int, int]) -> None:
 
 
 def _most_musts(grid: MeetingGrid, musts: list[GridRequest], options: MeetingOptions,
-                limit: float, hint: dict[int, int]) -> tuple[set[int] | None, str]:
-    """The largest set of musts that fit together (indices; None: none found in time),
-    and the solve's status."""
+                limit: float, hint: dict[int, int]
+                ) -> tuple[dict[int, int] | None, str]:
+    """The largest set of musts that fit together (request index -> start; None: none
+    found in time), and the solve's status."""
     built = _Model(grid, musts, musts_hard=False)
     _hint(built, hint)
     built.model.maximize(cp_model.LinearExpr.sum([built.placed[r.index] for r in musts]))
@@ -340,8 +344,7 @@ def _most_musts(grid: MeetingGrid, musts: list[GridRequest], options: MeetingOpt
     status = solver.solve(built.model)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None, STATUS[status]
-    kept = {r.index for r in musts if any(solver.value(built.x[r.index, s]) for s in r.starts)}
-    return kept, STATUS[status]
+    return _values(solver, built), STATUS[status]
 
 
 def solve_meetings(grid: MeetingGrid, options: MeetingOptions | None = None) -> MeetingSolution:
@@ -356,9 +359,10 @@ def solve_meetings(grid: MeetingGrid, options: MeetingOptions | None = None) -> 
     musts_status = "infeasible" if any(r.must and not r.starts for r in grid.requests) \
         else "all placed"
     if any(r.index not in first for r in musts):
-        found, status = _most_musts(grid, musts, options, options.time_limit / 4,
+        share = 0.75 if len(musts) == len(requests) else 0.25  # all musts: the whole job
+        found, status = _most_musts(grid, musts, options, options.time_limit * share,
                                     greedy(grid, musts))
-        kept = found if found is not None else {r.index for r in musts}
+        kept = set(found) if found is not None else {r.index for r in musts}
         if found is None:
             notes.append(f"the must-only model found nothing in time ({status})")
         dropped = [r for r in musts if r.index not in kept]
@@ -369,10 +373,14 @@ def solve_meetings(grid: MeetingGrid, options: MeetingOptions | None = None) -> 
                 musts_status = "not proven"
             notes.append(f"{len(dropped)} must meetings cannot be placed together with the "
                          f"others (must-only model: {status})")
+            rooms: dict[str, tuple[int, int]] = {}
             for request in dropped:
-                unplaced[request.index] = _must_reason(grid, request, musts, kept)
+                unplaced[request.index] = _must_reason(grid, request, musts, kept, options,
+                                                       rooms)
+            if any(room < asked for asked, room in rooms.values()):
+                musts_status = "infeasible"  # proven by one participant's musts alone
             requests = [r for r in requests if not r.must or r.index in kept]
-            first = greedy(grid, requests)
+        first = greedy(grid, requests, found)
     greedy_at = time.perf_counter() - started
     solution = _main_solve(grid, requests, options, started, first)
     if all(r.index in first for r in requests if r.must):
@@ -603,13 +611,38 @@ def compact(grid: MeetingGrid, requests: list[GridRequest], starts: dict[int, in
 
 
 def _must_reason(grid: MeetingGrid, request: GridRequest, musts: list[GridRequest],
-                 kept: set[int]) -> str:
+                 kept: set[int], options: MeetingOptions,
+                 rooms: dict[str, tuple[int, int]]) -> str:
+    """Why a must is left out: a participant whose own must meetings cannot all fit (a
+    count anyone can check), else the musts of the participants together."""
+    for who in request.participants:
+        if who not in rooms:
+            rooms[who] = _room(grid, [r for r in musts if who in r.participants], options)
+        asked, room = rooms[who]
+        if room < asked:
+            return (f"{who} has {asked} must meetings and room for at most {room} of them "
+                    f"(the free times they share with the others, the meeting hours, "
+                    f"max_in_a_row {grid.max_in_a_row})")
     others = sorted({who for r in musts if r.index in kept for who in r.participants}
                     & set(request.participants))
     shared = ", ".join(others) if others else "the participants"
     return (f"cannot be placed together with the other must meetings of {shared} "
             f"(their common free slots, the tables or max_in_a_row {grid.max_in_a_row} "
             "run out)")
+
+
+def _room(grid: MeetingGrid, mine: list[GridRequest], options: MeetingOptions
+          ) -> tuple[int, int]:
+    """(one participant's must meetings, the most of them that fit together): the
+    must-only model on that participant's musts alone; the room is claimed smaller only
+    when proven."""
+    built = _Model(grid, mine, musts_hard=False)
+    built.model.maximize(cp_model.LinearExpr.sum([built.placed[r.index] for r in mine]))
+    solver = _solver(options, min(5.0, max(0.5, options.time_limit / 20)))
+    status = solver.solve(built.model)
+    if status != cp_model.OPTIMAL:
+        return len(mine), len(mine)
+    return len(mine), int(round(solver.objective_value))
 
 
 def _wish_reason(grid: MeetingGrid, request: GridRequest, starts: dict[int, int]) -> str:
