@@ -217,6 +217,10 @@ def _solver(options: MeetingOptions, time_limit: float) -> cp_model.CpSolver:
     solver.parameters.random_seed = options.seed
     solver.parameters.symmetry_level = 0  # symmetry detection costs seconds, finds little
     solver.parameters.cp_model_probing_level = 0  # so does probing, at 60,000 booleans
+    # every stage presolves the same model again: one pass halves that (Fabrique: 3 s
+    # instead of 6.5 s to the hinted agenda, 10 s instead of 21 s with 30-minute meetings
+    # on the 10-minute grid) and left the wish stage's bound where it was (1.07 % in 25 s)
+    solver.parameters.max_presolve_iterations = 1
     return solver
 
 
@@ -325,6 +329,10 @@ def _hint(built: _Model, starts: dict[int, int]) -> None:
         model.add_hint(var, index in starts)
     for (who, slot), var in built.derived:
         model.add_hint(var, slot in busy[who])
+    for (who, start), pause in built.pauses.items():
+        if not isinstance(pause, bool):
+            model.add_hint(pause, not any(s in busy[who]
+                                          for s in range(start, start + built.grid.rest)))
     for who, low, used, first, last, some in built.idle_aux:
         held = [slot for slot in used if slot in busy[who]]
         model.add_hint(first, min(held, default=low))
