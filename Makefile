@@ -35,10 +35,14 @@ typecheck: install
 demo: install
 	$(BIN)/affiche demo
 
-## Benchmarks (not part of make test): the peers and the plot need the bench extra.
+## Benchmarks (not part of make test): the peers and the plot need the bench extra; then the
+## 1,660-request meetings row against plain CP-SAT (MEETINGS_ARGS='--runs 3 --size half').
 bench: install
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+	$(BIN)/python -m benchmarks.meetings --runs 1 --size fabrique --no-tables \
+		--out benchmarks/results/meetings.json --markdown benchmarks/results/meetings.md \
+		$(MEETINGS_ARGS)
 
 ## Coverage-guided fuzzing of the loaders (atheris; not part of make test): FUZZ_SECONDS=60.
 FUZZ_SECONDS ?= 60
