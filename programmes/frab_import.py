@@ -33,6 +33,8 @@ from affiche.programmes.text import (
     control_characters,
     html_to_plain,
     looks_like_html,
+    looks_like_markdown,
+    markdown_to_html,
     sanitize_html,
     strip_controls,
 )
@@ -868,7 +870,7 @@ def _build_spec(
         windows = _room_day_windows(events)
         venues = _venues(events, room_ids, windows, days, zone_name, report)
         items = _items(events, room_ids, artists_of, windows, days, keep_times)
-        start, end = _festival_dates(conference, events, report)
+        start, end = _festival_dates(conference, events, days, zone_name, report)
         festival = Festival(
             id=festival_id,
             name=conference.title or conference.acronym or festival_id,
@@ -904,16 +906,25 @@ def _festival_id(conference: _Conference, report: _Report) -> str:
 
 
 def _festival_dates(
-    conference: _Conference, events: list[_Event], report: _Report
+    conference: _Conference, events: list[_Event], programme: _Days, zone_name: str,
+    report: _Report,
 ) -> tuple[date, date]:
-    """The conference's start and end, widened to cover every programme day."""
+    """The conference's start and end, widened to cover every programme day, and to one day
+    more when events of the last day run past its end (a night set closing the festival, a
+    room open round the clock): the programme's time ends with its last day, and those
+    events must still fit at their published times."""
     days = [event.day for event in events]
     start = min([conference.start] if conference.start else days)
     end = max([conference.end] if conference.end else days)
     if min(days) < start or max(days) > end:
         report.warn(f"programme days {min(days)} to {max(days)} run outside the conference "
                     f"dates {start} to {end}; the festival covers them all")
-    return min(start, *days), max(end, *days)
+    start, end = min(start, *days), max(end, *days)
+    latest = max(event.end for event in events)
+    while latest > localize(datetime.combine(end + timedelta(days=1), time(programme.hour)),
+                            zone_name):
+        end += timedelta(days=1)
+    return start, end
 
 
 def _room_ids(events: list[_Event]) -> dict[str, str]:
@@ -1161,10 +1172,13 @@ def _item(
 
 
 def _description(abstract: str) -> tuple[str, str | None]:
-    """The plain text of an abstract, and its safe HTML when it is HTML."""
-    if not looks_like_html(abstract):
-        return abstract.strip(), None
-    return html_to_plain(abstract), sanitize_html(abstract) or None
+    """The plain text of an abstract, and its safe HTML when it is HTML or Markdown."""
+    if looks_like_html(abstract):
+        return html_to_plain(abstract), sanitize_html(abstract) or None
+    if looks_like_markdown(abstract):
+        html = markdown_to_html(abstract)
+        return html_to_plain(html), html or None
+    return abstract.strip(), None
 
 
 # ----------------------------------------------------------------------------------------
