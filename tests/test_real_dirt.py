@@ -152,6 +152,24 @@ def test_texts_escaped_twice_by_the_source_read_once() -> None:
     assert item.description_html.en == "<p>News, Q&amp;A and &lt;music&gt;</p>"
 
 
+def test_published_times_hold_when_no_day_start_hour_files_every_day(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A 04:30 start of day 1 after a 03:00 start of day 2: the programme days (one start
+    hour for the festival) cannot file both, yet --keep-times keeps every published time."""
+    path = FIXTURES / "early-after-hour.xml"
+    out = tmp_path / "out"
+    assert main(["solve", str(path), "--out", str(out), "--time-limit", "10",
+                 "--keep-times"]) == 0
+    assert judge(path, out, "UTC") == []
+    assert "event 2 at 2026-07-11T04:30:00+02:00, listed under 2026-07-10" in (
+        capsys.readouterr().err
+    )
+    assert main(["solve", str(path), "--out", str(tmp_path / "free"), "--time-limit",
+                 "10"]) == 0
+    assert judge(path, tmp_path / "free", "UTC") == []
+
+
 # ----------------------------------------------------------------------------------------
 # Generated dirt: every class of the issue in one frab file
 
