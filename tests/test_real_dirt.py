@@ -9,6 +9,7 @@ with affiche's importer).
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import shutil
@@ -260,13 +261,15 @@ def dirty_frab(seed: int) -> tuple[str, str | None, list[_Gen], int]:
     """A frab file mixing the issue's dirt: (XML, the zone to pass with --timezone or None,
     the events, the hour days change at for events without a <date>)."""
     rng = random.Random(seed)
-    layout = ["frab", "pentabarf", "wafer"][seed % 3]
+    layout = ["frab", "pentabarf", "wafer", "schema2"][seed % 4]
     zone_name = {"frab": "Europe/Berlin", "pentabarf": "Europe/Brussels",
-                 "wafer": "Asia/Kolkata"}[layout]
+                 "wafer": "Asia/Kolkata", "schema2": "America/New_York"}[layout]
     zone = ZoneInfo(zone_name)
     base = date(2026, 7, 10)
     days = 3
     events = _dirty_events(rng, days, base)
+    if layout == "schema2":
+        return _schema2(seed, zone_name, base, days, events), None, events, 0
     named = "" if layout == "pentabarf" else f"<time_zone_name>{zone_name}</time_zone_name>"
     parts = [
         '<?xml version="1.0" encoding="UTF-8"?><schedule><conference>',
@@ -291,6 +294,38 @@ def dirty_frab(seed: int) -> tuple[str, str | None, list[_Gen], int]:
         parts.append("</day>")
     parts.append("</schedule>")
     return "".join(parts), (zone_name if layout == "pentabarf" else None), events, 6
+
+
+def _schema2(seed: int, zone_name: str, base: date, days: int, events: list[_Gen]) -> str:
+    """c3voc schema-2 JSON: no `schedule` wrapper, days beside the conference, rooms as a
+    list, durations in minutes, persons as objects or bare names."""
+    zone = ZoneInfo(zone_name)
+
+    def event(e: _Gen) -> dict[str, object]:
+        persons: list[object] = [{"id": int(pid), "name": name} if name else pid
+                                 for pid, name in e.persons]
+        return {"id": e.id, "guid": f"00000000-0000-4000-8000-{e.id:012d}",
+                "date": e.start.replace(tzinfo=zone).isoformat(), "duration": e.minutes,
+                "title": e.title, "track": e.track, "type": "lecture",
+                # JSON can carry control characters, which XML cannot: stripped at load
+                "abstract": e.abstract + ("\u0000\u0007" if e.id % 7 == 0 else ""),
+                "url": f"https://dirty.example/e/{e.id}",
+                "persons": persons}
+
+    document = {
+        "$schema": "https://c3voc.de/schedule/schema.json",
+        "conference": {"acronym": f"dirty{seed}", "title": f"Dirty {seed}",
+                       "start": str(base), "end": str(base + timedelta(days=days - 1)),
+                       "time_zone_name": zone_name},
+        "days": [
+            {"index": day + 1, "date": str(base + timedelta(days=day)),
+             "rooms": [{"name": room, "events": [event(e) for e in events
+                                                 if e.day == day and e.room == room]}
+                       for room in dict.fromkeys(e.room for e in events if e.day == day)]}
+            for day in range(days)
+        ],
+    }
+    return json.dumps(document, ensure_ascii=False)
 
 
 # ----------------------------------------------------------------------------------------
@@ -325,7 +360,24 @@ class _Pub:
     persons: set[str]
 
 
+def _published_json(path: Path) -> list[_Pub]:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    found = []
+    for index, day in enumerate(document["days"]):
+        for room in day["rooms"]:
+            for e in room["events"]:
+                start = datetime.fromisoformat(e["date"])
+                persons = {f"{p['id']}:{p['name'].casefold()}" if isinstance(p, dict)
+                           else f"{p}:" for p in e.get("persons", [])}
+                found.append(_Pub(id=str(e["id"]), day=index, room=room["name"],
+                                  start=start, end=start + timedelta(minutes=e["duration"]),
+                                  track=e.get("track"), persons=persons))
+    return found
+
+
 def _published(path: Path, zone_name: str) -> list[_Pub]:
+    if path.suffix == ".json":
+        return _published_json(path)
     root = etree.parse(str(path)).getroot()
     conference = root.find("conference")
     assert conference is not None
@@ -414,12 +466,12 @@ def test_the_judge_catches_a_programme_that_breaks_the_rules(tmp_path: Path) -> 
     assert any("outside" in problem for problem in judge(path, out, zone or "UTC"))
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
 def test_generated_dirt_solves_checks_and_publishes_without_markup(
     seed: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     xml, zone, events, _ = dirty_frab(seed)
-    path = tmp_path / "dirty.xml"
+    path = tmp_path / ("dirty.json" if xml.startswith("{") else "dirty.xml")
     path.write_text(xml, encoding="utf-8")
     out = tmp_path / "out"
     flags = ["--timezone", zone] if zone else []
