@@ -11,6 +11,7 @@ pass through untouched.
 from __future__ import annotations
 
 import re
+import textwrap
 from html import unescape
 
 import nh3
@@ -32,6 +33,8 @@ _LOOKS_LIKE_MARKDOWN = re.compile(
     r"|^[ \t]{0,3}[-*+][ \t]+\S.*\n[ \t]{0,3}[-*+][ \t]+\S",  # a list of two items or more
     re.MULTILINE,
 )
+# "**Led by: **": a space inside the marks, which CommonMark would print as they are
+_LOOSE_STRONG = re.compile(r"(\*\*|__)([^*_\s][^*_\n]*?)[ \t]+\1")
 # CommonMark with single line breaks kept (pretalx renders them so); raw HTML is let
 # through to the sanitizer, which keeps only the safe tags.
 _MARKDOWN = MarkdownIt("commonmark", {"breaks": True, "html": True})
@@ -71,8 +74,13 @@ def looks_like_markdown(text: str) -> bool:
 
 
 def markdown_to_html(text: str) -> str:
-    """Safe HTML of a Markdown text (rendered, then sanitized like any HTML)."""
-    return sanitize_html(_MARKDOWN.render(strip_controls(text)))
+    """Safe HTML of a Markdown text (rendered, then sanitized like any HTML). The lines
+    after the first lose their common indent first (exports that pretty-print their XML
+    indent every continuation line, which Markdown would read as a code block), and
+    strong marks the space before their closing pair."""
+    first, newline, rest = strip_controls(text).partition("\n")
+    text = _LOOSE_STRONG.sub(r"\1\2\1", first + newline + textwrap.dedent(rest))
+    return sanitize_html(_MARKDOWN.render(text))
 
 
 def _unescape_twice_escaped(text: str) -> str:

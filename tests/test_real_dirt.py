@@ -106,8 +106,13 @@ def test_markdown_abstracts_become_safe_html_and_plain_text() -> None:
     assert "<strong>Welcome!</strong>" in html
     assert '<a href="https://camp.example/guide" rel="noopener noreferrer">camp guide</a>' in html
     assert "<li>the <strong>layout</strong></li>" in html
-    assert items["3"].description.en == "Rules\n\nHack all night: nc ctf.example 1337."
-    assert items["4"].description.en == "Safe travels home!"
+    # "**Led by: **" (39C3): a space before the closing marks still closes them
+    assert items["3"].description.en == "Rules\n\nHack all night: nc ctf.example 1337.\n\nLed by:"
+    # continuation lines indented by a pretty-printing export are not a code block
+    assert items["4"].description.en == (
+        "Safe travels home!\n\nSee you next year (https://camp.example/2027), as 39C3's hub "
+        "indents it."
+    )
     # a text without Markdown marks stays as published, with no HTML of its own
     assert items["2"].description.en == "5 * 3 is 15, a_b_c stays, and so does a lone * star."
     assert items["2"].description_html is None
