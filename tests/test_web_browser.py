@@ -152,6 +152,23 @@ def test_pages_never_slide_sideways_on_a_phone(browser, server: str) -> None:  #
         context.close()
 
 
+def test_a_grid_wider_than_the_phone_scrolls_inside_its_scroller(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    """At 300 px the two-venue grid is wider than the screen: its scroller slides, the page
+    does not (the blocks' visually hidden text once widened the whole page)."""
+    context = browser.new_context(locale="en-GB", viewport={"width": 300, "height": 700})
+    opened = context.new_page()
+    try:
+        opened.goto(server + "/grid?day=2018-06-15")
+        inner, outer = opened.evaluate(
+            "(() => { const s = document.querySelector('.scroller');"
+            " return [s.scrollWidth, s.clientWidth]; })()"
+        )
+        assert inner > outer  # the grid does overflow here
+        assert opened.evaluate("document.documentElement.scrollWidth") <= 300
+    finally:
+        context.close()
+
+
 def test_starred_items_make_my_programme(page, server: str) -> None:  # type: ignore[no-untyped-def]
     """Stars are kept in the browser; /my lists them, warns of overlaps, offers their feed."""
     page.goto(server + "/?lang=en")

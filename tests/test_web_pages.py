@@ -95,6 +95,26 @@ def test_grid_places_venues_side_by_side(client: TestClient) -> None:
     assert client.get("/grid").status_code == 200
 
 
+def test_grid_columns_follow_the_producers_venue_order(site_dir) -> None:
+    """The spec lists lac before salle; reversed in schedule.json, the grid follows."""
+    from affiche.web.programme import build_grid, build_programme
+
+    schedule = load_schedule(site_dir)
+    for order in (schedule.venues, list(reversed(schedule.venues))):
+        programme = build_programme(schedule.model_copy(update={"venues": order}))
+        festival = programme.schedule.festivals[0]
+        grids = [build_grid(festival, d, programme.occurrences, programme.schedule.venues)
+                 for d in programme.days()]
+        for grid in (g for g in grids if g and len(g.venues) > 1):
+            wanted = [v.id for v in order if v.id in {w.id for w in grid.venues}]
+            assert [v.id for v in grid.venues] == wanted
+
+
+def test_grid_blocks_name_their_artists(client: TestClient) -> None:
+    page = client.get("/grid?day=2018-06-15&lang=en").text
+    assert re.search(r'<span class="who">Junya Oikawa</span>', page)
+
+
 def test_venue_and_artist_pages_link_their_feeds(client: TestClient) -> None:
     venue = client.get("/venue/lac?lang=en")
     assert venue.status_code == 200 and "/ical/venue-lac.ics" in venue.text

@@ -261,14 +261,22 @@ class Grid:
 GRID_MINUTES = 15
 
 
-def build_grid(festival: FestivalInfo, day: date, occurrences: list[Occurrence]) -> Grid | None:
-    """Venues as columns, 15-minute rows, one block per timed occurrence of that day."""
+def build_grid(
+    festival: FestivalInfo,
+    day: date,
+    occurrences: list[Occurrence],
+    venue_order: list[VenueInfo] | None = None,
+) -> Grid | None:
+    """Venues as columns (in `venue_order`, the producer's, when given), 15-minute rows,
+    one block per timed occurrence of that day."""
     timed = [o for o in occurrences if not o.is_installation and o.day == day]
     timed = [o for o in timed if o.festival.id == festival.id]
     if not timed:
         return None
-    venue_ids = list(dict.fromkeys(o.venue.id for o in sorted(timed, key=lambda o: o.venue.id)))
-    venues = [next(o.venue for o in timed if o.venue.id == v) for v in venue_ids]
+    used = {o.venue.id: o.venue for o in timed}
+    rank = {v.id: n for n, v in enumerate(venue_order or [])}
+    venue_ids = sorted(used, key=lambda v: (rank.get(v, len(rank)), v))
+    venues = [used[v] for v in venue_ids]
     first = min(o.start for o in timed).replace(minute=0, second=0, microsecond=0)
     last = max(o.end for o in timed)
 

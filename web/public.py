@@ -165,7 +165,8 @@ def grid_page(
         raise UnknownEntity("day", str(filters.day))
     selected = programme.select(filters)
     shown = filters.day or days[0]
-    grids = [build_grid(f, shown, selected) for f in programme.schedule.festivals]
+    venues = programme.schedule.venues
+    grids = [build_grid(f, shown, selected, venues) for f in programme.schedule.festivals]
     context = {"grids": [g for g in grids if g], **filter_context(programme, filters)}
     return render_page(
         request, templates, "grid.html", lang, context, max_age=settings.page_max_age
