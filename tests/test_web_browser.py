@@ -138,7 +138,8 @@ def test_pages_never_slide_sideways_on_a_phone(browser, server: str) -> None:  #
     context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})
     opened = context.new_page()
     try:
-        for path in ("/", "/grid?day=2018-06-15", "/item/evil", "/venue/lac", "/calendars"):
+        for path in ("/", "/grid?day=2018-06-15", "/item/evil", "/venue/lac", "/calendars",
+                     "/changes", "/my"):
             opened.goto(server + path)
             width = opened.evaluate("document.documentElement.scrollWidth")
             assert width <= 390, (path, width)

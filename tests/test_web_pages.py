@@ -272,6 +272,22 @@ def test_cancelled_and_moved_items_say_so(client: TestClient, site_dir) -> None:
     assert client.get("/item/never-was").status_code == 404
 
 
+def test_the_changes_page_lists_each_versions_changes(client: TestClient, site_dir) -> None:
+    first = client.get("/changes", params={"lang": "en"})
+    assert first.status_code == 200 and "The first published programme" in first.text
+    _republish_with_changes(site_dir)
+    page = client.get("/changes", params={"lang": "en"}).text
+    assert page.index("Version 2") < page.index("Version 1")
+    moved = page.split("Rescheduled (1)")[1].split("</ul>")[0]
+    assert "Meeting point" in moved and "previously" in moved
+    cancelled = page.split("Cancelled (1)")[1].split("</ul>")[0]
+    assert "Sound workshop" in cancelled and 'href="/item/atelier#webfest.atelier.1"' in cancelled
+    assert client.get("/item/atelier").status_code == 200  # the link it gives answers
+    french = client.get("/changes", params={"lang": "fr", "version": "2"}).text
+    assert "Atelier son" in french and "Annulé (1)" in french and "Version 1" not in french
+    assert client.get("/changes", params={"version": "9"}).status_code == 404
+
+
 def test_unchanged_item_is_not_marked_rescheduled(client: TestClient, site_dir) -> None:
     _republish_with_changes(site_dir)
     page = client.get("/item/evil", params={"lang": "en"}).text

@@ -32,6 +32,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "installations": "Installations (open all festival)",
         "open_today": "Installations open this day",
         "my_programme": "My programme",
+        "changes": "Changes",
+        "changes_intro": "What each published version of the programme changed: what moved, "
+        "what was cancelled, what is new.",
+        "changes_none_yet": "Nothing has been published yet.",
+        "version": "Version",
+        "published_on": "published",
+        "first_version": "The first published programme: {count} occurrences.",
+        "no_change": "No public change.",
+        "new": "New",
         "my_intro": (
             "Star items on any page with ☆: they are kept in this browser, no account needed."
         ),
@@ -157,6 +166,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "installations": "Installations (pendant tout le festival)",
         "open_today": "Installations ouvertes ce jour",
         "my_programme": "Mon programme",
+        "changes": "Modifications",
+        "changes_intro": "Ce que chaque version publiée du programme a changé : ce qui est "
+        "déplacé, ce qui est annulé, ce qui est nouveau.",
+        "changes_none_yet": "Rien n'a encore été publié.",
+        "version": "Version",
+        "published_on": "publiée le",
+        "first_version": "Le premier programme publié : {count} représentations.",
+        "no_change": "Aucune modification publique.",
+        "new": "Nouveau",
         "my_intro": (
             "Marquez des rendez-vous sur n’importe quelle page avec ☆ : ils restent dans ce"
             " navigateur, sans compte."

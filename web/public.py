@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
+from affiche.programmes.notices import read_versions, version_diff
 from affiche.programmes.publish.ical import Feed, build_calendar, safe_id, serialize_calendar
 from affiche.programmes.publish.pdf import sort_key
 from affiche.programmes.publish.versions import (
@@ -281,6 +282,43 @@ def _item_from_published(occ: PublishedOccurrence) -> ItemInfo:
     return ItemInfo(
         id=occ.item, festival=occ.festival, kind=occ.kind, title=occ.title,
         description=occ.description, artists=list(occ.artists), duration_minutes=minutes,
+    )
+
+
+CHANGES_SHOWN = 20  # versions listed on the changes page, newest first
+
+
+def _local(occ: PublishedOccurrence) -> tuple[datetime, datetime]:
+    zone = pytz.timezone(occ.timezone)
+    return occ.start.astimezone(zone), occ.end.astimezone(zone)
+
+
+@router.get("/changes", summary="What each published version changed")
+def changes_page(
+    request: Request,
+    templates: TemplatesDep,
+    settings: SettingsDep,
+    directory: DirectoryDep,
+    lang: LangDep,
+    version: Annotated[int | None, Query(ge=1, description="one version only")] = None,
+) -> Response:
+    """Per version, newest first: what moved (with the previous time), was cancelled or is
+    new; the first version only says how much it held."""
+    versions = read_versions(directory)
+    diffs = [(v, version_diff(versions[n - 1] if n else None, v)) for n, v in enumerate(versions)]
+    if version is not None:
+        diffs = [(v, d) for v, d in diffs if v.version == version]
+        if not diffs:
+            raise UnknownEntity("version", str(version))
+    shown = list(reversed(diffs))[:CHANGES_SHOWN]
+    context = {
+        "diffs": [(v, d, v is versions[0]) for v, d in shown],
+        "public_count": lambda v: sum(not (o.private or o.cancelled) for o in v.occurrences),
+        "local": _local,
+        "single": version is not None,
+    }
+    return render_page(
+        request, templates, "changes.html", lang, context, max_age=settings.page_max_age
     )
 
 
