@@ -146,6 +146,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "p.done.pin": "Pinned: the next solve keeps it there.",
         "p.done.unpin": "Unpinned.",
         "p.done.publish": "Published.",
+        "p.done.notices": "Notices sent to every artist with an address.",
+        "p.no_email": "no address in the spec",
+        "p.message": "message (.eml, with the .ics)",
+        "p.send_notices": "Send the notices",
+        "p.no_smtp": "No SMTP server configured (AFFICHE_SMTP_HOST): download the messages, "
+        "or run affiche notify DIR --smtp HOST.",
     },
     "fr": {
         "site": "Programme du festival",
@@ -286,6 +292,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "p.done.pin": "Épinglé : le prochain calcul le garde là.",
         "p.done.unpin": "Désépinglé.",
         "p.done.publish": "Publié.",
+        "p.done.notices": "Messages envoyés à chaque artiste dont l'adresse est connue.",
+        "p.no_email": "pas d'adresse dans la description",
+        "p.message": "message (.eml, avec le .ics)",
+        "p.send_notices": "Envoyer les messages",
+        "p.no_smtp": "Aucun serveur SMTP configuré (AFFICHE_SMTP_HOST) : téléchargez les "
+        "messages, ou lancez affiche notify DIR --smtp HOST.",
     },
 }
 
