@@ -85,6 +85,38 @@ def test_filters_by_day_kind_tag_and_venue(client: TestClient) -> None:
     assert client.get("/?day=not-a-day&lang=en").status_code == 200
 
 
+def test_free_text_search_ignores_case_and_accents(client: TestClient) -> None:
+    def titles(**params: str) -> list[str]:
+        page = client.get("/", params={"lang": "en", **params}).text
+        return re.findall(r'<p class="what"><a href="/item/(\w+)#', page)
+
+    assert set(titles(q="SOUND")) == {"atelier"}  # "Sound workshop"
+    assert set(titles(q="rendez")) == {"talk"}  # the French title counts too
+    assert set(titles(q="claire")) == {"atelier", "voice"}  # artists' names
+    assert set(titles(q="scene du LAC")) == {"evil"}  # "Scène du lac", accents ignored
+    assert set(titles(q="claire sound")) == {"atelier"}  # every word must match
+    assert titles(q="nothing-like-this") == []
+    page = client.get("/", params={"lang": "fr", "q": "atelier"}).text
+    assert '<label for="f-q">Rechercher' in page and 'value="atelier"' in page
+    assert "q=atelier" in re.search(r'<a class="lang" href="([^"]+)"', page).group(1)
+
+
+def test_filters_by_track_and_festival(client: TestClient, site_dir) -> None:
+    schedule = load_schedule(site_dir)
+    items = [i.model_copy(update={"track": "Sound art"}) if i.id in ("atelier", "evil") else i
+             for i in schedule.items]
+    save_schedule(schedule.model_copy(update={"items": items}), site_dir)
+    page = client.get("/", params={"lang": "en", "track": "Sound art"}).text
+    assert set(re.findall(r'<p class="what"><a href="/item/(\w+)#', page)) == {"atelier", "evil"}
+    assert '<label for="f-track">Track</label>' in page
+    assert '<option value="Sound art" selected>' in page
+    french = client.get("/", params={"lang": "fr"}).text
+    assert '<label for="f-track">Thème</label>' in french
+    assert client.get("/", params={"festival": "webfest", "q": "meeting"}).text.count(
+        'class="occ kind-') == 1
+    assert 'class="occ kind-' not in client.get("/", params={"festival": "other"}).text
+
+
 def test_grid_places_venues_side_by_side(client: TestClient) -> None:
     page = client.get("/grid?day=2018-06-15&lang=en")
     assert page.status_code == 200

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -52,11 +52,23 @@ def _blank(value: str | None) -> str | None:
     return value or None
 
 
+Day = Annotated[str | None, Query(description="programme day, YYYY-MM-DD")]
+Venue = Annotated[str | None, Query(max_length=200)]
+Kind = Annotated[str | None, Query(max_length=200)]
+Tag = Annotated[str | None, Query(max_length=200, description="audience tag")]
+Track = Annotated[str | None, Query(max_length=200)]
+FestivalId = Annotated[str | None, Query(max_length=200)]
+Search = Annotated[str | None, Query(max_length=200, description="words to look for")]
+
+
 def parse_filters(
-    day: Annotated[str | None, Query(description="programme day, YYYY-MM-DD")] = None,
-    venue: Annotated[str | None, Query()] = None,
-    kind: Annotated[str | None, Query()] = None,
-    tag: Annotated[str | None, Query(description="audience tag")] = None,
+    day: str | None = None,
+    venue: str | None = None,
+    kind: str | None = None,
+    tag: str | None = None,
+    track: str | None = None,
+    festival: str | None = None,
+    q: str | None = None,
 ) -> Filters:
     """Filters from a plain GET form; empty values mean no filter, a bad day is ignored."""
     parsed_day = None
@@ -65,7 +77,9 @@ def parse_filters(
             parsed_day = date.fromisoformat(day)
         except ValueError:
             parsed_day = None
-    return Filters(parsed_day, _blank(venue), _blank(kind), _blank(tag))
+    words = " ".join((q or "").split()) or None
+    return Filters(parsed_day, _blank(venue), _blank(kind), _blank(tag), _blank(track),
+                   _blank(festival), words)
 
 
 def filter_context(programme: Any, filters: Filters) -> dict[str, Any]:
@@ -75,7 +89,16 @@ def filter_context(programme: Any, filters: Filters) -> dict[str, Any]:
         "all_venues": programme.schedule.venues,
         "all_kinds": programme.kinds(),
         "all_tags": programme.tags(),
+        "all_tracks": programme.tracks(),
+        "all_festivals": programme.schedule.festivals,
     }
+
+
+def kept_filters(filters: Filters) -> str:
+    """`&kind=...&tag=...` of the filters a day or venue link of the overview keeps."""
+    kept = {k: getattr(filters, k) for k in ("kind", "tag", "track", "festival", "q")}
+    query = urlencode({k: v for k, v in kept.items() if v})
+    return f"&{query}" if query else ""
 
 
 @dataclass(frozen=True)
@@ -114,12 +137,15 @@ def front_page(
     settings: SettingsDep,
     lang: LangDep,
     now: NowDep,
-    day: str | None = None,
-    venue: str | None = None,
-    kind: str | None = None,
-    tag: str | None = None,
+    day: Day = None,
+    venue: Venue = None,
+    kind: Kind = None,
+    tag: Tag = None,
+    track: Track = None,
+    festival: FestivalId = None,
+    q: Search = None,
 ) -> Response:
-    filters = parse_filters(day, venue, kind, tag)
+    filters = parse_filters(day, venue, kind, tag, track, festival, q)
     selected = programme.select(filters)
     installations = [o for o in selected if o.is_installation]
     now_next = [] if filters.active else now_and_next(programme, now)
@@ -128,7 +154,7 @@ def front_page(
         quiet = quiet_status(list(programme.schedule.festivals), now)
     groups = group_by_day(selected, installations=True, day=filters.day)
     overview = []
-    if len(selected) > OVERVIEW_AT and not (filters.day or filters.venue):
+    if len(selected) > OVERVIEW_AT and not filters.narrow:
         overview, groups = [(g, venue_counts(g, programme)) for g in groups], []
     context = {
         "groups": groups,
@@ -137,6 +163,7 @@ def front_page(
         "now_next": now_next,
         "quiet": quiet,
         "festivals": programme.schedule.festivals,
+        "kept": kept_filters(filters),
         **filter_context(programme, filters),
     }
     return render_page(
@@ -151,17 +178,20 @@ def grid_page(
     templates: TemplatesDep,
     settings: SettingsDep,
     lang: LangDep,
-    day: str | None = None,
-    venue: str | None = None,
-    kind: str | None = None,
-    tag: str | None = None,
+    day: Day = None,
+    venue: Venue = None,
+    kind: Kind = None,
+    tag: Tag = None,
+    track: Track = None,
+    festival: FestivalId = None,
+    q: Search = None,
 ) -> Response:
-    filters = parse_filters(day, venue, kind, tag)
+    filters = parse_filters(day, venue, kind, tag, track, festival, q)
     days = programme.days()
     if not days:
         raise UnknownEntity("day", day or "")
     if filters.day is None:
-        filters = Filters(days[0], filters.venue, filters.kind, filters.tag)
+        filters = replace(filters, day=days[0])
     elif filters.day not in days:
         raise UnknownEntity("day", str(filters.day))
     selected = programme.select(filters)
