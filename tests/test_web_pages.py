@@ -142,6 +142,21 @@ def test_grid_columns_follow_the_producers_venue_order(site_dir) -> None:
             assert [v.id for v in grid.venues] == wanted
 
 
+def test_grid_blocks_start_and_end_on_their_own_minutes(site_dir) -> None:
+    from affiche.web.programme import GRID_MINUTES, build_grid, build_programme
+
+    programme = build_programme(load_schedule(site_dir))
+    for day in programme.days():
+        grid = build_grid(programme.schedule.festivals[0], day, programme.occurrences)
+        assert grid is not None
+        first = grid.hours[0][1]
+        for block in grid.blocks:
+            occ = block.occurrence
+            assert (block.row_start - 2) * GRID_MINUTES == (occ.start - first).seconds // 60
+            assert (block.row_end - 2) * GRID_MINUTES == (occ.end - first).seconds // 60
+        assert GRID_MINUTES <= 5 and 0.4 <= grid.row_rem <= 1.2
+
+
 def test_grid_blocks_name_their_artists(client: TestClient) -> None:
     page = client.get("/grid?day=2018-06-15&lang=en").text
     assert re.search(r'<span class="who">Junya Oikawa</span>', page)
