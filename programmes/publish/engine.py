@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -159,8 +159,11 @@ def write_feeds(
     """Every iCal feed, in every language, into `out`."""
     out.mkdir(parents=True, exist_ok=True)
     names = {f.id: f.name for f in schedule.festivals}
+    artist_zones = {a.id: a.timezone for a in schedule.artists if a.timezone}
     warnings = []
     for feed in ical.collect_feeds(version.occurrences, names):
+        if feed.kind == "artist" and feed.id in artist_zones:
+            feed = replace(feed, timezone=artist_zones[feed.id])
         for lang in ical.LANGUAGES:
             cal = ical.build_calendar(feed, lang, version.published, base_url)
             missing = ical.missing_timezones(cal)
