@@ -34,7 +34,7 @@ from affiche.web.deps import (
     TemplatesDep,
     absolute,
 )
-from affiche.web.files import feeds_for, list_feeds, present_exports
+from affiche.web.files import feeds_for, festival_booklets, list_feeds, present_exports
 from affiche.web.programme import (
     Filters,
     Occurrence,
@@ -557,6 +557,9 @@ def calendars_page(
         "pdfs": [n for n in exports if n.endswith(".pdf")],
         "other_exports": [n for n in exports if not n.endswith(".pdf")],
         "has_feeds": bool(feeds),
+        "booklets": festival_booklets(directory),
+        "festivals": [f.model_copy(update={"id": safe_id(f.id)})
+                      for f in programme.schedule.festivals],
     }
     return render_page(
         request, templates, "calendars.html", lang, context, max_age=settings.page_max_age
