@@ -184,7 +184,10 @@ def test_starred_items_make_my_programme(page, server: str) -> None:  # type: ig
     titles = page.locator("#my-programme .what a").all_inner_texts()
     assert "Voice Landscape" in titles and "Meeting point" not in titles
     assert page.locator("#my-programme li.clash").count() == 2  # the installation is open then
-    href = page.locator("#my-programme .my-feed a").get_attribute("href")
-    feed = page.request.get(server + href).text()
+    subscribe = page.locator("#my-programme .my-feed a.subscribe").get_attribute("href")
+    href = page.locator("#my-programme .my-feed a.download").get_attribute("href")
+    assert subscribe.startswith("webcal://") and href.startswith("http://testserver/my.ics?")
+    assert subscribe.split(":", 1)[1] == href.split(":", 1)[1]  # the configured base URL
+    feed = page.request.get(server + href.removeprefix("http://testserver")).text()
     assert feed.count("BEGIN:VEVENT") == 2
     assert "UID:webfest.evil.1@affiche" in feed and "UID:webfest.voice.1@affiche" in feed

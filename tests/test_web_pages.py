@@ -106,6 +106,8 @@ def test_filters_by_track_and_festival(client: TestClient, site_dir) -> None:
     items = [i.model_copy(update={"track": "Sound art"}) if i.id in ("atelier", "evil") else i
              for i in schedule.items]
     save_schedule(schedule.model_copy(update={"items": items}), site_dir)
+    grid = client.get("/grid", params={"lang": "en", "day": "2018-06-14"}).text
+    assert '<span class="tr">Sound art</span>' in grid  # tracks show on the grid's blocks
     page = client.get("/", params={"lang": "en", "track": "Sound art"}).text
     assert set(re.findall(r'<p class="what"><a href="/item/(\w+)#', page)) == {"atelier", "evil"}
     assert '<label for="f-track">Track</label>' in page

@@ -62,9 +62,11 @@
     return node;
   }
 
-  function feedUrl(uids) {
+  function feedUrl(base, uids) {
     var query = uids.map(function (u) { return "uid=" + encodeURIComponent(u); }).join("&");
-    return "/my.ics" + (query ? "?" + query : "");
+    var url = new URL(base || "/my.ics", window.location.href);
+    url.search = query;
+    return url.href;
   }
 
   function renderMine(root) {
@@ -81,10 +83,15 @@
         return;
       }
       var feed = element("p", "my-feed");
-      var link = element("a", "", words.feed);
-      link.href = feedUrl(mine.map(function (o) { return o.uid; }));
-      link.type = "text/calendar";
-      feed.appendChild(link);
+      var https = feedUrl(root.dataset.feed, mine.map(function (o) { return o.uid; }));
+      var subscribe = element("a", "subscribe", words.feed);
+      subscribe.href = https.replace(/^https?:/, "webcal:");  // calendar apps subscribe
+      var download = element("a", "download", words.download);
+      download.href = https;
+      download.type = "text/calendar";
+      feed.appendChild(subscribe);
+      feed.appendChild(document.createTextNode(" \u00b7 "));
+      feed.appendChild(download);
       root.appendChild(feed);
       var list = element("ul", "occs mine");
       mine.forEach(function (o, n) {
