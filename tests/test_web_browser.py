@@ -184,6 +184,10 @@ def test_starred_items_make_my_programme(page, server: str) -> None:  # type: ig
     titles = page.locator("#my-programme .what a").all_inner_texts()
     assert "Voice Landscape" in titles and "Meeting point" not in titles
     assert page.locator("#my-programme li.clash").count() == 2  # the installation is open then
+    warning = page.locator('#my-programme li[id="webfest.evil.1"] .overlap').inner_text()
+    assert warning == "Overlaps: Voice Landscape"  # names what it overlaps
+    when = page.locator('#my-programme li[id="webfest.evil.1"] .when').inner_text()
+    assert "June" in when and "2018-" not in when, when  # a day's name, not an ISO date
     subscribe = page.locator("#my-programme .my-feed a.subscribe").get_attribute("href")
     href = page.locator("#my-programme .my-feed a.download").get_attribute("href")
     assert subscribe.startswith("webcal://") and href.startswith("http://testserver/my.ics?")

@@ -69,6 +69,19 @@
     return url.href;
   }
 
+  function titleOf(o, lang) {
+    return o.title[lang] || o.title.en || o.title.fr;
+  }
+
+  function dayName(day, lang) {
+    try {  // the programme day, named in the page's language
+      return new Date(day + "T12:00:00Z").toLocaleDateString(lang, {
+        weekday: "long", day: "numeric", month: "long", timeZone: "UTC" });
+    } catch (e) {
+      return day;
+    }
+  }
+
   function renderMine(root) {
     var lang = document.documentElement.lang;
     fetch("/api/programme").then(function (answer) { return answer.json(); }).then(function (data) {
@@ -97,22 +110,23 @@
       mine.forEach(function (o, n) {
         var li = element("li", "occ");
         li.id = o.uid;
-        var clash = mine.some(function (other, m) {
+        var clashes = mine.filter(function (other, m) {
           return m !== n && Date.parse(other.start) < Date.parse(o.end) &&
             Date.parse(o.start) < Date.parse(other.end);
         });
         li.appendChild(starButton(o.uid, function () { renderMine(root); }));
-        li.appendChild(element("p", "when", o.day + ", " + o.start.slice(11, 16) + "\u2013" + o.end.slice(11, 16)));
+        li.appendChild(element("p", "when", dayName(o.day, lang) + ", " + o.start.slice(11, 16) + "\u2013" + o.end.slice(11, 16)));
         var what = element("p", "what");
-        var title = element("a", "", o.title[lang] || o.title.en || o.title.fr);
+        var title = element("a", "", titleOf(o, lang));
         title.href = o.url;
         what.appendChild(title);
         li.appendChild(what);
         var venue = venues[o.venue] || { name: o.venue };
         li.appendChild(element("p", "meta", (lang === "fr" && venue.name_fr) || venue.name));
-        if (clash) {
+        if (clashes.length) {
           li.classList.add("clash");
-          li.appendChild(element("p", "overlap", words.overlap));
+          var names = clashes.map(function (c) { return titleOf(c, lang); }).join(" \u00b7 ");
+          li.appendChild(element("p", "overlap", words.overlap + " " + names));
         }
         list.appendChild(li);
       });
