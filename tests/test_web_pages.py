@@ -180,6 +180,23 @@ def test_calendars_page_lists_every_feed_present(client: TestClient, site_dir) -
     assert 'href="/programme.pdf"' in page
 
 
+def test_a_long_list_of_artists_calendars_goes_by_initial(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past LETTERS_AT artists (FOSDEM: 927, 6,700 nodes) the calendars page lists one
+    initial at a time; festivals and venues stay whole."""
+    assert public.initial("Élodie") == "E" and public.initial("42 crew") == "#"
+    monkeypatch.setattr(public, "LETTERS_AT", 1)
+    page = client.get("/calendars", params={"lang": "en"}).text
+    artists = page.split('id="artist-feeds"')[1]
+    assert re.findall(r'letter=(\w)#artist-feeds"', artists) == ["C", "J"]
+    assert "Junya Oikawa" not in artists and "Claire Dumont" not in artists
+    assert "Stage on the lake" in page  # venues listed whole
+    picked = client.get("/calendars", params={"lang": "en", "letter": "j"}).text
+    assert "Junya Oikawa" in picked and "Claire Dumont" not in picked
+    assert 'aria-current="page">J<' in picked
+
+
 def test_language_negotiation_switch_and_cookie(client: TestClient) -> None:
     french = client.get("/", headers={"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"})
     assert '<html lang="fr">' in french.text and "Rendez-vous" in french.text

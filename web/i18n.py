@@ -76,6 +76,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "calendar_app": "calendar app",
         "festival_feeds": "Festivals",
         "artist_feeds": "Artists",
+        "pick_letter": "Pick the initial of the artist's name; each artist's page also links "
+        "their calendar.",
         "venue_feeds": "Venues",
         "french": "in French",
         "english": "in English",
@@ -224,6 +226,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "calendar_app": "application d’agenda",
         "festival_feeds": "Festivals",
         "artist_feeds": "Artistes",
+        "pick_letter": "Choisissez l'initiale du nom de l'artiste ; la page de chaque artiste "
+        "donne aussi son calendrier.",
         "venue_feeds": "Lieux",
         "french": "en français",
         "english": "en anglais",

@@ -40,6 +40,7 @@ from affiche.web.programme import (
     Occurrence,
     UnknownEntity,
     build_grid,
+    folded,
     group_by_day,
     now_and_next,
 )
@@ -534,6 +535,21 @@ def artist_page(
     )
 
 
+LETTERS_AT = 150  # more artist feeds than this: listed one initial at a time
+
+
+def initial(name: str) -> str:
+    """The letter a name is filed under: its first letter, accents dropped; else '#'."""
+    first = next((c for c in folded(name) if c.isalnum()), "#")
+    return first.upper() if first.isalpha() else "#"
+
+
+def by_initial(rows: list[CalendarRow], letter: str | None) -> tuple[list[str], list[CalendarRow]]:
+    """The initials of a long list and the rows under `letter` (none without one)."""
+    letters = sorted({initial(r.name) for r in rows}, key=lambda x: (x == "#", x))
+    return letters, [r for r in rows if letter and initial(r.name) == letter]
+
+
 @router.get("/calendars", summary="Every iCal feed and export")
 def calendars_page(
     request: Request,
@@ -542,6 +558,7 @@ def calendars_page(
     settings: SettingsDep,
     directory: DirectoryDep,
     lang: LangDep,
+    letter: Annotated[str | None, Query(max_length=1, description="artists' initial")] = None,
 ) -> Response:
     feeds = list_feeds(directory)
     exports = present_exports(directory)
@@ -550,8 +567,15 @@ def calendars_page(
         "venue": {safe_id(v.id): v.name_in(lang) for v in programme.schedule.venues},
         "artist": {safe_id(a.id): a.name for a in programme.schedule.artists},
     }
+    sections = [(kind, _calendar_rows(feeds, kind, names[kind])) for kind in names]
+    letters: list[str] = []
+    if len(sections[-1][1]) > LETTERS_AT:
+        letters, artist_rows = by_initial(sections[-1][1], (letter or "").upper() or None)
+        sections[-1] = ("artist", artist_rows)
     context = {
-        "sections": [(kind, _calendar_rows(feeds, kind, names[kind])) for kind in names],
+        "sections": sections,
+        "letters": letters,
+        "letter": (letter or "").upper(),
         "names": names,
         "exports": exports,
         "pdfs": [n for n in exports if n.endswith(".pdf")],

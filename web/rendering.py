@@ -25,7 +25,7 @@ from affiche.web.i18n import (
 )
 
 # the public pages' filters, kept on the language switch
-ECHOED_PARAMS = ("day", "venue", "kind", "tag", "track", "festival", "q", "version")
+ECHOED_PARAMS = ("day", "venue", "kind", "tag", "track", "festival", "q", "version", "letter")
 
 
 def switch_url(request: Request, lang: str) -> str:
