@@ -155,6 +155,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "p.done.publish": "Published.",
         "p.done.notices": "Notices sent to every artist with an address.",
         "p.no_email": "no address in the spec",
+        "p.with_email": "with an address",
+        "p.n_artists": "artists",
         "p.message": "message (.eml, with the .ics)",
         "p.send_notices": "Send the notices",
         "p.no_smtp": "No SMTP server configured (AFFICHE_SMTP_HOST): download the messages, "
@@ -308,6 +310,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "p.done.publish": "Publié.",
         "p.done.notices": "Messages envoyés à chaque artiste dont l'adresse est connue.",
         "p.no_email": "pas d'adresse dans la description",
+        "p.with_email": "avec une adresse",
+        "p.n_artists": "artistes",
         "p.message": "message (.eml, avec le .ics)",
         "p.send_notices": "Envoyer les messages",
         "p.no_smtp": "Aucun serveur SMTP configuré (AFFICHE_SMTP_HOST) : téléchargez les "
