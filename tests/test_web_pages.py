@@ -354,6 +354,20 @@ def test_the_changes_page_lists_each_versions_changes(client: TestClient, site_d
     assert client.get("/changes", params={"version": "9"}).status_code == 404
 
 
+def test_the_front_page_points_to_the_latest_changes(client: TestClient, site_dir) -> None:
+    assert "changes-note" not in client.get("/", params={"lang": "en"}).text  # version 1
+    _republish_with_changes(site_dir)
+    page = client.get("/", params={"lang": "en"}).text
+    note = re.search(r'<p class="notice changes-note"[^>]*><a href="([^"]+)">([^<]+)<', page)
+    assert note and note.group(1) == "/changes?version=2"
+    assert "1 rescheduled, 1 cancelled, 0 new" in note.group(2)
+    talk = page.split('id="webfest.talk.1"')[1].split("</li>")[0]
+    assert '<strong class="changed-badge">Rescheduled</strong>' in talk
+    evil = page.split('id="webfest.evil.1"')[1].split("</li>")[0]
+    assert "changed-badge" not in evil
+    assert "1 déplacement(s)" in client.get("/", params={"lang": "fr"}).text
+
+
 def test_unchanged_item_is_not_marked_rescheduled(client: TestClient, site_dir) -> None:
     _republish_with_changes(site_dir)
     page = client.get("/item/evil", params={"lang": "en"}).text

@@ -44,6 +44,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "first_version": "The first published programme: {count} occurrences.",
         "no_change": "No public change.",
         "new": "New",
+        "latest_changes": "Version {number} changed the programme: {moved} rescheduled, "
+        "{cancelled} cancelled, {new} new. See what changed.",
         "my_intro": (
             "Star items on any page with ☆: they are kept in this browser, no account needed."
         ),
@@ -193,6 +195,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "first_version": "Le premier programme publié : {count} représentations.",
         "no_change": "Aucune modification publique.",
         "new": "Nouveau",
+        "latest_changes": "La version {number} a modifié le programme : {moved} déplacement(s), "
+        "{cancelled} annulation(s), {new} nouveauté(s). Voir les modifications.",
         "my_intro": (
             "Marquez des rendez-vous sur n’importe quelle page avec ☆ : ils restent dans ce"
             " navigateur, sans compte."

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
-from affiche.programmes.notices import read_versions, version_diff
+from affiche.programmes.notices import VersionDiff, read_versions, version_diff
 from affiche.programmes.publish.ical import Feed, build_calendar, safe_id, serialize_calendar
 from affiche.programmes.publish.pdf import sort_key
 from affiche.programmes.publish.versions import (
@@ -138,6 +138,7 @@ def front_page(
     settings: SettingsDep,
     lang: LangDep,
     now: NowDep,
+    directory: DirectoryDep,
     day: Day = None,
     venue: Venue = None,
     kind: Kind = None,
@@ -157,7 +158,10 @@ def front_page(
     overview = []
     if len(selected) > OVERVIEW_AT and not filters.narrow:
         overview, groups = [(g, venue_counts(g, programme)) for g in groups], []
+    latest = latest_changes(directory)
     context = {
+        "latest_changes": latest,
+        "moved": {m.after.uid for m in latest.moved} if latest else set(),
         "groups": groups,
         "overview": overview,
         "installations": installations,
@@ -314,6 +318,16 @@ def _item_from_published(occ: PublishedOccurrence) -> ItemInfo:
         id=occ.item, festival=occ.festival, kind=occ.kind, title=occ.title,
         description=occ.description, artists=list(occ.artists), duration_minutes=minutes,
     )
+
+
+def latest_changes(directory: Path) -> VersionDiff | None:
+    """What the latest version changed against the one before; None for a first version
+    or one that changed nothing public."""
+    versions = _versions(directory)
+    if len(versions) < 2:
+        return None
+    diff = version_diff(versions[1], versions[0])
+    return None if diff.empty else diff
 
 
 CHANGES_SHOWN = 20  # versions listed on the changes page, newest first
