@@ -93,6 +93,10 @@ class Artist(Strict):
     timezone: str | None = Field(
         default=None, max_length=100, description="where the artist reads times"
     )
+    email: str | None = Field(
+        default=None, max_length=254, pattern=r"^[^@\s<>,;]+@[^@\s<>,;]+$",
+        description="where `affiche notify` sends what changed for the artist (never published)",
+    )
     availability: list[Window] = Field(
         default_factory=list,
         max_length=MANY,

@@ -63,6 +63,7 @@ class ArtistInfo(BaseModel):
     home_city: str = ""
     timezone: str | None = None
     source: Source | None = None
+    email: str | None = None  # for notices only: no public output or API carries it
 
 
 class ItemInfo(BaseModel):

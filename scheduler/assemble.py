@@ -95,7 +95,7 @@ def assemble_schedule(
         venues=[v for f in spec.festivals for v in venue_infos(f)],
         artists=[
             ArtistInfo(id=a.id, name=a.name, home_city=a.home_city, timezone=a.timezone,
-                       source=a.source)
+                       source=a.source, email=a.email)
             for a in spec.artists
         ],
         items=[item_info(f, item) for f in spec.festivals for item in f.items],

@@ -197,3 +197,29 @@ def test_published_files_parse(tmp_path: Path) -> None:
     for path in files:
         for event in parse(path.read_bytes()).vevent_list:
             assert event.dtstart.value == expected[event.uid.value].start
+
+
+def test_an_artists_feed_is_shown_in_the_artists_own_zone(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Ana lives in Tokyo: her feed's X-WR-TIMEZONE is Asia/Tokyo, each event keeps its
+    festival's zone (the instant is right in any app) and says the time in hers."""
+    from affiche.programmes.publish import engine
+
+    monkeypatch.setattr(engine.pdf, "render_programme",
+                        lambda schedule, occurrences, lang, path: path.write_bytes(b"%PDF-"))
+    schedule = paris_and_tokyo()
+    artists = [a.model_copy(update={"timezone": "Asia/Tokyo"}) if a.id == "ana" else a
+               for a in schedule.artists]
+    save_schedule(schedule.model_copy(update={"artists": artists}), tmp_path)
+    publish_directory(tmp_path, now=STAMP)
+    ana = parse((tmp_path / "ical" / "artist-ana.ics").read_bytes())
+    assert ana.contents["x-wr-timezone"][0].value == "Asia/Tokyo"
+    paris = next(e for e in ana.vevent_list if e.uid.value == "nuits.nuit.1@affiche")
+    assert tzid(paris.dtstart) == "Europe/Paris"
+    assert paris.description.value.startswith("Your time (Asia/Tokyo): 2026-03-29 05:00–06:30")
+    tokyo = next(e for e in ana.vevent_list if e.uid.value.startswith("tokyo."))
+    assert "Your time" not in tokyo.description.value  # already in her zone
+    french = parse((tmp_path / "ical" / "artist-ana.fr.ics").read_bytes())
+    assert "Votre heure (Asia/Tokyo) : 2026-03-29 05:00" in french.vevent_list[0].description.value
+    bo = parse((tmp_path / "ical" / "artist-bo.ics").read_bytes())  # no zone of his own
+    assert bo.contents["x-wr-timezone"][0].value == "Europe/Paris"
+    assert "Your time" not in (tmp_path / "ical" / "festival-nuits.ics").read_text()

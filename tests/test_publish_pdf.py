@@ -200,3 +200,44 @@ def test_each_festival_opens_on_a_right_hand_page(published: Path) -> None:
     pages = pdf_text(published / "programme.pdf").split("\f")
     covers = [n for n, p in enumerate(pages, start=1) if p.lstrip().startswith("PROGRAMME")]
     assert len(covers) == 2 and all(n % 2 == 1 for n in covers), covers
+
+
+def test_each_festival_has_its_own_booklet_when_a_folder_holds_several(published: Path) -> None:
+    folder = published / "booklets"
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "nuits.fr.pdf", "nuits.pdf", "tokyo.fr.pdf", "tokyo.pdf"]
+    nuits, tokyo = pdf_text(folder / "nuits.pdf"), pdf_text(folder / "tokyo.pdf")
+    assert "Listening to cities" in nuits and "Ana live in Tokyo" not in nuits
+    assert "Ana live in Tokyo" in tokyo and "Listening to cities" not in tokyo
+    assert "Ana en concert à Tokyo" in pdf_text(folder / "tokyo.fr.pdf")
+    whole = pdf_text(published / "programme.pdf")  # the whole programme stays
+    assert "Listening to cities" in whole and "Ana live in Tokyo" in whole
+
+
+def test_one_festival_needs_no_booklet_of_its_own(tmp_path: Path) -> None:
+    schedule = paris_and_tokyo()
+    alone = schedule.model_copy(update={
+        "festivals": schedule.festivals[:1],
+        "venues": [v for v in schedule.venues if v.festival == "nuits"],
+        "items": [i for i in schedule.items if i.festival == "nuits"],
+        "placements": [p for p in schedule.placements if p.festival == "nuits"],
+    })
+    save_schedule(alone, tmp_path)
+    publish_directory(tmp_path, now=NOW)
+    assert (tmp_path / "programme.pdf").is_file() and not (tmp_path / "booklets").exists()
+
+
+def test_an_index_says_continued_on_its_next_pages(tmp_path: Path) -> None:
+    """A venue index longer than a page repeats its heading, "continued", on the next."""
+    schedule = paris_and_tokyo()
+    base = next(p for p in schedule.placements if p.uid == "nuits.talk.1")
+    extra = [base.model_copy(update={"uid": f"nuits.talk.{n}", "occurrence": n})
+             for n in range(2, 90)]
+    save_schedule(schedule.model_copy(update={"placements": schedule.placements + extra}),
+                  tmp_path)
+    publish_directory(tmp_path, now=NOW)
+    pages = pdf_text(tmp_path / "booklets" / "nuits.pdf").split("\f")
+    first = next(n for n, p in enumerate(pages) if p.lstrip().startswith("Venues"))
+    assert "Venues (continued)" not in pages[first]
+    assert "Venues (continued)" in pages[first + 1]  # the index runs on to the next page
+    assert "Artists (continued)" not in pages[first + 1]

@@ -138,7 +138,8 @@ def test_pages_never_slide_sideways_on_a_phone(browser, server: str) -> None:  #
     context = browser.new_context(locale="fr-FR", viewport={"width": 390, "height": 844})
     opened = context.new_page()
     try:
-        for path in ("/", "/grid?day=2018-06-15", "/item/evil", "/venue/lac", "/calendars"):
+        for path in ("/", "/grid?day=2018-06-15", "/item/evil", "/venue/lac", "/calendars",
+                     "/changes", "/my"):
             opened.goto(server + path)
             width = opened.evaluate("document.documentElement.scrollWidth")
             assert width <= 390, (path, width)
@@ -148,6 +149,23 @@ def test_pages_never_slide_sideways_on_a_phone(browser, server: str) -> None:  #
             " return [s.scrollWidth, s.clientWidth]; })()"
         )
         assert scroller[1] <= 390
+    finally:
+        context.close()
+
+
+def test_a_grid_wider_than_the_phone_scrolls_inside_its_scroller(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    """At 300 px the two-venue grid is wider than the screen: its scroller slides, the page
+    does not (the blocks' visually hidden text once widened the whole page)."""
+    context = browser.new_context(locale="en-GB", viewport={"width": 300, "height": 700})
+    opened = context.new_page()
+    try:
+        opened.goto(server + "/grid?day=2018-06-15")
+        inner, outer = opened.evaluate(
+            "(() => { const s = document.querySelector('.scroller');"
+            " return [s.scrollWidth, s.clientWidth]; })()"
+        )
+        assert inner > outer  # the grid does overflow here
+        assert opened.evaluate("document.documentElement.scrollWidth") <= 300
     finally:
         context.close()
 
@@ -166,7 +184,14 @@ def test_starred_items_make_my_programme(page, server: str) -> None:  # type: ig
     titles = page.locator("#my-programme .what a").all_inner_texts()
     assert "Voice Landscape" in titles and "Meeting point" not in titles
     assert page.locator("#my-programme li.clash").count() == 2  # the installation is open then
-    href = page.locator("#my-programme .my-feed a").get_attribute("href")
-    feed = page.request.get(server + href).text()
+    warning = page.locator('#my-programme li[id="webfest.evil.1"] .overlap').inner_text()
+    assert warning == "Overlaps: Voice Landscape"  # names what it overlaps
+    when = page.locator('#my-programme li[id="webfest.evil.1"] .when').inner_text()
+    assert "June" in when and "2018-" not in when, when  # a day's name, not an ISO date
+    subscribe = page.locator("#my-programme .my-feed a.subscribe").get_attribute("href")
+    href = page.locator("#my-programme .my-feed a.download").get_attribute("href")
+    assert subscribe.startswith("webcal://") and href.startswith("http://testserver/my.ics?")
+    assert subscribe.split(":", 1)[1] == href.split(":", 1)[1]  # the configured base URL
+    feed = page.request.get(server + href.removeprefix("http://testserver")).text()
     assert feed.count("BEGIN:VEVENT") == 2
     assert "UID:webfest.evil.1@affiche" in feed and "UID:webfest.voice.1@affiche" in feed

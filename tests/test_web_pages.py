@@ -85,6 +85,40 @@ def test_filters_by_day_kind_tag_and_venue(client: TestClient) -> None:
     assert client.get("/?day=not-a-day&lang=en").status_code == 200
 
 
+def test_free_text_search_ignores_case_and_accents(client: TestClient) -> None:
+    def titles(**params: str) -> list[str]:
+        page = client.get("/", params={"lang": "en", **params}).text
+        return re.findall(r'<p class="what"><a href="/item/(\w+)#', page)
+
+    assert set(titles(q="SOUND")) == {"atelier"}  # "Sound workshop"
+    assert set(titles(q="rendez")) == {"talk"}  # the French title counts too
+    assert set(titles(q="claire")) == {"atelier", "voice"}  # artists' names
+    assert set(titles(q="scene du LAC")) == {"evil"}  # "Scène du lac", accents ignored
+    assert set(titles(q="claire sound")) == {"atelier"}  # every word must match
+    assert titles(q="nothing-like-this") == []
+    page = client.get("/", params={"lang": "fr", "q": "atelier"}).text
+    assert '<label for="f-q">Rechercher' in page and 'value="atelier"' in page
+    assert "q=atelier" in re.search(r'<a class="lang" href="([^"]+)"', page).group(1)
+
+
+def test_filters_by_track_and_festival(client: TestClient, site_dir) -> None:
+    schedule = load_schedule(site_dir)
+    items = [i.model_copy(update={"track": "Sound art"}) if i.id in ("atelier", "evil") else i
+             for i in schedule.items]
+    save_schedule(schedule.model_copy(update={"items": items}), site_dir)
+    grid = client.get("/grid", params={"lang": "en", "day": "2018-06-14"}).text
+    assert '<span class="tr">Sound art</span>' in grid  # tracks show on the grid's blocks
+    page = client.get("/", params={"lang": "en", "track": "Sound art"}).text
+    assert set(re.findall(r'<p class="what"><a href="/item/(\w+)#', page)) == {"atelier", "evil"}
+    assert '<label for="f-track">Track</label>' in page
+    assert '<option value="Sound art" selected>' in page
+    french = client.get("/", params={"lang": "fr"}).text
+    assert '<label for="f-track">Thème</label>' in french
+    assert client.get("/", params={"festival": "webfest", "q": "meeting"}).text.count(
+        'class="occ kind-') == 1
+    assert 'class="occ kind-' not in client.get("/", params={"festival": "other"}).text
+
+
 def test_grid_places_venues_side_by_side(client: TestClient) -> None:
     page = client.get("/grid?day=2018-06-15&lang=en")
     assert page.status_code == 200
@@ -93,6 +127,41 @@ def test_grid_places_venues_side_by_side(client: TestClient) -> None:
     assert page.text.count('class="block kind-') == 3
     assert client.get("/grid?day=2030-01-01").status_code == 404
     assert client.get("/grid").status_code == 200
+
+
+def test_grid_columns_follow_the_producers_venue_order(site_dir) -> None:
+    """The spec lists lac before salle; reversed in schedule.json, the grid follows."""
+    from affiche.web.programme import build_grid, build_programme
+
+    schedule = load_schedule(site_dir)
+    for order in (schedule.venues, list(reversed(schedule.venues))):
+        programme = build_programme(schedule.model_copy(update={"venues": order}))
+        festival = programme.schedule.festivals[0]
+        grids = [build_grid(festival, d, programme.occurrences, programme.schedule.venues)
+                 for d in programme.days()]
+        for grid in (g for g in grids if g and len(g.venues) > 1):
+            wanted = [v.id for v in order if v.id in {w.id for w in grid.venues}]
+            assert [v.id for v in grid.venues] == wanted
+
+
+def test_grid_blocks_start_and_end_on_their_own_minutes(site_dir) -> None:
+    from affiche.web.programme import GRID_MINUTES, build_grid, build_programme
+
+    programme = build_programme(load_schedule(site_dir))
+    for day in programme.days():
+        grid = build_grid(programme.schedule.festivals[0], day, programme.occurrences)
+        assert grid is not None
+        first = grid.hours[0][1]
+        for block in grid.blocks:
+            occ = block.occurrence
+            assert (block.row_start - 2) * GRID_MINUTES == (occ.start - first).seconds // 60
+            assert (block.row_end - 2) * GRID_MINUTES == (occ.end - first).seconds // 60
+        assert GRID_MINUTES <= 5 and 0.4 <= grid.row_rem <= 1.2
+
+
+def test_grid_blocks_name_their_artists(client: TestClient) -> None:
+    page = client.get("/grid?day=2018-06-15&lang=en").text
+    assert re.search(r'<span class="who">Junya Oikawa</span>', page)
 
 
 def test_venue_and_artist_pages_link_their_feeds(client: TestClient) -> None:
@@ -109,6 +178,23 @@ def test_calendars_page_lists_every_feed_present(client: TestClient, site_dir) -
         assert f"http://testserver/ical/{path.name}" in page
         assert f"webcal://testserver/ical/{path.name}" in page
     assert 'href="/programme.pdf"' in page
+
+
+def test_a_long_list_of_artists_calendars_goes_by_initial(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past LETTERS_AT artists (FOSDEM: 927, 6,700 nodes) the calendars page lists one
+    initial at a time; festivals and venues stay whole."""
+    assert public.initial("Élodie") == "E" and public.initial("42 crew") == "#"
+    monkeypatch.setattr(public, "LETTERS_AT", 1)
+    page = client.get("/calendars", params={"lang": "en"}).text
+    artists = page.split('id="artist-feeds"')[1]
+    assert re.findall(r'letter=(\w)#artist-feeds"', artists) == ["C", "J"]
+    assert "Junya Oikawa" not in artists and "Claire Dumont" not in artists
+    assert "Stage on the lake" in page  # venues listed whole
+    picked = client.get("/calendars", params={"lang": "en", "letter": "j"}).text
+    assert "Junya Oikawa" in picked and "Claire Dumont" not in picked
+    assert 'aria-current="page">J<' in picked
 
 
 def test_language_negotiation_switch_and_cookie(client: TestClient) -> None:
@@ -250,6 +336,36 @@ def test_cancelled_and_moved_items_say_so(client: TestClient, site_dir) -> None:
     assert events[0]["eventStatus"] == "https://schema.org/EventRescheduled"
     assert events[0]["previousStartDate"] == previous.isoformat()
     assert client.get("/item/never-was").status_code == 404
+
+
+def test_the_changes_page_lists_each_versions_changes(client: TestClient, site_dir) -> None:
+    first = client.get("/changes", params={"lang": "en"})
+    assert first.status_code == 200 and "The first published programme" in first.text
+    _republish_with_changes(site_dir)
+    page = client.get("/changes", params={"lang": "en"}).text
+    assert page.index("Version 2") < page.index("Version 1")
+    moved = page.split("Rescheduled (1)")[1].split("</ul>")[0]
+    assert "Meeting point" in moved and "previously" in moved
+    cancelled = page.split("Cancelled (1)")[1].split("</ul>")[0]
+    assert "Sound workshop" in cancelled and 'href="/item/atelier#webfest.atelier.1"' in cancelled
+    assert client.get("/item/atelier").status_code == 200  # the link it gives answers
+    french = client.get("/changes", params={"lang": "fr", "version": "2"}).text
+    assert "Atelier son" in french and "Annulé (1)" in french and "Version 1" not in french
+    assert client.get("/changes", params={"version": "9"}).status_code == 404
+
+
+def test_the_front_page_points_to_the_latest_changes(client: TestClient, site_dir) -> None:
+    assert "changes-note" not in client.get("/", params={"lang": "en"}).text  # version 1
+    _republish_with_changes(site_dir)
+    page = client.get("/", params={"lang": "en"}).text
+    note = re.search(r'<p class="notice changes-note"[^>]*><a href="([^"]+)">([^<]+)<', page)
+    assert note and note.group(1) == "/changes?version=2"
+    assert "1 rescheduled, 1 cancelled, 0 new" in note.group(2)
+    talk = page.split('id="webfest.talk.1"')[1].split("</li>")[0]
+    assert '<strong class="changed-badge">Rescheduled</strong>' in talk
+    evil = page.split('id="webfest.evil.1"')[1].split("</li>")[0]
+    assert "changed-badge" not in evil
+    assert "1 déplacement(s)" in client.get("/", params={"lang": "fr"}).text
 
 
 def test_unchanged_item_is_not_marked_rescheduled(client: TestClient, site_dir) -> None:

@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from affiche.web import api, feeds, producer, public
+from affiche.web import api, feeds, notify, producer, public
 from affiche.web.errors import install_handlers
 from affiche.web.guard import BodyGuard, security_headers
 from affiche.web.programme import ProgrammeSource
@@ -53,6 +53,7 @@ def create_app(directory: Path, settings: Settings | None = None) -> FastAPI:
         lifespan=_lifespan,
     )
     app.dependency_overrides[get_settings] = lambda: settings
+    app.state.settings = settings
     state = app.state
     state.directory = Path(directory)
     state.settings = settings
@@ -72,6 +73,7 @@ def create_app(directory: Path, settings: Settings | None = None) -> FastAPI:
     app.include_router(api.router)
     app.include_router(producer.api_router)
     app.include_router(producer.page_router)
+    app.include_router(notify.router)
     return app
 
 

@@ -9,11 +9,12 @@ from affiche.programmes.publish.exporters import exporter
 from affiche.web.caching import cached_file
 from affiche.web.deps import DirectoryDep, SettingsDep
 from affiche.web.errors import FileNotPublished
-from affiche.web.files import EXPORTS, export_file, feed_file
+from affiche.web.files import EXPORTS, booklet_file, export_file, feed_file
 
 router = APIRouter(tags=["feeds and exports"])
 
 ICAL_TYPE = exporter("ical").content_type
+BOOKLET_TYPE = exporter("booklets").content_type
 
 
 @router.get(
@@ -29,6 +30,21 @@ def ical_feed(
     if path is None:
         raise FileNotPublished(f"ical/{name}.ics")
     return cached_file(request, path, ICAL_TYPE, settings.file_max_age)
+
+
+@router.get(
+    "/booklets/{name}.pdf",
+    summary="One festival's own booklet (`.fr` for French), when the folder holds several",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}, 404: {"description": "no such"}},
+)
+def festival_booklet(
+    name: str, request: Request, directory: DirectoryDep, settings: SettingsDep
+) -> Response:
+    path = booklet_file(directory, name)
+    if path is None:
+        raise FileNotPublished(f"booklets/{name}.pdf")
+    return cached_file(request, path, BOOKLET_TYPE, settings.file_max_age)
 
 
 def _export(

@@ -62,3 +62,25 @@ def export_file(directory: Path, name: str) -> Path | None:
 
 def present_exports(directory: Path) -> list[str]:
     return [name for name in EXPORTS if (Path(directory) / name).is_file()]
+
+
+BOOKLETS = "booklets"  # DIR/booklets/<festival>.pdf and <festival>.fr.pdf (several festivals)
+
+
+def booklet_file(directory: Path, name: str) -> Path | None:
+    """`DIR/booklets/<name>.pdf` when `name` is a plain file name that exists."""
+    if not SAFE_NAME.match(name) or ".." in name:
+        return None
+    path = Path(directory) / BOOKLETS / f"{name}.pdf"
+    return path if path.is_file() else None
+
+
+def festival_booklets(directory: Path) -> dict[str, dict[str, str]]:
+    """festival id -> language -> URL path of its own booklet, for those present."""
+    folder = Path(directory) / BOOKLETS
+    found: dict[str, dict[str, str]] = {}
+    for path in sorted(folder.glob("*.pdf")) if folder.is_dir() else []:
+        stem = path.name[: -len(".pdf")]
+        ident, lang = (stem[:-3], "fr") if stem.endswith(".fr") else (stem, "en")
+        found.setdefault(ident, {})[lang] = f"/{BOOKLETS}/{path.name}"
+    return found

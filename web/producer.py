@@ -30,6 +30,7 @@ from affiche.programmes.schedule import Schedule
 from affiche.web.deps import DirectoryDep, ProgrammeDep, SettingsDep
 from affiche.web.errors import BadSpec, Conflict, NotFoundInStore
 from affiche.web.i18n import request_language
+from affiche.web.notices_view import notices_context
 from affiche.web.programme import NoProgramme, Programme, build_programme
 from affiche.web.rendering import base_context
 from affiche.web.schemas import (
@@ -66,7 +67,7 @@ bearer = HTTPBearer(auto_error=False, description="the producer token (AFFICHE_T
 # ---- credentials ------------------------------------------------------------------------------
 
 
-DONE_MESSAGES = frozenset({"spec", "solve", "pin", "unpin", "publish"})
+DONE_MESSAGES = frozenset({"spec", "solve", "pin", "unpin", "publish", "notices"})
 
 
 @dataclass(frozen=True)
@@ -424,6 +425,7 @@ def producer_context(request: Request, store: Store) -> dict[str, Any]:
         "done": done if (done := request.query_params.get("done", "")) in DONE_MESSAGES else "",
         "has_done_solve": any(s.status == "done" for s in solves),
         "changes": pending_changes(request, store),
+        **notices_context(request, request.app.state.settings),
     }
 
 

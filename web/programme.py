@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
@@ -66,12 +67,28 @@ class Occurrence:
         return self.item.kind == "installation"
 
 
+def folded(text: str) -> str:
+    """Text for matching: case and accents ignored (« Fête » finds "fete")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def search_text(occ: Occurrence) -> str:
+    """What free-text search looks in: titles in both languages, artists, track, venue."""
+    parts = [occ.item.title.en, occ.item.title.fr, occ.item.track or "", occ.venue.name,
+             occ.venue.name_fr or "", *(a.name for a in occ.artists)]
+    return folded(" ".join(p for p in parts if p))
+
+
 @dataclass(frozen=True)
 class Filters:
     day: date | None = None
     venue: str | None = None
     kind: str | None = None
     tag: str | None = None
+    track: str | None = None
+    festival: str | None = None
+    q: str | None = None  # free text: every word must appear
 
     def accepts(self, occ: Occurrence) -> bool:
         if self.day and not (occ.day == self.day or _spans_day(occ, self.day)):
@@ -80,11 +97,23 @@ class Filters:
             return False
         if self.kind and occ.item.kind != self.kind:
             return False
+        if self.track and occ.item.track != self.track:
+            return False
+        if self.festival and occ.festival.id != self.festival:
+            return False
+        if self.q and not all(word in search_text(occ) for word in folded(self.q).split()):
+            return False
         return not (self.tag and self.tag not in occ.item.tags)
 
     @property
     def active(self) -> bool:
-        return any((self.day, self.venue, self.kind, self.tag))
+        return any((self.day, self.venue, self.kind, self.tag, self.track, self.festival,
+                    self.q))
+
+    @property
+    def narrow(self) -> bool:
+        """A selection small enough to list whole: a day, a venue, a track or a search."""
+        return any((self.day, self.venue, self.track, self.q))
 
 
 def _spans_day(occ: Occurrence, day: date) -> bool:
@@ -117,6 +146,9 @@ class Programme:
 
     def tags(self) -> list[str]:
         return sorted({t for i in self.schedule.items for t in i.tags})
+
+    def tracks(self) -> list[str]:
+        return sorted({i.track for i in self.schedule.items if i.track}, key=folded)
 
     def select(self, filters: Filters) -> list[Occurrence]:
         return [o for o in self.occurrences if filters.accepts(o)]
@@ -273,19 +305,41 @@ class Grid:
     hours: list[tuple[int, datetime]]
     blocks: list[GridBlock]
     rows: int
+    row_rem: float = 0.4  # height of one GRID_MINUTES row
+
+    @property
+    def hour_rows(self) -> int:
+        return 60 // GRID_MINUTES
 
 
-GRID_MINUTES = 15
+GRID_MINUTES = 5  # blocks start and end on their own five minutes
+LINE_REM = 1.0  # one line of a block
+BLOCK_LINES = 3.6  # the shortest block still shows its time, two lines of title, a name
 
 
-def build_grid(festival: FestivalInfo, day: date, occurrences: list[Occurrence]) -> Grid | None:
-    """Venues as columns, 15-minute rows, one block per timed occurrence of that day."""
+def row_height(timed: list[Occurrence]) -> float:
+    """Rows tall enough that the shortest block is readable, within 0.4-1.2 rem."""
+    shortest = min(max(1.0, (o.end - o.start).total_seconds() / 60) for o in timed)
+    wanted = BLOCK_LINES * LINE_REM * GRID_MINUTES / shortest
+    return round(min(1.2, max(0.4, wanted)), 2)
+
+
+def build_grid(
+    festival: FestivalInfo,
+    day: date,
+    occurrences: list[Occurrence],
+    venue_order: list[VenueInfo] | None = None,
+) -> Grid | None:
+    """Venues as columns (in `venue_order`, the producer's, when given), 15-minute rows,
+    one block per timed occurrence of that day."""
     timed = [o for o in occurrences if not o.is_installation and o.day == day]
     timed = [o for o in timed if o.festival.id == festival.id]
     if not timed:
         return None
-    venue_ids = list(dict.fromkeys(o.venue.id for o in sorted(timed, key=lambda o: o.venue.id)))
-    venues = [next(o.venue for o in timed if o.venue.id == v) for v in venue_ids]
+    used = {o.venue.id: o.venue for o in timed}
+    rank = {v.id: n for n, v in enumerate(venue_order or [])}
+    venue_ids = sorted(used, key=lambda v: (rank.get(v, len(rank)), v))
+    venues = [used[v] for v in venue_ids]
     first = min(o.start for o in timed).replace(minute=0, second=0, microsecond=0)
     last = max(o.end for o in timed)
 
@@ -303,7 +357,7 @@ def build_grid(festival: FestivalInfo, day: date, occurrences: list[Occurrence])
         )
         for o in timed
     ]
-    return Grid(festival, day, venues, hours, blocks, rows)
+    return Grid(festival, day, venues, hours, blocks, rows, row_height(timed))
 
 
 class ProgrammeSource:

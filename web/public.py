@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +15,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
+from affiche.programmes.notices import VersionDiff, read_versions, version_diff
 from affiche.programmes.publish.ical import Feed, build_calendar, safe_id, serialize_calendar
 from affiche.programmes.publish.pdf import sort_key
 from affiche.programmes.publish.versions import (
@@ -33,12 +34,13 @@ from affiche.web.deps import (
     TemplatesDep,
     absolute,
 )
-from affiche.web.files import feeds_for, list_feeds, present_exports
+from affiche.web.files import feeds_for, festival_booklets, list_feeds, present_exports
 from affiche.web.programme import (
     Filters,
     Occurrence,
     UnknownEntity,
     build_grid,
+    folded,
     group_by_day,
     now_and_next,
 )
@@ -51,11 +53,23 @@ def _blank(value: str | None) -> str | None:
     return value or None
 
 
+Day = Annotated[str | None, Query(description="programme day, YYYY-MM-DD")]
+Venue = Annotated[str | None, Query(max_length=200)]
+Kind = Annotated[str | None, Query(max_length=200)]
+Tag = Annotated[str | None, Query(max_length=200, description="audience tag")]
+Track = Annotated[str | None, Query(max_length=200)]
+FestivalId = Annotated[str | None, Query(max_length=200)]
+Search = Annotated[str | None, Query(max_length=200, description="words to look for")]
+
+
 def parse_filters(
-    day: Annotated[str | None, Query(description="programme day, YYYY-MM-DD")] = None,
-    venue: Annotated[str | None, Query()] = None,
-    kind: Annotated[str | None, Query()] = None,
-    tag: Annotated[str | None, Query(description="audience tag")] = None,
+    day: str | None = None,
+    venue: str | None = None,
+    kind: str | None = None,
+    tag: str | None = None,
+    track: str | None = None,
+    festival: str | None = None,
+    q: str | None = None,
 ) -> Filters:
     """Filters from a plain GET form; empty values mean no filter, a bad day is ignored."""
     parsed_day = None
@@ -64,7 +78,9 @@ def parse_filters(
             parsed_day = date.fromisoformat(day)
         except ValueError:
             parsed_day = None
-    return Filters(parsed_day, _blank(venue), _blank(kind), _blank(tag))
+    words = " ".join((q or "").split()) or None
+    return Filters(parsed_day, _blank(venue), _blank(kind), _blank(tag), _blank(track),
+                   _blank(festival), words)
 
 
 def filter_context(programme: Any, filters: Filters) -> dict[str, Any]:
@@ -74,7 +90,16 @@ def filter_context(programme: Any, filters: Filters) -> dict[str, Any]:
         "all_venues": programme.schedule.venues,
         "all_kinds": programme.kinds(),
         "all_tags": programme.tags(),
+        "all_tracks": programme.tracks(),
+        "all_festivals": programme.schedule.festivals,
     }
+
+
+def kept_filters(filters: Filters) -> str:
+    """`&kind=...&tag=...` of the filters a day or venue link of the overview keeps."""
+    kept = {k: getattr(filters, k) for k in ("kind", "tag", "track", "festival", "q")}
+    query = urlencode({k: v for k, v in kept.items() if v})
+    return f"&{query}" if query else ""
 
 
 @dataclass(frozen=True)
@@ -113,12 +138,16 @@ def front_page(
     settings: SettingsDep,
     lang: LangDep,
     now: NowDep,
-    day: str | None = None,
-    venue: str | None = None,
-    kind: str | None = None,
-    tag: str | None = None,
+    directory: DirectoryDep,
+    day: Day = None,
+    venue: Venue = None,
+    kind: Kind = None,
+    tag: Tag = None,
+    track: Track = None,
+    festival: FestivalId = None,
+    q: Search = None,
 ) -> Response:
-    filters = parse_filters(day, venue, kind, tag)
+    filters = parse_filters(day, venue, kind, tag, track, festival, q)
     selected = programme.select(filters)
     installations = [o for o in selected if o.is_installation]
     now_next = [] if filters.active else now_and_next(programme, now)
@@ -127,15 +156,19 @@ def front_page(
         quiet = quiet_status(list(programme.schedule.festivals), now)
     groups = group_by_day(selected, installations=True, day=filters.day)
     overview = []
-    if len(selected) > OVERVIEW_AT and not (filters.day or filters.venue):
+    if len(selected) > OVERVIEW_AT and not filters.narrow:
         overview, groups = [(g, venue_counts(g, programme)) for g in groups], []
+    latest = latest_changes(directory)
     context = {
+        "latest_changes": latest,
+        "moved": {m.after.uid for m in latest.moved} if latest else set(),
         "groups": groups,
         "overview": overview,
         "installations": installations,
         "now_next": now_next,
         "quiet": quiet,
         "festivals": programme.schedule.festivals,
+        "kept": kept_filters(filters),
         **filter_context(programme, filters),
     }
     return render_page(
@@ -150,22 +183,26 @@ def grid_page(
     templates: TemplatesDep,
     settings: SettingsDep,
     lang: LangDep,
-    day: str | None = None,
-    venue: str | None = None,
-    kind: str | None = None,
-    tag: str | None = None,
+    day: Day = None,
+    venue: Venue = None,
+    kind: Kind = None,
+    tag: Tag = None,
+    track: Track = None,
+    festival: FestivalId = None,
+    q: Search = None,
 ) -> Response:
-    filters = parse_filters(day, venue, kind, tag)
+    filters = parse_filters(day, venue, kind, tag, track, festival, q)
     days = programme.days()
     if not days:
         raise UnknownEntity("day", day or "")
     if filters.day is None:
-        filters = Filters(days[0], filters.venue, filters.kind, filters.tag)
+        filters = replace(filters, day=days[0])
     elif filters.day not in days:
         raise UnknownEntity("day", str(filters.day))
     selected = programme.select(filters)
     shown = filters.day or days[0]
-    grids = [build_grid(f, shown, selected) for f in programme.schedule.festivals]
+    venues = programme.schedule.venues
+    grids = [build_grid(f, shown, selected, venues) for f in programme.schedule.festivals]
     context = {"grids": [g for g in grids if g], **filter_context(programme, filters)}
     return render_page(
         request, templates, "grid.html", lang, context, max_age=settings.page_max_age
@@ -280,6 +317,53 @@ def _item_from_published(occ: PublishedOccurrence) -> ItemInfo:
     return ItemInfo(
         id=occ.item, festival=occ.festival, kind=occ.kind, title=occ.title,
         description=occ.description, artists=list(occ.artists), duration_minutes=minutes,
+    )
+
+
+def latest_changes(directory: Path) -> VersionDiff | None:
+    """What the latest version changed against the one before; None for a first version
+    or one that changed nothing public."""
+    versions = _versions(directory)
+    if len(versions) < 2:
+        return None
+    diff = version_diff(versions[1], versions[0])
+    return None if diff.empty else diff
+
+
+CHANGES_SHOWN = 20  # versions listed on the changes page, newest first
+
+
+def _local(occ: PublishedOccurrence) -> tuple[datetime, datetime]:
+    zone = pytz.timezone(occ.timezone)
+    return occ.start.astimezone(zone), occ.end.astimezone(zone)
+
+
+@router.get("/changes", summary="What each published version changed")
+def changes_page(
+    request: Request,
+    templates: TemplatesDep,
+    settings: SettingsDep,
+    directory: DirectoryDep,
+    lang: LangDep,
+    version: Annotated[int | None, Query(ge=1, description="one version only")] = None,
+) -> Response:
+    """Per version, newest first: what moved (with the previous time), was cancelled or is
+    new; the first version only says how much it held."""
+    versions = read_versions(directory)
+    diffs = [(v, version_diff(versions[n - 1] if n else None, v)) for n, v in enumerate(versions)]
+    if version is not None:
+        diffs = [(v, d) for v, d in diffs if v.version == version]
+        if not diffs:
+            raise UnknownEntity("version", str(version))
+    shown = list(reversed(diffs))[:CHANGES_SHOWN]
+    context = {
+        "diffs": [(v, d, v is versions[0]) for v, d in shown],
+        "public_count": lambda v: sum(not (o.private or o.cancelled) for o in v.occurrences),
+        "local": _local,
+        "single": version is not None,
+    }
+    return render_page(
+        request, templates, "changes.html", lang, context, max_age=settings.page_max_age
     )
 
 
@@ -465,6 +549,21 @@ def artist_page(
     )
 
 
+LETTERS_AT = 150  # more artist feeds than this: listed one initial at a time
+
+
+def initial(name: str) -> str:
+    """The letter a name is filed under: its first letter, accents dropped; else '#'."""
+    first = next((c for c in folded(name) if c.isalnum()), "#")
+    return first.upper() if first.isalpha() else "#"
+
+
+def by_initial(rows: list[CalendarRow], letter: str | None) -> tuple[list[str], list[CalendarRow]]:
+    """The initials of a long list and the rows under `letter` (none without one)."""
+    letters = sorted({initial(r.name) for r in rows}, key=lambda x: (x == "#", x))
+    return letters, [r for r in rows if letter and initial(r.name) == letter]
+
+
 @router.get("/calendars", summary="Every iCal feed and export")
 def calendars_page(
     request: Request,
@@ -473,6 +572,7 @@ def calendars_page(
     settings: SettingsDep,
     directory: DirectoryDep,
     lang: LangDep,
+    letter: Annotated[str | None, Query(max_length=1, description="artists' initial")] = None,
 ) -> Response:
     feeds = list_feeds(directory)
     exports = present_exports(directory)
@@ -481,13 +581,23 @@ def calendars_page(
         "venue": {safe_id(v.id): v.name_in(lang) for v in programme.schedule.venues},
         "artist": {safe_id(a.id): a.name for a in programme.schedule.artists},
     }
+    sections = [(kind, _calendar_rows(feeds, kind, names[kind])) for kind in names]
+    letters: list[str] = []
+    if len(sections[-1][1]) > LETTERS_AT:
+        letters, artist_rows = by_initial(sections[-1][1], (letter or "").upper() or None)
+        sections[-1] = ("artist", artist_rows)
     context = {
-        "sections": [(kind, _calendar_rows(feeds, kind, names[kind])) for kind in names],
+        "sections": sections,
+        "letters": letters,
+        "letter": (letter or "").upper(),
         "names": names,
         "exports": exports,
         "pdfs": [n for n in exports if n.endswith(".pdf")],
         "other_exports": [n for n in exports if not n.endswith(".pdf")],
         "has_feeds": bool(feeds),
+        "booklets": festival_booklets(directory),
+        "festivals": [f.model_copy(update={"id": safe_id(f.id)})
+                      for f in programme.schedule.festivals],
     }
     return render_page(
         request, templates, "calendars.html", lang, context, max_age=settings.page_max_age

@@ -24,7 +24,8 @@ from affiche.web.i18n import (
     translate,
 )
 
-ECHOED_PARAMS = ("day", "venue", "kind", "tag")  # the public pages' filters, kept on switch
+# the public pages' filters, kept on the language switch
+ECHOED_PARAMS = ("day", "venue", "kind", "tag", "track", "festival", "q", "version", "letter")
 
 
 def switch_url(request: Request, lang: str) -> str:

@@ -44,6 +44,14 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         default=8 * 1024 * 1024, ge=1024, description="largest request body accepted"
     )
+    smtp_host: str | None = Field(
+        default=None, description="SMTP server the producer page sends artists' notices through"
+    )
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_starttls: bool = False
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    mail_from: str = Field(default="programme@localhost", description="the notices' From")
 
     @field_validator("base_url")
     @classmethod

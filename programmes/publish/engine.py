@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -36,6 +36,7 @@ from affiche.programmes.schedule import Schedule, load_schedule, save_schedule
 
 Progress = Callable[[str], None]
 ICAL_DIR = exporter("ical").folder
+BOOKLETS_DIR = exporter("booklets").folder
 VERSIONS_DIR = "versions"
 PDF_NAMES = dict(zip(("en", "fr"), exporter("pdf").files, strict=True))
 
@@ -148,9 +149,30 @@ def build_outputs(
 def _write_booklets(
     schedule: Schedule, version: PublishedVersion, out: Path, progress: Progress
 ) -> None:
+    """The whole programme in each language, and, when the folder holds several
+    festivals, each festival's own booklet in `booklets/` (one per language)."""
     for lang, name in PDF_NAMES.items():
         progress(f"booklet {name}")
         pdf.render_programme(schedule, version.occurrences, lang, out / name)
+    if len(schedule.festivals) < 2:
+        return
+    folder = out / BOOKLETS_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    for festival in schedule.festivals:
+        own = [o for o in version.occurrences if o.festival == festival.id]
+        if not own:
+            continue
+        alone = schedule.model_copy(update={"festivals": [festival]})
+        for lang in PDF_NAMES:
+            name = festival_booklet(festival.id, lang)
+            progress(f"booklet {BOOKLETS_DIR}/{name}")
+            pdf.render_programme(alone, own, lang, folder / name)
+
+
+def festival_booklet(festival_id: str, lang: str) -> str:
+    """`<id>.pdf` in English, `<id>.fr.pdf` in French (as the feeds are named)."""
+    suffix = ".pdf" if lang == "en" else f".{lang}.pdf"
+    return f"{ical.safe_id(festival_id)}{suffix}"
 
 
 def write_feeds(
@@ -159,8 +181,11 @@ def write_feeds(
     """Every iCal feed, in every language, into `out`."""
     out.mkdir(parents=True, exist_ok=True)
     names = {f.id: f.name for f in schedule.festivals}
+    artist_zones = {a.id: a.timezone for a in schedule.artists if a.timezone}
     warnings = []
     for feed in ical.collect_feeds(version.occurrences, names):
+        if feed.kind == "artist" and feed.id in artist_zones:
+            feed = replace(feed, timezone=artist_zones[feed.id])
         for lang in ical.LANGUAGES:
             cal = ical.build_calendar(feed, lang, version.published, base_url)
             missing = ical.missing_timezones(cal)

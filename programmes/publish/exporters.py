@@ -35,6 +35,8 @@ EXPORTERS: tuple[Exporter, ...] = (
     Exporter("frab-xml", "application/xml", files=("schedule.xml",)),
     Exporter("frab-json", "application/json", files=("schedule.frab.json",)),
     Exporter("pdf", "application/pdf", files=("programme.pdf", "programme.fr.pdf")),
+    # one booklet per festival when the folder holds several: booklets/<id>.pdf, <id>.fr.pdf
+    Exporter("booklets", "application/pdf", folder="booklets", suffix=".pdf"),
     Exporter("csv", "text/csv; charset=utf-8", files=("programme.csv",), write=write_programme_csv),
 )
 

@@ -30,6 +30,7 @@ LANGUAGES = ("en", "fr")
 REFRESH = timedelta(hours=1)  # REFRESH-INTERVAL and X-PUBLISHED-TTL (PT1H)
 
 WITH = {"en": "With: ", "fr": "Avec : "}
+YOUR_TIME = {"en": "Your time ({zone}): {when}", "fr": "Votre heure ({zone}) : {when}"}
 CALNAME = {
     "festival": {"en": "{name}", "fr": "{name}"},
     "artist": {"en": "{name}: performances", "fr": "{name} : représentations"},
@@ -45,6 +46,7 @@ class Feed:
     id: str
     name: str
     occurrences: tuple[PublishedOccurrence, ...]
+    timezone: str | None = None  # where the reader lives (an artist's own zone), if known
 
     def filename(self, lang: str) -> str:
         suffix = ".ics" if lang == "en" else f".{lang}.ics"
@@ -138,8 +140,10 @@ def build_vevent(
     stamp: datetime,
     base_url: str | None = None,
     zones: ZoneLookup = zone,
+    reader_zone: str | None = None,
 ) -> Event:
-    """The VEVENT of one occurrence, times in the festival's zone."""
+    """The VEVENT of one occurrence, times in the festival's zone (with the times in
+    `reader_zone` too in its description, when that zone differs)."""
     event = Event()
     event.add("uid", event_uid(occ))
     event.add("dtstamp", stamp)
@@ -149,7 +153,7 @@ def build_vevent(
     event.add("status", occ.status)
     event.add("summary", line_value(occ.title.in_language(lang)))
     event.add("location", line_value(location(occ, lang)))
-    if text := description(occ, lang):  # no empty DESCRIPTION: lines
+    if text := description(occ, lang, reader_zone, zones):  # no empty DESCRIPTION: lines
         event.add("description", text_value(text))
     categories = [occ.kind] + ([occ.track] if occ.track else [])
     event.add("categories", [line_value(c) for c in categories])
@@ -164,8 +168,19 @@ def location(occ: PublishedOccurrence, lang: str = "en") -> str:
     return ", ".join(part for part in (occ.venue_in(lang), occ.venue_address) if part)
 
 
-def description(occ: PublishedOccurrence, lang: str) -> str:
+def reader_time(occ: PublishedOccurrence, lang: str, reader_zone: str,
+                zones: ZoneLookup = zone) -> str:
+    """`Your time (Asia/Tokyo): 2026-03-29 05:00-06:30`."""
+    start, end = (moment.astimezone(zones(reader_zone)) for moment in (occ.start, occ.end))
+    end_text = f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
+    return YOUR_TIME[lang].format(zone=reader_zone, when=f"{start:%Y-%m-%d %H:%M}–{end_text}")
+
+
+def description(occ: PublishedOccurrence, lang: str, reader_zone: str | None = None,
+                zones: ZoneLookup = zone) -> str:
     lines = []
+    if reader_zone and reader_zone != occ.timezone:
+        lines.append(reader_time(occ, lang, reader_zone, zones))
     if occ.artist_names:
         lines.append(WITH[lang] + ", ".join(occ.artist_names))
     text = occ.description.in_language(lang)
@@ -183,9 +198,10 @@ def build_calendar(
 ) -> Calendar:
     """The feed as a VCALENDAR with its events and the VTIMEZONE of every TZID used."""
     cal = get_calendar(feed.calname(lang))
-    cal.add("x-wr-timezone", feed.occurrences[0].timezone)  # Google and Outlook read it
+    # Google and Outlook show the calendar in X-WR-TIMEZONE: the reader's own zone if known
+    cal.add("x-wr-timezone", feed.timezone or feed.occurrences[0].timezone)
     for occ in feed.occurrences:
-        cal.add_component(build_vevent(occ, lang, stamp, base_url, zones))
+        cal.add_component(build_vevent(occ, lang, stamp, base_url, zones, feed.timezone))
     first, last = _span(feed.occurrences)
     found = [_vtimezone(tzid, first, last) for tzid in sorted(cal.get_missing_tzids())]
     cal.subcomponents[0:0] = [tz for tz in found if tz is not None]  # before the events

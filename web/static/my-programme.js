@@ -62,9 +62,24 @@
     return node;
   }
 
-  function feedUrl(uids) {
+  function feedUrl(base, uids) {
     var query = uids.map(function (u) { return "uid=" + encodeURIComponent(u); }).join("&");
-    return "/my.ics" + (query ? "?" + query : "");
+    var url = new URL(base || "/my.ics", window.location.href);
+    url.search = query;
+    return url.href;
+  }
+
+  function titleOf(o, lang) {
+    return o.title[lang] || o.title.en || o.title.fr;
+  }
+
+  function dayName(day, lang) {
+    try {  // the programme day, named in the page's language
+      return new Date(day + "T12:00:00Z").toLocaleDateString(lang, {
+        weekday: "long", day: "numeric", month: "long", timeZone: "UTC" });
+    } catch (e) {
+      return day;
+    }
   }
 
   function renderMine(root) {
@@ -81,31 +96,37 @@
         return;
       }
       var feed = element("p", "my-feed");
-      var link = element("a", "", words.feed);
-      link.href = feedUrl(mine.map(function (o) { return o.uid; }));
-      link.type = "text/calendar";
-      feed.appendChild(link);
+      var https = feedUrl(root.dataset.feed, mine.map(function (o) { return o.uid; }));
+      var subscribe = element("a", "subscribe", words.feed);
+      subscribe.href = https.replace(/^https?:/, "webcal:");  // calendar apps subscribe
+      var download = element("a", "download", words.download);
+      download.href = https;
+      download.type = "text/calendar";
+      feed.appendChild(subscribe);
+      feed.appendChild(document.createTextNode(" \u00b7 "));
+      feed.appendChild(download);
       root.appendChild(feed);
       var list = element("ul", "occs mine");
       mine.forEach(function (o, n) {
         var li = element("li", "occ");
         li.id = o.uid;
-        var clash = mine.some(function (other, m) {
+        var clashes = mine.filter(function (other, m) {
           return m !== n && Date.parse(other.start) < Date.parse(o.end) &&
             Date.parse(o.start) < Date.parse(other.end);
         });
         li.appendChild(starButton(o.uid, function () { renderMine(root); }));
-        li.appendChild(element("p", "when", o.day + ", " + o.start.slice(11, 16) + "\u2013" + o.end.slice(11, 16)));
+        li.appendChild(element("p", "when", dayName(o.day, lang) + ", " + o.start.slice(11, 16) + "\u2013" + o.end.slice(11, 16)));
         var what = element("p", "what");
-        var title = element("a", "", o.title[lang] || o.title.en || o.title.fr);
+        var title = element("a", "", titleOf(o, lang));
         title.href = o.url;
         what.appendChild(title);
         li.appendChild(what);
         var venue = venues[o.venue] || { name: o.venue };
         li.appendChild(element("p", "meta", (lang === "fr" && venue.name_fr) || venue.name));
-        if (clash) {
+        if (clashes.length) {
           li.classList.add("clash");
-          li.appendChild(element("p", "overlap", words.overlap));
+          var names = clashes.map(function (c) { return titleOf(c, lang); }).join(" \u00b7 ");
+          li.appendChild(element("p", "overlap", words.overlap + " " + names));
         }
         list.appendChild(li);
       });
