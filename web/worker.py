@@ -152,9 +152,21 @@ class SolveRunner:
         return await loop.run_in_executor(self._executor(), function, *args)
 
     def shutdown(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        """Stop the pool and the processes in it, a solve running or not (the server is
+        stopping: a solve left running would hold its memory and CPU with nobody to serve
+        its result); the runs they held are marked failed by `_finished`."""
+        if self._pool is None:
+            return
+        pool, self._pool = self._pool, None
+        processes = list(getattr(pool, "_processes", {}).values())  # no public accessor
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(5)
+            if process.is_alive():
+                process.kill()
 
 
 def publish_job(directory: str, schedule_json: str | None, base_url: str | None) -> dict[str, Any]:
