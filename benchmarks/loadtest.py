@@ -188,11 +188,15 @@ def table(steps: list[Step]) -> str:
     return "\n".join(lines)
 
 
-async def _warm(base: str, paths: list[str]) -> None:
-    async with aiohttp.ClientSession(base) as session:
-        for path in paths:
-            async with session.get(path) as response:
-                await response.read()
+async def _warm(base: str, paths: list[str], connections: int = 16) -> None:
+    """A few requests on fresh connections, so that every server process has rendered the
+    page once (the first render per version is not what the steps measure)."""
+
+    async def one(path: str) -> None:
+        async with aiohttp.ClientSession(base) as session, session.get(path) as response:
+            await response.read()
+
+    await asyncio.gather(*(one(path) for path in paths for _ in range(connections)))
 
 
 def _step(args: argparse.Namespace, directory: Path, step: Step) -> Step:

@@ -232,11 +232,13 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
 
 def serve(
-    directory: Path, host: str, port: int, db: str | None = None, workers: int = 1
+    directory: Path, host: str, port: int, db: str | None = None, workers: int = 1,
+    header_timeout: float | None = None,
 ) -> None:
-    from affiche.web.serving import run
+    from affiche.web.serving import HEADER_TIMEOUT, run
 
-    run(directory, host=host, port=port, db=db, workers=workers)
+    run(directory, host=host, port=port, db=db, workers=workers,
+        header_timeout=header_timeout or HEADER_TIMEOUT)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -246,7 +248,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         args.dir.mkdir(parents=True, exist_ok=True)
         say(f"{args.dir} holds no programme yet: upload a spec on "
             f"http://{args.host}:{args.port}/producer, then solve and publish there")
-    serve(args.dir, args.host, args.port, args.db, args.workers)
+    serve(args.dir, args.host, args.port, args.db, args.workers, args.header_timeout)
     return EXIT_OK
 
 
@@ -269,6 +271,16 @@ def _workers(text: str) -> int:
     if not 1 <= count <= 64:
         raise argparse.ArgumentTypeError(f"between 1 and 64, not {count}")
     return count
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0.1 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"between 0.1 and 3600 seconds, not {value:g}")
+    return value
 
 
 def _solver_flags(parser: argparse.ArgumentParser, time_limit: float = 30.0) -> None:
@@ -331,6 +343,9 @@ def parser(extra: Sequence[AddParser] = ()) -> argparse.ArgumentParser:
                         "(default: DIR/affiche.db, or AFFICHE_DB)")
     p.add_argument("--workers", type=_workers, default=1, metavar="N",
                    help="server processes (default 1; about one per core in production)")
+    p.add_argument("--header-timeout", type=_seconds, default=None, metavar="S",
+                   help="close a connection whose request head is not in after S seconds "
+                        "(default 10)")
     p.set_defaults(run=cmd_serve)
 
     p = commands.add_parser("demo", help="solve, publish and serve the bundled festivals")

@@ -9,7 +9,8 @@ the answer can depend on:
   `DIR/schedule.json` (a publish changes both, so a publish invalidates every entry);
 - the path and query, and the page language (`?lang=`, cookie, Accept-Language);
 - the minute of the clock the pages read (`get_now`, overridden in tests): "now and next"
-  only changes when a show starts or ends, on the minute.
+  only changes when a show starts or ends, on the minute. While one request renders the
+  new minute's page, the others get the previous minute's (never an older version's).
 
 Each entry holds the body, its gzip (made once) and its validators, so a hit costs no
 rendering, no hashing, no compression: 304 on If-None-Match or If-Modified-Since, gzip
@@ -82,6 +83,7 @@ class Entry:
     gzipped: bytes | None = None
     etag: str | None = None
     last_modified: int | None = None  # seconds since the epoch
+    minute: int = 0  # of the page clock when rendered
     size: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -115,9 +117,10 @@ def make_entry(status: int, raw: list[tuple[bytes, bytes]], body: bytes,
     gzipped = None
     if len(body) >= MIN_GZIP and content_type.startswith(COMPRESSIBLE):
         gzipped = gzip.compress(body, compresslevel=6, mtime=0)
-        vary = [v.decode() for k, v in headers if k == b"vary"]
+        vary = [p.strip() for k, v in headers if k == b"vary" for p in v.decode().split(",")]
+        vary = list(dict.fromkeys([*filter(None, vary), "Accept-Encoding"]))
         headers = [(k, v) for k, v in headers if k != b"vary"]
-        headers.append((b"vary", ", ".join([*vary, "Accept-Encoding"]).encode()))
+        headers.append((b"vary", ", ".join(vary).encode()))
     if b"last-modified" not in names and version_time is not None:
         headers.append((b"last-modified", formatdate(version_time, usegmt=True).encode()))
     entry = Entry(status, headers, body, gzipped)
@@ -204,8 +207,7 @@ class PageCache:
 
     def _key(self, scope: Scope) -> tuple[Any, ...]:
         request = Request(scope)
-        minute = int(self.clock().timestamp() // 60)
-        return (scope["path"], scope.get("query_string", b""), request_language(request), minute)
+        return (scope["path"], scope.get("query_string", b""), request_language(request))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if (scope["type"] != "http" or scope["method"] not in ("GET", "HEAD")
@@ -213,20 +215,25 @@ class PageCache:
             await self.app(scope, receive, send)
             return
         self.store.at_version(version_key(self.directory))
-        key = self._key(scope)
+        key, minute = self._key(scope), int(self.clock().timestamp() // 60)
         entry = self.store.get(key)
-        if entry is None:
-            async with self.store.lock(key):
+        lock = self.store.lock(key)
+        if entry is None or entry.minute != minute and not lock.locked():
+            async with lock:
                 entry = self.store.get(key)
-                if entry is None:
+                if entry is None or entry.minute != minute:
                     entry, keep = await self._render(scope, receive)
+                    entry.minute = minute
                     if keep:
                         self.store.put(key, entry)
+        # else: fresh, or last minute's while this minute's is being rendered
         await send_entry(entry, scope, send)
 
     async def _render(self, scope: Scope, receive: Receive) -> tuple[Entry, bool]:
         """The inner answer in full (identity, unconditional), and whether it may be kept."""
-        inner = {**scope, "method": "GET",
+        extensions = {k: v for k, v in (scope.get("extensions") or {}).items()
+                      if k != "http.response.pathsend"}  # the file's bytes, not its path
+        inner = {**scope, "method": "GET", "extensions": extensions,
                  "headers": [(k, v) for k, v in scope["headers"] if k not in STRIPPED]}
         start: Message = {}
         chunks: list[bytes] = []

@@ -139,12 +139,23 @@ class SolveRunner:
     async def wait(self, solve_id: int, timeout: float) -> None:
         """Wait (without blocking the loop) until run `solve_id` ends or `timeout` passes."""
         future = self.futures.get(solve_id)
-        if future is None or timeout <= 0:
+        if timeout <= 0:
+            return
+        if future is None:  # started by another server process: its row tells
+            await self._poll(solve_id, timeout)
             return
         try:
             await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), timeout)
         except (TimeoutError, Exception):
             return
+
+    async def _poll(self, solve_id: int, timeout: float) -> None:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while asyncio.get_running_loop().time() < deadline:
+            row = await asyncio.to_thread(self.store.solve, solve_id)
+            if row.status not in ("queued", "running"):
+                return
+            await asyncio.sleep(0.25)
 
     async def call(self, function: Any, *args: Any) -> Any:
         """Run `function(*args)` in the pool (publishing: PDF rendering is heavy)."""
