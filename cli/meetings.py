@@ -111,7 +111,9 @@ def cmd_meetings(args: argparse.Namespace) -> int:
         schedule = meeting_schedule(loaded.spec, festival, grid, solution)
         report = write_meeting_outputs(loaded.spec, festival, grid, schedule, folder)
         gap = "unknown" if solution.gap is None else f"{100 * solution.gap:.2f}%"
-        say(f"{festival.id}: {solution.status}, gap {gap}, {solution.wall_seconds:.1f} s")
+        first = "" if solution.first_agenda_seconds is None else \
+            f" (first complete agenda after {solution.first_agenda_seconds:.1f} s)"
+        say(f"{festival.id}: {solution.status}, gap {gap}, {solution.wall_seconds:.1f} s{first}")
         for priority, counts in report["by_priority"].items():
             say(f"  {priority}: {counts['placed']} of {counts['asked']} placed")
         say(f"  fewest meetings of a participant: {solution.floor}")
