@@ -129,7 +129,8 @@ def _plan(paths: Sequence[Path], out: Path, args: argparse.Namespace) -> Plan:
         raise CommandError(
             "some items fit nowhere, whatever the rest of the programme:\n"
             + "\n".join(f"  {line}" for line in error.located)
-            + "\n(fix the spec, or use --allow-unplaced to programme the rest)"
+            + "\n(fix the spec, or use --allow-unplaced to programme the rest)",
+            EXIT_NO_PROGRAMME,  # the spec is well formed; no programme can hold the item
         ) from None
     except PublishError as error:
         raise CommandError(f"{error} (use --from-scratch to ignore it)") from None
