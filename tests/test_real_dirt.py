@@ -494,6 +494,9 @@ def test_generated_dirt_solves_checks_and_publishes_without_markup(
     capsys.readouterr()
     assert main(["solve", str(path), "--out", str(out), "--time-limit", "30", *flags]) == 0
     assert main(["check", str(path), str(out), *flags]) == 0
+    if zone:  # check, too, says how to name the zone
+        assert main(["check", str(path), str(out)]) == 2
+        assert "--timezone ZONE" in capsys.readouterr().err
     assert judge(path, out, zone or "UTC") == []
     assert main(["publish", str(out)]) == 0
     _assert_no_markup_anywhere(out, tmp_path)
