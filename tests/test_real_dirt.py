@@ -485,8 +485,18 @@ def test_generated_dirt_solves_checks_and_publishes_without_markup(
                      "5"]) == 2
         assert "--timezone ZONE" in capsys.readouterr().err
         assert not (tmp_path / "no" / "schedule.json").exists()
+    for mode in (["--keep-times"], ["--allow-unplaced"]):  # class 2 broke the latter
+        other = tmp_path / mode[0].strip("-")
+        assert main(["solve", str(path), "--out", str(other), "--time-limit", "30",
+                     *flags, *mode]) == 0, mode
+        assert judge(path, other, zone or "UTC") == [], mode
+        assert not load_schedule(other).unplaced, mode
+    capsys.readouterr()
     assert main(["solve", str(path), "--out", str(out), "--time-limit", "30", *flags]) == 0
     assert main(["check", str(path), str(out), *flags]) == 0
+    if zone:  # check, too, says how to name the zone
+        assert main(["check", str(path), str(out)]) == 2
+        assert "--timezone ZONE" in capsys.readouterr().err
     assert judge(path, out, zone or "UTC") == []
     assert main(["publish", str(out)]) == 0
     _assert_no_markup_anywhere(out, tmp_path)
