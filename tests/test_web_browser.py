@@ -168,5 +168,6 @@ def test_starred_items_make_my_programme(page, server: str) -> None:  # type: ig
     assert page.locator("#my-programme li.clash").count() == 2  # the installation is open then
     href = page.locator("#my-programme .my-feed a").get_attribute("href")
     feed = page.request.get(server + href).text()
-    assert feed.count("BEGIN:VEVENT") == 2
-    assert "UID:webfest.evil.1@affiche" in feed and "UID:webfest.voice.1@affiche" in feed
+    open_days = feed.count("UID:webfest.voice.1.")  # the installation: one event a day
+    assert open_days >= 1 and feed.count("BEGIN:VEVENT") == 1 + open_days
+    assert "UID:webfest.evil.1@affiche" in feed
