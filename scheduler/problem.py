@@ -52,6 +52,7 @@ class Problem:
     previous: dict[str, tuple[str, int]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
     links: list[Linked] = field(default_factory=list)  # `before`/`after` links
+    zones: dict[str, str] = field(default_factory=dict)  # festival -> time zone (messages)
     _festival_travel: dict[tuple[str, str], set[int]] = field(default_factory=dict, repr=False)
     _reach: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
 
@@ -169,6 +170,7 @@ def build_problem(spec: Spec) -> Problem:
         weights=spec.solver.weights,
         labels=_labels(spec),
         links=[link for f in spec.festivals for link in rules.links(f)],
+        zones={f.id: f.timezone for f in spec.festivals},
     )
     artists = {artist.id: artist for artist in spec.artists}
     for f_index, festival in enumerate(spec.festivals):

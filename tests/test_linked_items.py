@@ -224,3 +224,17 @@ def test_gap_lower_above_upper_is_refused_where_it_stands() -> None:
 def test_more_occurrences_than_the_item_need_an_occurrence() -> None:
     found = problems_of(item("a"), item("b", occurrences=2, before={"item": "a"}))
     assert any("give `occurrence: N`" in p for p in found), found
+
+
+def test_a_soundcheck_whose_window_is_booked_names_who_books_it() -> None:
+    # the show is fixed at 20:00; the soundcheck must end by 20:00 and start from 18:00
+    # (45 minutes ending at most 75 before); another show holds the stage 18:00-19:45
+    other = item("other", kind="concert", venues=["lac"],
+                 windows=[window(FRIDAY, "18:00", "19:45")], duration=105)
+    spec = stage_spec(concert(), other,
+                      soundcheck({"item": "reflets", "gap_minutes": [0, 75]}))
+    infeasible(spec)
+    (reason,) = explain_infeasible(build_problem(spec))
+    assert reason.message.startswith(
+        "Soundcheck needs Lac between 18:00 and 20:00 (linked before")
+    assert reason.message.endswith("Reflets); it is booked by Other (18:00-19:45)")
