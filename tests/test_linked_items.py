@@ -62,6 +62,18 @@ def test_before_upper_bound_infeasible() -> None:
                       open=hours)
     infeasible(spec)
     assert LINKED_BEFORE in reasons(spec)
+    assert "Soundcheck needs Lac between 18:15 and 20:00" in reasons(spec)
+    assert "it is not open for it then" in reasons(spec)
+
+
+def test_an_unfixed_link_is_explained_by_the_core() -> None:
+    # the show may go 20:00-21:30 Friday, the stage closes 17:00-20:00: no fixed start
+    hours = [window(FRIDAY, "10:00", "17:00"), window(FRIDAY, "20:00", "21:30")]
+    show = item("reflets", kind="concert", venues=["lac"],
+                windows=[window(FRIDAY, "20:00", "21:30")])
+    spec = stage_spec(show, soundcheck({"item": "reflets", "gap_minutes": [0, 60]}),
+                      open=hours)
+    infeasible(spec)
     assert "Soundcheck must end 0 to 60 minutes before Reflets starts, in its venue" in reasons(
         spec)
 
