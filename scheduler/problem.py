@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from functools import reduce
 
@@ -180,7 +180,42 @@ def build_problem(spec: Spec) -> Problem:
             placed, unplaceable = item_occurrences(frame, item, loc)
             problem.occurrences += placed
             problem.unplaceable += unplaceable
+    locs: dict[str, Loc] = {
+        item.id: ("festivals", f_index, "items", i_index)
+        for f_index, festival in enumerate(spec.festivals)
+        for i_index, item in enumerate(festival.items)
+    }
+    _keep_to_linked_venues(problem, locs)
     return problem
+
+
+def _keep_to_linked_venues(problem: Problem, locs: dict[str, Loc]) -> None:
+    """A linked item in its item's venue (`same_venue`) may only use the venues its item
+    may: the others are dropped from its options (none left: unplaceable, by the rule)."""
+    timed = timed_by_item(problem)
+    allowed: dict[str, set[str]] = {}
+    for link in problem.links:
+        if not link.same_venue:
+            continue
+        mine = {o.number: o for o in timed.get(link.item, [])}
+        theirs = {o.number: o for o in timed.get(link.other, [])}
+        for child, parent in rules.linked_pairs(link, mine, theirs):
+            venues = {o.venue for o in parent.options}
+            allowed[child.uid] = allowed.get(child.uid, venues) & venues
+    kept = []
+    for occ in problem.occurrences:
+        if occ.uid not in allowed:
+            kept.append(occ)
+            continue
+        options = tuple(o for o in occ.options if o.venue in allowed[occ.uid])
+        if options:
+            kept.append(replace(occ, options=options))
+        else:
+            reason = (f"{problem.labels.get(occ.item, occ.item)!r} fits in no venue its "
+                      f"linked item may use ({rules.LINKED_BEFORE.split(' (')[0]} / "
+                      f"{rules.LINKED_AFTER.split(' (')[0]}, same_venue)")
+            problem.unplaceable.append(Unplaceable(occ.uid, occ.item, locs[occ.item], reason))
+    problem.occurrences = kept
 
 
 def set_previous(problem: Problem, placements: dict[str, tuple[str, datetime]]) -> int:

@@ -108,10 +108,14 @@ def test_same_venue_feasible_when_switched_off() -> None:
 
 
 def test_same_venue_infeasible() -> None:
-    spec = stage_spec(concert(), soundcheck({"item": "reflets", "gap_minutes": [0, 180]},
-                                            venues=["salle"]))
+    # the soundcheck may use the stage or the hall, the show the stage only; the stage is
+    # taken by a fixed show until 19:30, so the soundcheck would have to be in the hall
+    other = item("other", kind="concert", venues=["lac"], duration=570,
+                 windows=[window(FRIDAY, "10:00", "19:30")])
+    spec = stage_spec(concert(), other, soundcheck({"item": "reflets", "gap_minutes": [0, 180]},
+                                                   venues=["salle", "lac"]))
     infeasible(spec)
-    assert "in its venue" in reasons(spec)
+    assert "it is booked by Other" in reasons(spec)
 
 
 # --- after (a get-out) -------------------------------------------------------------
@@ -250,3 +254,13 @@ def test_a_soundcheck_whose_window_is_booked_names_who_books_it() -> None:
     assert reason.message.startswith(
         "Soundcheck needs Lac between 18:00 and 20:00 (linked before")
     assert reason.message.endswith("Reflets); it is booked by Other (18:00-19:45)")
+
+
+def test_a_linked_item_keeps_to_the_venues_of_its_item() -> None:
+    spec = stage_spec(concert(), soundcheck({"item": "reflets", "gap_minutes": [0, 180]}))
+    problem = build_problem(spec)
+    check = next(o for o in problem.occurrences if o.item == "soundcheck")
+    assert [o.venue for o in check.options] == ["lac"]
+    elsewhere = stage_spec(concert(), soundcheck({"item": "reflets"}, venues=["salle"]))
+    (unplaceable,) = build_problem(elsewhere).unplaceable
+    assert "fits in no venue its linked item may use" in unplaceable.reason
