@@ -178,6 +178,22 @@ def test_web_day_pages_show_it_on_its_open_days_only() -> None:
                      SUNDAY: [(paris(SUNDAY, 10), paris(SUNDAY, 23))]}
 
 
+def test_the_item_page_lists_each_open_day(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from affiche.programmes.schedule import save_schedule
+    from affiche.web.app import create_app
+    from affiche.web.settings import Settings
+
+    save_schedule(part_time_schedule(), tmp_path)  # type: ignore[arg-type]
+    app = create_app(tmp_path, Settings(env="development", token="t" * 20,
+                                        db=f"sqlite:///{tmp_path}/web.db"))
+    page = TestClient(app).get("/item/late?lang=en").text
+    assert page.count('<p class="when">') == 2
+    assert 'datetime="2026-06-14T10:00:00+02:00"' in page
+    assert 'datetime="2026-06-13T10:00:00+02:00"' not in page
+
+
 def test_the_feeds_hold_one_vevent_per_open_day(tmp_path: Path) -> None:
     data = spec_data(festivals=[festival(
         venues=[venue("lobby", installation_slots=1), venue("hall")],
