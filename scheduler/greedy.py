@@ -93,6 +93,7 @@ class Greedy:
         self.work = 0  # placement checks made: a measure of effort that does not depend on
         # the machine, so that a spec always gives the same programme
         self.placed: dict[str, tuple[str, int]] = {}
+        self._looking_ahead = False  # inside `_children_fit`: no look further ahead
         self.by_item: dict[str, list[Occurrence]] = defaultdict(list)
         for occ in problem.occurrences:
             self.by_item[occ.item].append(occ)
@@ -363,7 +364,58 @@ class Greedy:
         pushed = self._artist_conflict(occ, venue, start)
         if pushed is not None:
             return pushed
-        return self._link_conflict(occ, venue, start) or self._day_conflict(occ, start)
+        pushed = self._link_conflict(occ, venue, start) or self._day_conflict(occ, start)
+        if pushed is None and not self._looking_ahead and not self._children_fit(
+                occ, venue, start):
+            return start + 1
+        return pushed
+
+    def _children_fit(self, occ: Occurrence, venue: str, start: int) -> bool:
+        """Whether each linked item still to place (a soundcheck) has a free start once
+        `occ` is at `venue` from `start`: so that an item is not put where its soundcheck
+        cannot go."""
+        self._looking_ahead = True
+        try:
+            for link in self.problem.links:
+                if link.other != occ.item:
+                    continue
+                for child, _ in self._link_partners(link, occ):
+                    if child.uid not in self.placed and not self._child_fits(
+                            link, child, occ, venue, start):
+                        return False
+            return True
+        finally:
+            self._looking_ahead = False
+
+    def _child_fits(
+        self, link: rules.Linked, child: Occurrence, parent: Occurrence, venue: str, start: int
+    ) -> bool:
+        grain = self.problem.clock.minutes
+        low = -(-link.low // grain)
+        high = link.high // grain if link.high is not None else NEVER // 2
+        changeover = self.problem.venues[venue].changeover
+        if link.side == rules.LINKED_BEFORE:
+            first, last = start - high - child.duration, start - low - child.duration
+        else:
+            first, last = start + parent.duration + low, start + parent.duration + high
+        for option in child.options:
+            if link.same_venue and option.venue != venue:
+                continue
+            here = changeover if option.venue == venue else 0  # the parent's place there
+            for a, b in option.spans:
+                begin, end = max(a, first), min(b - child.duration, last)
+                if link.side == rules.LINKED_BEFORE:
+                    end = min(end, start - here - child.duration)
+                else:
+                    begin = max(begin, start + parent.duration + here)
+                at = begin
+                while at <= end:
+                    pushed = self._conflict(child, option.venue, at,
+                                            self.problem.venues[option.venue].changeover)
+                    if pushed is None:
+                        return True
+                    at = max(pushed, at + 1)
+        return False
 
     def _artist_conflict(self, occ: Occurrence, venue: str, start: int) -> int | None:
         end = start + occ.duration

@@ -264,3 +264,17 @@ def test_a_linked_item_keeps_to_the_venues_of_its_item() -> None:
     elsewhere = stage_spec(concert(), soundcheck({"item": "reflets"}, venues=["salle"]))
     (unplaceable,) = build_problem(elsewhere).unplaceable
     assert "fits in no venue its linked item may use" in unplaceable.reason
+
+
+def test_the_greedy_pass_leaves_room_for_a_soundcheck_before_its_show() -> None:
+    from affiche.scheduler.greedy import greedy_placement
+
+    # the stage opens at 18:00; the show would go first at 18:00, with no room before it
+    show = item("reflets", kind="concert", venues=["lac"])
+    spec = stage_spec(show, soundcheck({"item": "reflets", "gap_minutes": [0, 0]}),
+                      open=[window(FRIDAY, "18:00", "23:00")])
+    problem = build_problem(spec)
+    placed = greedy_placement(problem)
+    assert len(placed) == len(problem.occurrences) == 2
+    _, _, schedule = feasible(spec)
+    assert placement(schedule, "reflets").start == placement(schedule, "soundcheck").end
