@@ -44,11 +44,12 @@ def _minutes(problem: Problem, grains: int) -> int:
     return grains * problem.clock.minutes
 
 
-def venue_day_need(facts: VenueFacts, durations: list[int]) -> int:
-    """The least venue time (grains) these items need on one day, changeovers included:
-    spread over `parallel` lanes, a changeover between consecutive items of a lane."""
+def venue_day_need(facts: VenueFacts, durations: list[int], spans: int = 1) -> int:
+    """The least venue time (grains) these items need on one day inside their `spans`
+    windows, changeovers included: spread over `parallel` lanes, a changeover between
+    consecutive items of a lane, but for those that can fall between two windows."""
     lanes = min(facts.parallel, len(durations))
-    return sum(durations) + facts.changeover * (len(durations) - lanes)
+    return sum(durations) + facts.changeover * max(0, len(durations) - lanes * spans)
 
 
 def overloaded_venue_days(problem: Problem) -> list[Conflict]:
@@ -66,8 +67,8 @@ def overloaded_venue_days(problem: Problem) -> list[Conflict]:
     conflicts = []
     for (venue, day_index), occs in bound.items():
         facts = problem.venues[venue]
-        need = venue_day_need(facts, [o.duration for o in occs])
         window = normalise(s for o in occs for s in o.options[0].spans)
+        need = venue_day_need(facts, [o.duration for o in occs], len(window))
         if need > total(window) * facts.parallel:
             day = problem.days[occs[0].festival][day_index].date
             at_once = f", {facts.parallel} at a time" if facts.parallel > 1 else ""

@@ -278,3 +278,22 @@ def test_the_greedy_pass_leaves_room_for_a_soundcheck_before_its_show() -> None:
     assert len(placed) == len(problem.occurrences) == 2
     _, _, schedule = feasible(spec)
     assert placement(schedule, "reflets").start == placement(schedule, "soundcheck").end
+
+
+def test_pinned_items_with_a_gap_between_them_are_not_called_overloaded() -> None:
+    # early 18:00-19:30 and the show at 20:00 fit with the 15-minute changeover in the
+    # gap: the only reason is the soundcheck's, which has no room left before the show
+    hours = {"opens": "18:00", "closes": "23:00"}
+    early = item("early", kind="concert", duration=90, venues=["lac"],
+                 pins=[{"start": f"{FRIDAY}T18:00"}])
+    show = item("reflets", kind="concert", venues=["lac"], pins=[{"start": f"{FRIDAY}T20:00"}])
+    venues = [venue("lac", changeover_minutes=15, hours=hours), venue("salle")]
+    spec = make_spec(spec_data(festivals=[festival(venues=venues, end="2026-06-12", items=[
+        early, show, soundcheck({"item": "reflets", "gap_minutes": [0, 90]})])]))
+    infeasible(spec)
+    (reason,) = explain_infeasible(build_problem(spec))
+    assert reason.message.startswith("Soundcheck needs Lac between 17:45 and 20:00")
+    assert reason.message.endswith("it is booked by Early (18:00-19:30)")
+    without = make_spec(spec_data(festivals=[festival(venues=venues, end="2026-06-12",
+                                                      items=[early, show])]))
+    feasible(without)
