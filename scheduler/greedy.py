@@ -58,6 +58,11 @@ def _order(problem: Problem, promoted: frozenset[str] = frozenset()) -> list[Occ
     level: dict[str, int] = defaultdict(int)
     follows = [(r.item, r.other) for r in problem.relations if r.kind == rules.AFTER]
     follows += [(link.item, link.other) for link in problem.links]  # linked: after its item
+    # an item kept off another's day goes after it when that one is also tied to a day
+    # (same_day_as): the tied one takes its day first, the free one keeps off it
+    tied = {r.item for r in problem.relations if r.kind == rules.SAME_DAY}
+    follows += [(r.item, r.other) for r in problem.relations
+                if r.kind == rules.NOT_SAME_DAY and r.other in tied and r.item not in tied]
     for _ in range(len(follows)):
         changed = False
         for item, other in follows:
