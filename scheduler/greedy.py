@@ -598,9 +598,18 @@ def why_left_out(
     for other in problem.occurrences:
         if other.uid in placed and not other.installation:
             greedy._take(other, *placed[other.uid])
+        elif other.uid in placed:
+            option = next(o for o in other.options if o.venue == placed[other.uid][0])
+            greedy._take_installation(other, option)
     names = ", ".join(problem.labels.get(o.venue, o.venue) for o in occ.options)
     if occ.installation:
-        return f"every installation slot at {names} is taken"
+        free = [o for o in occ.options if all(
+            greedy.board.slots_used[(o.venue, d)] < problem.venues[o.venue].installation_slots
+            for d in occ.slot_days)]
+        if free and occ.setup:
+            artists = ", ".join(problem.labels.get(a, a) for a in occ.setup_artists)
+            return f"its artists ({artists}) are busy during its set-up before it opens"
+        return f"every installation slot at {names} is taken on its days"
     alone = Occurrence(**{**occ.__dict__, "bound_artists": ()})
     if all(greedy._first_fit(alone, option, 0) is None for option in occ.options):
         return f"{names}: no free time left in its windows"

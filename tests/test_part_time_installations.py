@@ -207,3 +207,22 @@ def test_the_feeds_hold_one_vevent_per_open_day(tmp_path: Path) -> None:
     assert "DTSTART;TZID=Europe/Paris:20260612T100000" in blocks[0]
     assert "DTEND;TZID=Europe/Paris:20260612T230000" in blocks[0]
     assert "DTSTART;TZID=Europe/Paris:20260614T100000" in blocks[1]
+
+
+def test_left_out_installations_say_why() -> None:
+    from tests.builders import solve_spec
+
+    spec = lobby_spec(installation("early", days=days(FRIDAY, SATURDAY), priority=5),
+                      installation("late", days=days(SATURDAY, SUNDAY)))
+    _, result, _ = solve_spec(spec, allow_unplaced=True)
+    assert result.unplaced == {"fest.late.1": "every installation slot at Lobby is taken on "
+                                              "its days"}
+    clash = make_spec(spec_data(festivals=[festival(
+        venues=[venue("lobby", installation_slots=1),
+                venue("hall", open=[window(SATURDAY, "08:30", "09:30")])],
+        items=[installation("piece", artists=["ana"], days=days(SATURDAY), setup_minutes=120),
+               item("ana-talk", artists=["ana"], venues=["hall"], priority=5)])],
+        artists=[artist("ana")]))
+    _, result, _ = solve_spec(clash, allow_unplaced=True)
+    assert result.unplaced == {
+        "fest.piece.1": "its artists (Ana) are busy during its set-up before it opens"}
