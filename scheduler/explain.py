@@ -17,9 +17,10 @@ from ortools.sat.python import cp_model
 from affiche.programmes import rules
 from affiche.scheduler.hard import HARD_FAMILIES, artist_occurrences
 from affiche.scheduler.occurrences import Occurrence
-from affiche.scheduler.problem import Problem, VenueFacts
-from affiche.scheduler.spans import intersect, normalise, total
+from affiche.scheduler.problem import Problem, VenueFacts, timed_by_item
+from affiche.scheduler.spans import intersect, normalise, subtract, total
 from affiche.scheduler.variables import Variables
+from affiche.venues.timeutil import zone
 
 
 @dataclass(frozen=True)
@@ -43,11 +44,12 @@ def _minutes(problem: Problem, grains: int) -> int:
     return grains * problem.clock.minutes
 
 
-def venue_day_need(facts: VenueFacts, durations: list[int]) -> int:
-    """The least venue time (grains) these items need on one day, changeovers included:
-    spread over `parallel` lanes, a changeover between consecutive items of a lane."""
+def venue_day_need(facts: VenueFacts, durations: list[int], spans: int = 1) -> int:
+    """The least venue time (grains) these items need on one day inside their `spans`
+    windows, changeovers included: spread over `parallel` lanes, a changeover between
+    consecutive items of a lane, but for those that can fall between two windows."""
     lanes = min(facts.parallel, len(durations))
-    return sum(durations) + facts.changeover * (len(durations) - lanes)
+    return sum(durations) + facts.changeover * max(0, len(durations) - lanes * spans)
 
 
 def overloaded_venue_days(problem: Problem) -> list[Conflict]:
@@ -65,8 +67,8 @@ def overloaded_venue_days(problem: Problem) -> list[Conflict]:
     conflicts = []
     for (venue, day_index), occs in bound.items():
         facts = problem.venues[venue]
-        need = venue_day_need(facts, [o.duration for o in occs])
         window = normalise(s for o in occs for s in o.options[0].spans)
+        need = venue_day_need(facts, [o.duration for o in occs], len(window))
         if need > total(window) * facts.parallel:
             day = problem.days[occs[0].festival][day_index].date
             at_once = f", {facts.parallel} at a time" if facts.parallel > 1 else ""
@@ -295,6 +297,78 @@ def overbooked_artist_days(problem: Problem) -> list[Conflict]:
     return conflicts
 
 
+def _fixed(occ: Occurrence) -> tuple[str, int] | None:
+    """(venue, start) of an occurrence that has one place and one start (a pin, a window
+    as long as it), else None."""
+    if len(occ.options) != 1 or occ.installation or len(occ.options[0].spans) != 1:
+        return None
+    ((low, high),) = occ.options[0].spans
+    return (occ.options[0].venue, low) if high - low == occ.duration else None
+
+
+def _clock(problem: Problem, festival: str, grain: int) -> str:
+    moment = problem.clock.instant(grain).astimezone(zone(problem.zones.get(festival, "UTC")))
+    return f"{moment:%H:%M}"
+
+
+def linked_window_taken(problem: Problem) -> list[Conflict]:
+    """A linked item (a soundcheck) whose item has one place and start, when its window
+    there is taken by items as fixed, or closed: "the soundcheck of Reflets needs Scène
+    du lac between 18:00 and 20:00; it is booked by ..."."""
+    timed = timed_by_item(problem)
+    fixed = {o.uid: f for o in problem.occurrences if (f := _fixed(o)) is not None}
+    conflicts = []
+    for link in problem.links:
+        mine = {o.number: o for o in timed.get(link.item, [])}
+        theirs = {o.number: o for o in timed.get(link.other, [])}
+        for child, parent in rules.linked_pairs(link, mine, theirs):
+            if parent.uid not in fixed or not link.same_venue:
+                continue
+            if problem.venues[fixed[parent.uid][0]].parallel > 1:
+                continue  # a booking there does not take the whole venue
+            found = _window_conflict(problem, link, child, parent, fixed)
+            if found is not None:
+                conflicts.append(found)
+    return conflicts
+
+
+def _window_conflict(
+    problem: Problem, link: rules.Linked, child: Occurrence, parent: Occurrence,
+    fixed: dict[str, tuple[str, int]],
+) -> Conflict | None:
+    venue, start = fixed[parent.uid]
+    grain, facts = problem.clock.minutes, problem.venues[venue]
+    high = link.high // grain if link.high is not None else 1 << 30
+    if link.side == rules.LINKED_BEFORE:
+        window = (start - high - child.duration, start - -(-link.low // grain))
+    else:
+        end = start + parent.duration
+        window = (end + -(-link.low // grain), end + high + child.duration)
+    own = next((o.spans for o in child.options if o.venue == venue), ())
+    free = intersect(own, ((max(window[0], 0), window[1]),))
+    booked = [o for o in problem.occurrences if o.uid in fixed and o.uid not in
+              (child.uid, parent.uid) and fixed[o.uid][0] == venue
+              and fixed[o.uid][1] < window[1]
+              and fixed[o.uid][1] + o.duration + facts.changeover > window[0]]
+    for other in booked:
+        taken = ((fixed[other.uid][1] - facts.changeover,
+                  fixed[other.uid][1] + other.duration + facts.changeover),)
+        free = subtract(free, taken)
+    if any(b - a >= child.duration for a, b in free):
+        return None
+    when = (f"between {_clock(problem, child.festival, window[0])} and "
+            f"{_clock(problem, child.festival, window[1])}")
+    by = ", ".join(
+        f"{_label(problem, o.item)} ({_clock(problem, o.festival, fixed[o.uid][1])}-"
+        f"{_clock(problem, o.festival, fixed[o.uid][1] + o.duration)})" for o in booked)
+    reason = f"it is booked by {by}" if by else "it is not open for it then"
+    return Conflict(
+        (child.uid, parent.uid, *(o.uid for o in booked)),
+        f"{_label(problem, child.item)} needs {_label(problem, venue)} {when} "
+        f"({link.side}: {_label(problem, link.other)}); {reason}",
+    )
+
+
 def explain_infeasible(problem: Problem, time_limit: float = 20.0) -> list[Conflict]:
     """The reasons no programme exists, smallest first."""
     cheap = (
@@ -302,6 +376,7 @@ def explain_infeasible(problem: Problem, time_limit: float = 20.0) -> list[Confl
         + overbooked_artists(problem)
         + overfull_installation_sites(problem)
         + overbooked_artist_days(problem)
+        + linked_window_taken(problem)
     )
     if cheap:
         return sorted(cheap, key=lambda c: len(c.uids))

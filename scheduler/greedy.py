@@ -62,6 +62,11 @@ def _order(problem: Problem, promoted: frozenset[str] = frozenset()) -> list[Occ
     follows += [(link.item, link.other) for link in problem.links]  # linked: after its item
     follows += [(item_of[b], item_of[a]) for a, b, _ in problem.sequences
                 if a in item_of and b in item_of]
+    # an item kept off another's day goes after it when that one is also tied to a day
+    # (same_day_as): the tied one takes its day first, the free one keeps off it
+    tied = {r.item for r in problem.relations if r.kind == rules.SAME_DAY}
+    follows += [(r.item, r.other) for r in problem.relations
+                if r.kind == rules.NOT_SAME_DAY and r.other in tied and r.item not in tied]
     for _ in range(len(follows)):
         changed = False
         for later, earlier in follows:
@@ -97,6 +102,7 @@ class Greedy:
         self.work = 0  # placement checks made: a measure of effort that does not depend on
         # the machine, so that a spec always gives the same programme
         self.placed: dict[str, tuple[str, int]] = {}
+        self._looking_ahead = False  # inside `_children_fit`: no look further ahead
         self.by_item: dict[str, list[Occurrence]] = defaultdict(list)
         for occ in problem.occurrences:
             self.by_item[occ.item].append(occ)
@@ -408,7 +414,58 @@ class Greedy:
         pushed = self._artist_conflict(occ, venue, start)
         if pushed is not None:
             return pushed
-        return self._link_conflict(occ, venue, start) or self._day_conflict(occ, start)
+        pushed = self._link_conflict(occ, venue, start) or self._day_conflict(occ, start)
+        if pushed is None and not self._looking_ahead and not self._children_fit(
+                occ, venue, start):
+            return start + 1
+        return pushed
+
+    def _children_fit(self, occ: Occurrence, venue: str, start: int) -> bool:
+        """Whether each linked item still to place (a soundcheck) has a free start once
+        `occ` is at `venue` from `start`: so that an item is not put where its soundcheck
+        cannot go."""
+        self._looking_ahead = True
+        try:
+            for link in self.problem.links:
+                if link.other != occ.item:
+                    continue
+                for child, _ in self._link_partners(link, occ):
+                    if child.uid not in self.placed and not self._child_fits(
+                            link, child, occ, venue, start):
+                        return False
+            return True
+        finally:
+            self._looking_ahead = False
+
+    def _child_fits(
+        self, link: rules.Linked, child: Occurrence, parent: Occurrence, venue: str, start: int
+    ) -> bool:
+        grain = self.problem.clock.minutes
+        low = -(-link.low // grain)
+        high = link.high // grain if link.high is not None else NEVER // 2
+        changeover = self.problem.venues[venue].changeover
+        if link.side == rules.LINKED_BEFORE:
+            first, last = start - high - child.duration, start - low - child.duration
+        else:
+            first, last = start + parent.duration + low, start + parent.duration + high
+        for option in child.options:
+            if link.same_venue and option.venue != venue:
+                continue
+            here = changeover if option.venue == venue else 0  # the parent's place there
+            for a, b in option.spans:
+                begin, end = max(a, first), min(b - child.duration, last)
+                if link.side == rules.LINKED_BEFORE:
+                    end = min(end, start - here - child.duration)
+                else:
+                    begin = max(begin, start + parent.duration + here)
+                at = begin
+                while at <= end:
+                    pushed = self._conflict(child, option.venue, at,
+                                            self.problem.venues[option.venue].changeover)
+                    if pushed is None:
+                        return True
+                    at = max(pushed, at + 1)
+        return False
 
     def _artist_conflict(self, occ: Occurrence, venue: str, start: int) -> int | None:
         end = start + occ.duration
@@ -596,9 +653,18 @@ def why_left_out(
     for other in problem.occurrences:
         if other.uid in placed and not other.installation:
             greedy._take(other, *placed[other.uid])
+        elif other.uid in placed:
+            option = next(o for o in other.options if o.venue == placed[other.uid][0])
+            greedy._take_installation(other, option)
     names = ", ".join(problem.labels.get(o.venue, o.venue) for o in occ.options)
     if occ.installation:
-        return f"every installation slot at {names} is taken"
+        free = [o for o in occ.options if all(
+            greedy.board.slots_used[(o.venue, d)] < problem.venues[o.venue].installation_slots
+            for d in occ.slot_days)]
+        if free and occ.setup:
+            artists = ", ".join(problem.labels.get(a, a) for a in occ.setup_artists)
+            return f"its artists ({artists}) are busy during its set-up before it opens"
+        return f"every installation slot at {names} is taken on its days"
     alone = Occurrence(**{**occ.__dict__, "bound_artists": ()})
     if all(greedy._first_fit(alone, option, 0) is None for option in occ.options):
         return f"{names}: no free time left in its windows"

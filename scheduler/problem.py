@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time, timedelta
 from functools import reduce
 
@@ -60,6 +60,7 @@ class Problem:
     # running orders: (occurrence, the one right after it, the venue's changeover in grains)
     sequences: list[tuple[str, str, int]] = field(default_factory=list)
     stay_words: dict[str, str] = field(default_factory=dict)  # artist -> `rules.stay_words`
+    zones: dict[str, str] = field(default_factory=dict)  # festival -> time zone (messages)
     _festival_travel: dict[tuple[str, str], set[int]] = field(default_factory=dict, repr=False)
     _reach: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
 
@@ -180,6 +181,7 @@ def build_problem(spec: Spec) -> Problem:
         weights=spec.solver.weights,
         labels=_labels(spec),
         links=[link for f in spec.festivals for link in rules.links(f)],
+        zones={f.id: f.timezone for f in spec.festivals},
     )
     artists = {artist.id: artist for artist in spec.artists}
     problem.limits = {
@@ -194,6 +196,12 @@ def build_problem(spec: Spec) -> Problem:
             placed, unplaceable = item_occurrences(frame, item, loc)
             problem.occurrences += placed
             problem.unplaceable += unplaceable
+    locs: dict[str, Loc] = {
+        item.id: ("festivals", f_index, "items", i_index)
+        for f_index, festival in enumerate(spec.festivals)
+        for i_index, item in enumerate(festival.items)
+    }
+    _keep_to_linked_venues(problem, locs)
     problem.sequences = _sequences(spec, problem)
     return problem
 
@@ -222,6 +230,35 @@ def _sequences(spec: Spec, problem: Problem) -> list[tuple[str, str, int]]:
             found += [(a, b, changeover) for a, b in rules.related_pairs(rules.SAME_DAY, mine,
                                                                            theirs)]
     return found
+
+
+def _keep_to_linked_venues(problem: Problem, locs: dict[str, Loc]) -> None:
+    """A linked item in its item's venue (`same_venue`) may only use the venues its item
+    may: the others are dropped from its options (none left: unplaceable, by the rule)."""
+    timed = timed_by_item(problem)
+    allowed: dict[str, set[str]] = {}
+    for link in problem.links:
+        if not link.same_venue:
+            continue
+        mine = {o.number: o for o in timed.get(link.item, [])}
+        theirs = {o.number: o for o in timed.get(link.other, [])}
+        for child, parent in rules.linked_pairs(link, mine, theirs):
+            venues = {o.venue for o in parent.options}
+            allowed[child.uid] = allowed.get(child.uid, venues) & venues
+    kept = []
+    for occ in problem.occurrences:
+        if occ.uid not in allowed:
+            kept.append(occ)
+            continue
+        options = tuple(o for o in occ.options if o.venue in allowed[occ.uid])
+        if options:
+            kept.append(replace(occ, options=options))
+        else:
+            reason = (f"{problem.labels.get(occ.item, occ.item)!r} fits in no venue its "
+                      f"linked item may use ({rules.LINKED_BEFORE.split(' (')[0]} / "
+                      f"{rules.LINKED_AFTER.split(' (')[0]}, same_venue)")
+            problem.unplaceable.append(Unplaceable(occ.uid, occ.item, locs[occ.item], reason))
+    problem.occurrences = kept
 
 
 def set_previous(problem: Problem, placements: dict[str, tuple[str, datetime]]) -> int:

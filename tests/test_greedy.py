@@ -81,3 +81,19 @@ def test_a_parallel_venue_takes_that_many_at_once(parallel: int) -> None:
     assert len(placed) == min(4, 2 * parallel)
     starts = sorted(start for _, start in placed.values())
     assert all(starts.count(s) <= parallel for s in starts)
+
+
+def test_an_item_kept_off_a_tied_items_day_is_placed_after_it() -> None:
+    """C must not share B's day; B is tied to A's one day (after A, same day). Placed
+    first, C would take that day and leave B nowhere; placed after B, it keeps off it."""
+    from affiche.scheduler.greedy import Greedy
+    from affiche.scheduler.problem import build_problem
+    from tests.builders import FRIDAY, item, make_spec
+
+    spec = make_spec(items=[
+        item("a", venues=["hall"], days=[FRIDAY.isoformat()]),
+        item("b", venues=["hall"], after=["a"], same_day_as=["a"]),
+        item("c", venues=["hall"], not_same_day_as=["b"]),
+    ])
+    problem = build_problem(spec)
+    assert len(Greedy(problem, priced=False).run()) == 3  # earliest fits: c would take Friday

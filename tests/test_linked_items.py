@@ -62,6 +62,18 @@ def test_before_upper_bound_infeasible() -> None:
                       open=hours)
     infeasible(spec)
     assert LINKED_BEFORE in reasons(spec)
+    assert "Soundcheck needs Lac between 18:15 and 20:00" in reasons(spec)
+    assert "it is not open for it then" in reasons(spec)
+
+
+def test_an_unfixed_link_is_explained_by_the_core() -> None:
+    # the show may go 20:00-21:30 Friday, the stage closes 17:00-20:00: no fixed start
+    hours = [window(FRIDAY, "10:00", "17:00"), window(FRIDAY, "20:00", "21:30")]
+    show = item("reflets", kind="concert", venues=["lac"],
+                windows=[window(FRIDAY, "20:00", "21:30")])
+    spec = stage_spec(show, soundcheck({"item": "reflets", "gap_minutes": [0, 60]}),
+                      open=hours)
+    infeasible(spec)
     assert "Soundcheck must end 0 to 60 minutes before Reflets starts, in its venue" in reasons(
         spec)
 
@@ -96,10 +108,14 @@ def test_same_venue_feasible_when_switched_off() -> None:
 
 
 def test_same_venue_infeasible() -> None:
-    spec = stage_spec(concert(), soundcheck({"item": "reflets", "gap_minutes": [0, 180]},
-                                            venues=["salle"]))
+    # the soundcheck may use the stage or the hall, the show the stage only; the stage is
+    # taken by a fixed show until 19:30, so the soundcheck would have to be in the hall
+    other = item("other", kind="concert", venues=["lac"], duration=570,
+                 windows=[window(FRIDAY, "10:00", "19:30")])
+    spec = stage_spec(concert(), other, soundcheck({"item": "reflets", "gap_minutes": [0, 180]},
+                                                   venues=["salle", "lac"]))
     infeasible(spec)
-    assert "in its venue" in reasons(spec)
+    assert "it is booked by Other" in reasons(spec)
 
 
 # --- after (a get-out) -------------------------------------------------------------
@@ -224,3 +240,60 @@ def test_gap_lower_above_upper_is_refused_where_it_stands() -> None:
 def test_more_occurrences_than_the_item_need_an_occurrence() -> None:
     found = problems_of(item("a"), item("b", occurrences=2, before={"item": "a"}))
     assert any("give `occurrence: N`" in p for p in found), found
+
+
+def test_a_soundcheck_whose_window_is_booked_names_who_books_it() -> None:
+    # the show is fixed at 20:00; the soundcheck must end by 20:00 and start from 18:00
+    # (45 minutes ending at most 75 before); another show holds the stage 18:00-19:45
+    other = item("other", kind="concert", venues=["lac"],
+                 windows=[window(FRIDAY, "18:00", "19:45")], duration=105)
+    spec = stage_spec(concert(), other,
+                      soundcheck({"item": "reflets", "gap_minutes": [0, 75]}))
+    infeasible(spec)
+    (reason,) = explain_infeasible(build_problem(spec))
+    assert reason.message.startswith(
+        "Soundcheck needs Lac between 18:00 and 20:00 (linked before")
+    assert reason.message.endswith("Reflets); it is booked by Other (18:00-19:45)")
+
+
+def test_a_linked_item_keeps_to_the_venues_of_its_item() -> None:
+    spec = stage_spec(concert(), soundcheck({"item": "reflets", "gap_minutes": [0, 180]}))
+    problem = build_problem(spec)
+    check = next(o for o in problem.occurrences if o.item == "soundcheck")
+    assert [o.venue for o in check.options] == ["lac"]
+    elsewhere = stage_spec(concert(), soundcheck({"item": "reflets"}, venues=["salle"]))
+    (unplaceable,) = build_problem(elsewhere).unplaceable
+    assert "fits in no venue its linked item may use" in unplaceable.reason
+
+
+def test_the_greedy_pass_leaves_room_for_a_soundcheck_before_its_show() -> None:
+    from affiche.scheduler.greedy import greedy_placement
+
+    # the stage opens at 18:00; the show would go first at 18:00, with no room before it
+    show = item("reflets", kind="concert", venues=["lac"])
+    spec = stage_spec(show, soundcheck({"item": "reflets", "gap_minutes": [0, 0]}),
+                      open=[window(FRIDAY, "18:00", "23:00")])
+    problem = build_problem(spec)
+    placed = greedy_placement(problem)
+    assert len(placed) == len(problem.occurrences) == 2
+    _, _, schedule = feasible(spec)
+    assert placement(schedule, "reflets").start == placement(schedule, "soundcheck").end
+
+
+def test_pinned_items_with_a_gap_between_them_are_not_called_overloaded() -> None:
+    # early 18:00-19:30 and the show at 20:00 fit with the 15-minute changeover in the
+    # gap: the only reason is the soundcheck's, which has no room left before the show
+    hours = {"opens": "18:00", "closes": "23:00"}
+    early = item("early", kind="concert", duration=90, venues=["lac"],
+                 pins=[{"start": f"{FRIDAY}T18:00"}])
+    show = item("reflets", kind="concert", venues=["lac"], pins=[{"start": f"{FRIDAY}T20:00"}])
+    venues = [venue("lac", changeover_minutes=15, hours=hours), venue("salle")]
+    spec = make_spec(spec_data(festivals=[festival(venues=venues, end="2026-06-12", items=[
+        early, show, soundcheck({"item": "reflets", "gap_minutes": [0, 90]})])]))
+    infeasible(spec)
+    (reason,) = explain_infeasible(build_problem(spec))
+    assert reason.message.startswith("Soundcheck needs Lac between 17:45 and 20:00")
+    assert reason.message.endswith("it is booked by Early (18:00-19:30)")
+    without = make_spec(spec_data(festivals=[festival(venues=venues, end="2026-06-12",
+                                                      items=[early, show])]))
+    feasible(without)

@@ -178,6 +178,22 @@ def test_web_day_pages_show_it_on_its_open_days_only() -> None:
                      SUNDAY: [(paris(SUNDAY, 10), paris(SUNDAY, 23))]}
 
 
+def test_the_item_page_lists_each_open_day(tmp_path: Path) -> None:
+    from fastapi.testclient import TestClient
+
+    from affiche.programmes.schedule import save_schedule
+    from affiche.web.app import create_app
+    from affiche.web.settings import Settings
+
+    save_schedule(part_time_schedule(), tmp_path)  # type: ignore[arg-type]
+    app = create_app(tmp_path, Settings(env="development", token="t" * 20,
+                                        db=f"sqlite:///{tmp_path}/web.db"))
+    page = TestClient(app).get("/item/late?lang=en").text
+    assert page.count('<p class="when">') == 2
+    assert 'datetime="2026-06-14T10:00:00+02:00"' in page
+    assert 'datetime="2026-06-13T10:00:00+02:00"' not in page
+
+
 def test_the_feeds_hold_one_vevent_per_open_day(tmp_path: Path) -> None:
     data = spec_data(festivals=[festival(
         venues=[venue("lobby", installation_slots=1), venue("hall")],
@@ -191,3 +207,22 @@ def test_the_feeds_hold_one_vevent_per_open_day(tmp_path: Path) -> None:
     assert "DTSTART;TZID=Europe/Paris:20260612T100000" in blocks[0]
     assert "DTEND;TZID=Europe/Paris:20260612T230000" in blocks[0]
     assert "DTSTART;TZID=Europe/Paris:20260614T100000" in blocks[1]
+
+
+def test_left_out_installations_say_why() -> None:
+    from tests.builders import solve_spec
+
+    spec = lobby_spec(installation("early", days=days(FRIDAY, SATURDAY), priority=5),
+                      installation("late", days=days(SATURDAY, SUNDAY)))
+    _, result, _ = solve_spec(spec, allow_unplaced=True)
+    assert result.unplaced == {"fest.late.1": "every installation slot at Lobby is taken on "
+                                              "its days"}
+    clash = make_spec(spec_data(festivals=[festival(
+        venues=[venue("lobby", installation_slots=1),
+                venue("hall", open=[window(SATURDAY, "08:30", "09:30")])],
+        items=[installation("piece", artists=["ana"], days=days(SATURDAY), setup_minutes=120),
+               item("ana-talk", artists=["ana"], venues=["hall"], priority=5)])],
+        artists=[artist("ana")]))
+    _, result, _ = solve_spec(clash, allow_unplaced=True)
+    assert result.unplaced == {
+        "fest.piece.1": "its artists (Ana) are busy during its set-up before it opens"}
