@@ -23,7 +23,7 @@ from affiche.scheduler.occurrences import Occurrence
 from affiche.scheduler.pricing import Placed, floor, price, with_venues
 from affiche.scheduler.problem import Problem
 from affiche.scheduler.result import Chosen, SolveOptions, SolveResult, Violation, chosen_of
-from affiche.scheduler.soft import Term, soft_terms
+from affiche.scheduler.soft import SOFT_FAMILIES, Term, soft_terms
 from affiche.scheduler.soft.unplaced import Unplaced
 from affiche.scheduler.variables import Variables
 
@@ -132,8 +132,11 @@ def build_model(
     variables = Variables(cp_model.CpModel(), problem, allow_unplaced)
     for family in HARD_FAMILIES:
         family(problem, variables)
+    placed = greedy_placement(problem) if placed is None else placed
     add_hints(problem, variables, placed)
     terms = soft_terms(problem, variables)
+    for family in SOFT_FAMILIES:
+        family.hint(problem, variables, placed)
     if terms:
         variables.model.minimize(sum(term.weight * term.expr for term in terms))
     return variables, terms
@@ -223,12 +226,14 @@ def solve_with_cpsat(
             unplaced = [t.weight * t.expr for t in terms if t.family == Unplaced.name]
             variables.model.add(sum(unplaced) >= round(fewest))
     floors = _floors(problem, options.allow_unplaced, fewest)
-    cheapest = _Cheapest(problem, variables, options.allow_unplaced) if variables.partial else None
-    if cheapest is not None and greedy is not None:
+    # every solution is re-priced in full: the model's audience overlap is exact only at its
+    # optimum (see `soft/audience_clash.py`), so the cheapest programme is kept
+    cheapest = _Cheapest(problem, variables, options.allow_unplaced)
+    if greedy is not None:
         cheapest.keep(greedy)
     spent = time.perf_counter() - started
     solver.parameters.max_time_in_seconds = max(0.1, options.time_limit - spent)
-    progress = _Progress(options.progress, cheapest.keep if cheapest is not None else None)
+    progress = _Progress(options.progress, cheapest.keep)
     solver.best_bound_callback = progress.on_bound
     code = solver.solve(variables.model, progress)
     if code == cp_model.MODEL_INVALID:
@@ -252,9 +257,9 @@ def solve_with_cpsat(
 
 
 class _Cheapest:
-    """The cheapest programme among the solutions seen, each counted in full: past the
-    clash-pair cap the model optimises part of the cost, so a later solution can cost more
-    than an earlier one (or than the greedy programme)."""
+    """The cheapest programme among the solutions seen, each counted in full: the model's
+    audience overlap can sit above the true one in a solution that is not optimal, so a
+    later solution can cost more than an earlier one counted in full."""
 
     def __init__(self, problem: Problem, variables: Variables, allow_unplaced: bool) -> None:
         self.problem, self.variables, self.allow_unplaced = problem, variables, allow_unplaced
@@ -290,8 +295,8 @@ def _read_solution(
     cheapest: _Cheapest | None = None,
 ) -> None:
     """Fill `result` with the placements and objective terms `reader` holds, or, when the
-    model held a family in part (audience clashes past MAX_CLASH_PAIRS), with the programme
-    of all those seen that costs least counted in full (`cheapest`), priced in full. The
+    model's terms may overstate the programme (audience overlap away from its optimum), with
+    the programme of all those seen that costs least counted in full (`cheapest`). The
     bound stays valid then, since the part never costs more than the whole; the programme
     is called optimal only when its full price meets the bound."""
     if cheapest is not None and cheapest.placed is not None:

@@ -119,6 +119,14 @@ class SoftFamily:
         """The greedy pass's yardstick (None: the family does not steer the greedy)."""
         return None
 
+    def hint(self, problem: Problem, v: Variables, placed: Placed) -> None:
+        """Hint the family's own variables (made by `terms`) for the programme `placed`."""
+
+    def most_saved(self, problem: Problem, occ: Occurrence) -> float:
+        """The most leaving `occ` out can lower this family's floor (the model counts a
+        left-out occurrence's days and starts, so most families' floors stand)."""
+        return 0.0
+
 
 def day_of(problem: Problem, occ: Occurrence, placed: Placed) -> int | None:
     return problem.day_of(occ.festival, placed[occ.uid][1])
