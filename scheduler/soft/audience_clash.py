@@ -87,19 +87,21 @@ class AudienceClash(SoftFamily):
 
     @staticmethod
     def _seen_part(problem: Problem, v: Variables, tag: str, occ: Occurrence) -> tuple:
+        """An empty seen part is absent, not a point: CP-SAT's no-overlap refuses a zero-size
+        interval strictly inside another."""
         model = v.model
         low, high = problem.reach(occ)
         seen = model.new_int_var(0, occ.duration, f"seen[{tag},{occ.uid}]")
         seen_from = model.new_int_var(low, high, f"seen_from[{tag},{occ.uid}]")
+        shown = model.new_bool_var(f"shown[{tag},{occ.uid}]")
+        interval = model.new_optional_interval_var(seen_from, seen, v.end_of(occ.uid), shown,
+                                                   f"audience[{tag},{occ.uid}]")
+        model.add(seen <= occ.duration * shown)
+        model.add(seen >= shown)
         present = v.is_placed(occ.uid)
-        name = f"audience[{tag},{occ.uid}]"
-        if isinstance(present, int):
-            interval = model.new_interval_var(seen_from, seen, v.end_of(occ.uid), name)
-        else:
-            interval = model.new_optional_interval_var(seen_from, seen, v.end_of(occ.uid),
-                                                       present, name)
-            model.add(seen <= occ.duration * present)
-        v.audience_parts[(tag, occ.uid)] = (seen_from, seen)
+        if not isinstance(present, int):
+            model.add_implication(shown, present)
+        v.audience_parts[(tag, occ.uid)] = (seen_from, seen, shown)
         return seen, interval
 
     def hint(self, problem: Problem, v: Variables, placed: Placed) -> None:
@@ -107,17 +109,18 @@ class AudienceClash(SoftFamily):
         for tag, occs in tagged(problem).items():
             booked = [(placed[o.uid][1], placed[o.uid][1] + o.duration, o.uid)
                       for o in occs if o.uid in placed]
-            for uid, seen_from, lost in lost_minutes(booked):
-                part = v.audience_parts.get((tag, uid))
-                if part is not None:
-                    duration = v.occurrences[uid].duration
-                    v.model.add_hint(part[0], seen_from)
-                    v.model.add_hint(part[1], duration - lost)
+            seen = {uid: (start, v.occurrences[uid].duration - lost)
+                    for uid, start, lost in lost_minutes(booked)}
             for occ in occs:
                 part = v.audience_parts.get((tag, occ.uid))
-                if part is not None and occ.uid not in placed:
-                    v.model.add_hint(part[0], problem.reach(occ)[0])
-                    v.model.add_hint(part[1], 0)
+                if part is None:
+                    continue
+                start, length = seen.get(occ.uid, (problem.reach(occ)[0], 0))
+                if not length:
+                    start = placed[occ.uid][1] + occ.duration if occ.uid in placed else start
+                v.model.add_hint(part[0], start)
+                v.model.add_hint(part[1], length)
+                v.model.add_hint(part[2], length > 0)
 
     def violations(self, problem: Problem, placed: Placed) -> list[Violation]:
         weight = self.per_grain(problem)
