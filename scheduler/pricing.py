@@ -63,12 +63,14 @@ def floor(problem: Problem) -> float:
 
 
 def floors(problem: Problem) -> dict[str, float]:
-    """`floor` family by family (each a proven lower bound on that family's cost in every
-    complete programme; their sum is one too, since no cost is counted twice)."""
+    """`floor` part by part: each a proven lower bound on the cost it names (a family's, or
+    with the repeats', theirs and the hotel nights that spreading them forces) in every
+    complete programme; their sum is one too, since no cost is counted twice."""
     days = {occ.uid: _possible_days(problem, occ) for occ in problem.occurrences
             if not occ.installation}
     context = FloorContext(days)
-    return {family.name: family.floor(problem, context) for family in SOFT_FAMILIES}
+    return {family.floor_name or family.name: family.floor(problem, context)
+            for family in SOFT_FAMILIES}
 
 
 def _possible_days(problem: Problem, occ: Occurrence) -> tuple[int, int]:

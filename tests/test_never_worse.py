@@ -42,3 +42,28 @@ def test_with_no_time_left_the_greedy_programme_is_the_answer() -> None:
     assert result.objective == total(problem, out_of_time) > 0
     assert result.bound is not None and result.bound <= result.objective
     assert any("no time for CP-SAT" in note for note in result.notes)
+
+
+def test_a_pass_past_its_deadline_stops_placing() -> None:
+    from affiche.scheduler.greedy import Greedy
+
+    problem = build_problem(Spec.model_validate(generate_spec(60, 1)))
+    assert Greedy(problem, deadline=0.0).run() == {}  # a perf_counter instant long past
+    assert len(Greedy(problem).run()) == len(problem.occurrences)
+
+
+def test_out_of_time_without_a_complete_programme_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The time limit holds for the whole solve: a first pass cut short is no programme
+    (unknown, saying how far it got), or, with items allowed out, what it placed."""
+    from affiche.scheduler import greedy
+
+    monkeypatch.setattr(greedy, "FIRST_PASS_GRACE", 0.0)
+    problem = build_problem(Spec.model_validate(generate_spec(60, 1)))
+    none = solve(problem, SolveOptions(time_limit=0.0, workers=2))
+    assert none.status == "unknown" and not none.chosen
+    assert "no complete programme within the time limit" in none.notes[0]
+    partial = solve(problem, SolveOptions(time_limit=0.0, workers=2, allow_unplaced=True))
+    assert partial.status == "feasible" and len(partial.chosen) < len(problem.occurrences)
+    assert set(partial.unplaced.values()) == {"not placed within the time limit"}

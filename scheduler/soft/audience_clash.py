@@ -214,9 +214,11 @@ class _Overlap(Marginal):
         for tag in set(occ.tags):
             booked = self._tagged[tag]
             low = bisect_left(booked, (start - self._longest + 1,))
-            high = bisect_left(booked, (end,))
-            clipped = [(max(a, start), min(b, end)) for a, b, _ in booked[low:high] if b > start]
-            overlap += sum(b - a for a, b in normalise(clipped))
+            covered = start  # booked is sorted by start: merge the clipped parts in one sweep
+            for a, b, _ in booked[low:bisect_left(booked, (end,))]:
+                if b > covered:
+                    overlap += min(b, end) - max(a, covered)
+                    covered = min(b, end)
         return self.weight * overlap
 
     def starts(self, occ: Occurrence) -> Iterable[int]:

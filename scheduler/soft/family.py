@@ -94,6 +94,8 @@ class SoftFamily:
 
     name: ClassVar[str]
     weight_name: ClassVar[str]
+    # what `floor` bounds, when more than this family's own cost
+    floor_name: ClassVar[str | None] = None
 
     def weight(self, problem: Problem) -> int:
         return int(getattr(problem.weights, self.weight_name))
