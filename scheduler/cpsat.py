@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import os
 import time
-import zlib
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import replace
 
 from ortools.sat.python import cp_model
 
@@ -21,9 +19,10 @@ from affiche.programmes.schedule import Status
 from affiche.scheduler.fewest_unplaced import fewest_unplaced, total_bound
 from affiche.scheduler.greedy import greedy_placement, why_left_out
 from affiche.scheduler.hard import HARD_FAMILIES
-from affiche.scheduler.occurrences import Occurrence, Option
+from affiche.scheduler.occurrences import Occurrence
 from affiche.scheduler.pricing import Placed, floor, price, with_venues
 from affiche.scheduler.problem import Problem
+from affiche.scheduler.prune import PRUNED_VENUES, pruned
 from affiche.scheduler.result import Chosen, SolveOptions, SolveResult, Violation, chosen_of
 from affiche.scheduler.soft import SOFT_FAMILIES, Term, soft_terms
 from affiche.scheduler.soft.unplaced import Unplaced
@@ -35,13 +34,6 @@ from affiche.scheduler.variables import Variables
 # On 500 items (36k) both were within 1 %; below that the defaults are kept.
 LARGE_MODEL = 30_000
 
-# Above this many candidate (occurrence, venue) pairs the model keeps, per occurrence, the
-# venue of the greedy programme, its published and preferred venues and a spread of others,
-# PRUNED_VENUES in all: at 4,000 generated items (376,551 candidates) the whole model took
-# 16 s to build, 10 s to complete the hint and 1.2 GB before CP-SAT started. Its bound then
-# holds for the pruned model only, so the reported bound is the families' floor.
-PRUNE_ABOVE = 60_000
-PRUNED_VENUES = 6
 
 STATUS_NAMES: dict[cp_model.CpSolverStatus, Status] = {
     cp_model.OPTIMAL: "optimal",
@@ -145,33 +137,11 @@ def build_model(
     placed = greedy_placement(problem) if placed is None else placed
     add_hints(problem, variables, placed)
     terms = soft_terms(problem, variables)
-    for family in SOFT_FAMILIES:
-        family.hint(problem, variables, placed)
+    for soft in SOFT_FAMILIES:
+        soft.hint(problem, variables, placed)
     if terms:
         variables.model.minimize(sum(term.weight * term.expr for term in terms))
     return variables, terms
-
-
-def pruned(problem: Problem, placed: Placed | None) -> Problem:
-    """`problem` with at most PRUNED_VENUES candidate venues per occurrence (see
-    PRUNE_ABOVE), always keeping the one `placed` uses; `problem` itself below the limit."""
-    if sum(len(occ.options) for occ in problem.occurrences) <= PRUNE_ABOVE:
-        return problem
-    placed = placed or {}
-    occurrences = []
-    for occ in problem.occurrences:
-        if len(occ.options) <= PRUNED_VENUES:
-            occurrences.append(occ)
-            continue
-        wanted = {placed.get(occ.uid, ("", 0))[0], problem.previous.get(occ.uid, ("", 0))[0],
-                  *occ.preferred_venues}
-
-        def rank(option: Option, uid: str = occ.uid, wanted: set[str] = wanted) -> tuple:
-            return (option.venue not in wanted, zlib.crc32(f"{uid}|{option.venue}".encode()))
-
-        kept = sorted(occ.options, key=rank)[:PRUNED_VENUES]
-        occurrences.append(replace(occ, options=tuple(o for o in occ.options if o in kept)))
-    return replace(problem, occurrences=occurrences, _reach={}, _festival_travel={})
 
 
 def _bound(

@@ -60,13 +60,15 @@ def total_bound(problem: Problem, fewest: float) -> float:
 
     The floor counts every occurrence placed; the model still counts a left-out one's days
     and starts, so only its preferred venue and hours and its audiences' overlap (forced
-    costs the floor counts) can be saved by leaving it out. Each saves at most a share `r` of its unplaced cost, so a
-    programme leaving out U pays at least floor + (1 - r) U >= floor + (1 - r) fewest.
+    costs the floor counts) can be saved by leaving it out. Each saves at most a share `r`
+    of its unplaced cost, so a programme leaving out U pays at least
+    floor + (1 - r) U >= floor + (1 - r) fewest.
     """
     w = problem.weights
     share = 0.0
     for occ in problem.occurrences:
-        forced = PreferredVenue().floor_of(problem, occ) + PreferredHours().floor_of(problem, occ)
+        forced: float = PreferredVenue().floor_of(problem, occ)
+        forced += PreferredHours().floor_of(problem, occ)
         forced += sum(family.most_saved(problem, occ) for family in SOFT_FAMILIES)
         if forced:
             weight = w.unplaced * occ.priority

@@ -421,7 +421,8 @@ def _shared_free_from(
 
 
 def greedy_placement(
-    problem: Problem, passes: int = PASSES, deadline: float | None = None
+    problem: Problem, passes: int = PASSES, deadline: float | None = None,
+    timings: dict[str, float] | None = None,
 ) -> dict[str, tuple[str, int]]:
     """A venue and start (grains) for every occurrence the greedy passes could place.
 
@@ -433,7 +434,8 @@ def greedy_placement(
     pass of all is returned. Past `deadline` (a `time.perf_counter()` instant) no further
     pass or local search starts, and a pass under way stops placing (the first pass is given
     FIRST_PASS_GRACE seconds in any case); local search takes at most IMPROVING_TIME_SHARE
-    of the time left.
+    of the time left. `timings["complete"]`, when given, gets the instant the first complete
+    programme was there (before local search, which only lowers its cost).
     """
     best: dict[str, tuple[str, int]] = {}
     began = time.perf_counter()
@@ -449,6 +451,8 @@ def greedy_placement(
             left_out = {occ.item for occ in problem.occurrences if occ.uid not in placed}
             if not left_out:
                 now = time.perf_counter()
+                if timings is not None:
+                    timings["complete"] = now
                 if prices_time(problem) and not (
                         deadline is not None and now > deadline) and not (
                         at_floor(problem, placed)):

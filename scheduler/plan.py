@@ -257,7 +257,8 @@ def _summary(problem: Problem, result: SolveResult) -> SolveSummary:
         occurrences=len(problem.occurrences) + len(problem.unplaceable),
         unplaceable=len(problem.unplaceable), items=len(items), venues=len(problem.venues),
         candidates=sum(len(occ.options) for occ in problem.occurrences),
-        terms=dict(result.terms), bounds=dict(result.bounds), violations=list(result.violations), notes=list(result.notes),
+        terms=dict(result.terms), bounds=dict(result.bounds),
+        violations=list(result.violations), notes=list(result.notes),
     )
 
 

@@ -13,6 +13,7 @@ from affiche.programmes.schedule import Status
 from affiche.scheduler.greedy import greedy_placement, why_left_out
 from affiche.scheduler.pricing import Placed, floor, floors, price
 from affiche.scheduler.problem import Problem
+from affiche.scheduler.prune import model_candidates
 from affiche.scheduler.result import Chosen, SolveOptions, SolveResult, chosen_of
 
 __all__ = ["Chosen", "SolveOptions", "SolveResult", "solve", "has_objective"]
@@ -44,9 +45,12 @@ def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
 
 def _solve(problem: Problem, options: SolveOptions) -> SolveResult:
     started = time.perf_counter()
-    placed = None
+    placed, first = None, 0.0
     if options.shortcut:
-        placed = greedy_placement(problem, deadline=started + options.time_limit)
+        timings: dict[str, float] = {}
+        placed = greedy_placement(problem, deadline=started + options.time_limit,
+                                  timings=timings)
+        first = timings.get("complete", time.perf_counter()) - started
         if not options.force_cpsat:
             result = greedy_if_optimal(problem, placed, started, options.allow_unplaced)
             if result is not None:
@@ -55,13 +59,11 @@ def _solve(problem: Problem, options: SolveOptions) -> SolveResult:
                 return _out_of_time(problem, placed, started, options)
     from affiche.scheduler.cpsat import solve_with_cpsat
 
-    greedy_seconds = time.perf_counter() - started
     result = solve_with_cpsat(problem, options, placed, started)
     if placed is not None and _answers(problem, placed, options):
         result = _never_worse(problem, result, placed, started, options.allow_unplaced)
         if len(placed) == len(problem.occurrences):  # the first complete programme
-            result.first_solution_seconds = min(result.first_solution_seconds or greedy_seconds,
-                                                greedy_seconds)
+            result.first_solution_seconds = min(result.first_solution_seconds or first, first)
     return result
 
 
@@ -88,8 +90,7 @@ def _answers(problem: Problem, placed: Placed, options: SolveOptions) -> bool:
 
 def _time_for_cpsat(problem: Problem, options: SolveOptions, started: float) -> bool:
     left = options.time_limit - (time.perf_counter() - started)
-    candidates = sum(len(occ.options) for occ in problem.occurrences)
-    return left > MODEL_SECONDS_PER_CANDIDATE * candidates
+    return left > MODEL_SECONDS_PER_CANDIDATE * model_candidates(problem)
 
 
 def _never_worse(
