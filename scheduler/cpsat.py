@@ -33,6 +33,9 @@ from affiche.scheduler.variables import Variables
 # nothing better than the greedy programme (6,424); without probing CP-SAT reached 6,218.
 # On 500 items (36k) both were within 1 %; below that the defaults are kept.
 LARGE_MODEL = 30_000
+# On a large model the whole-model search gets this share of the time left, and
+# large-neighbourhood search (`lns.py`) the rest.
+WHOLE_MODEL_SHARE = 0.3
 
 
 STATUS_NAMES: dict[cp_model.CpSolverStatus, Status] = {
@@ -242,12 +245,18 @@ def solve_with_cpsat(
     if greedy is not None:
         cheapest.keep(greedy)
     spent = time.perf_counter() - started
-    solver.parameters.max_time_in_seconds = max(0.1, options.time_limit - spent)
+    left = options.time_limit - spent
+    large = len(variables.model.proto.variables) > LARGE_MODEL and greedy is not None
+    solver.parameters.max_time_in_seconds = max(0.1, left * WHOLE_MODEL_SHARE if large else left)
     progress = _Progress(options.progress, cheapest.keep)
     solver.best_bound_callback = progress.on_bound
     code = solver.solve(variables.model, progress)
     if code == cp_model.MODEL_INVALID:
         raise RuntimeError(f"internal error, invalid model: {variables.model.validate()}")
+    if large and code != cp_model.OPTIMAL and greedy is not None:
+        incumbent = solver if code == cp_model.FEASIBLE else greedy
+        _search_around(problem, variables, cheapest, started + options.time_limit,
+                       list(incumbent.response_proto.solution), solver, options)
     result = SolveResult(status=STATUS_NAMES[code], wall_seconds=time.perf_counter() - started,
                          notes=variables.notes)
     if greedy is not None:
@@ -264,6 +273,25 @@ def solve_with_cpsat(
         bound = _bound(solver, terms, problem, floors) if model_problem is problem else floors
         _read_solution(result, problem, variables, terms, solver, bound, cheapest)
     return result
+
+
+def _search_around(
+    problem: Problem, variables: Variables, cheapest: _Cheapest, deadline: float,
+    incumbent: list[int], solver: cp_model.CpSolver, options: SolveOptions,
+) -> None:
+    """Large-neighbourhood search from the solution `incumbent` (`lns.py`); `cheapest`
+    takes its answer when that costs less."""
+    from affiche.scheduler.lns import search
+
+    found, improved = search(
+        problem, variables, incumbent, deadline,
+        lambda reader: _grains(problem, variables, reader),
+        solver.parameters.num_workers, options.seed, options.allow_unplaced)
+    cost = sum(price(problem, found, options.allow_unplaced)[0].values())
+    if improved and cost < cheapest.cost:
+        cheapest.placed, cheapest.cost = found, cost
+        variables.notes.append(f"large-neighbourhood search improved the programme {improved} "
+                               "time(s)")
 
 
 class _Cheapest:
