@@ -135,7 +135,8 @@ def _day(problem: Problem, occ: Occurrence, best: Placed) -> tuple[str, int | No
 
 def _by_artists(problem: Problem, best: Placed, timed: list[Occurrence],
                 rng: random.Random) -> set[str]:
-    """A few artists (those whose stays cost nights first) and all their occurrences."""
+    """A few artists (those whose stays cost nights first), all their occurrences, and
+    some of their audiences' occurrences on the artists' days (to make room there)."""
     by_artist: dict[str, list[Occurrence]] = defaultdict(list)
     for occ in timed:
         for artist in occ.bound_artists:
@@ -145,10 +146,16 @@ def _by_artists(problem: Problem, best: Placed, timed: list[Occurrence],
     pool = spread or list(by_artist)
     rng.shuffle(pool)
     free: set[str] = set()
+    around: set[tuple[str, tuple[str, int | None]]] = set()  # (tag, day)
     for artist in pool:
-        free.update(o.uid for o in by_artist[artist])
-        if len(free) >= NEIGHBOURHOOD // 2:
+        for occ in by_artist[artist]:
+            free.add(occ.uid)
+            around.update((tag, _day(problem, occ, best)) for tag in occ.tags)
+        if len(free) >= NEIGHBOURHOOD // 3:
             break
+    neighbours = [o.uid for o in timed if o.uid not in free
+                  and any((tag, _day(problem, o, best)) in around for tag in o.tags)]
+    free.update(rng.sample(neighbours, min(len(neighbours), NEIGHBOURHOOD - len(free))))
     return free
 
 

@@ -137,3 +137,13 @@ def test_floor_takes_the_best_runs_of_days() -> None:
     data = spec_data(festivals=[festival(items=talks, end="2026-06-13",
                                          hours={"opens": "10:00", "closes": "11:00"})])
     assert floor(build_problem(make_spec(data))) == 60
+
+
+def test_floor_counts_the_nights_an_artist_too_busy_for_one_day_needs() -> None:
+    """Ana gives four two-hour talks, any day, in a festival open 10:00-14:00: no day holds
+    more than two, so every programme keeps her at least one night (the old floor: 0)."""
+    talks = [item(f"talk-{n}", duration=120, artists=["ana"]) for n in range(4)]
+    data = spec_data(festivals=[festival(items=talks, hours={"opens": "10:00",
+                                                             "closes": "14:00"})],
+                     artists=[artist("ana")], solver={"weights": {"hotel_nights": 4}})
+    assert floor(build_problem(make_spec(data))) == 4
