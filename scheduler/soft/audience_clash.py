@@ -144,8 +144,14 @@ class AudienceClash(SoftFamily):
                                   if len(occs) > 1)) if weight else 0.0
 
     def most_saved(self, problem: Problem, occ: Occurrence) -> float:
-        """The most leaving `occ` out can save of this family's floor."""
-        return float(self.per_grain(problem) * occ.duration * len(set(occ.tags)))
+        """The most leaving `occ` out can save of this family's floor: per tag, its
+        duration, and no more than the tag's floor (an occurrence fewer removes at most its
+        own minutes from a tag's overlap)."""
+        if not occ.tags or occ.installation:
+            return 0.0
+        forced = _forced_by_tag(problem)
+        return float(self.per_grain(problem) * sum(min(occ.duration, forced.get(tag, 0))
+                                                   for tag in set(occ.tags)))
 
     def marginal(self, problem: Problem) -> Marginal:
         return _Overlap(problem, self.per_grain(problem))
@@ -153,6 +159,20 @@ class AudienceClash(SoftFamily):
 
 def _term(weight: int, tag: str, uid: str, expr: Expr) -> Term:
     return Term(AudienceClash.name, f"{tag}: {uid}", weight, expr, (uid,))
+
+
+_FORCED: dict[int, tuple[Problem, dict[str, int]]] = {}
+
+
+def _forced_by_tag(problem: Problem) -> dict[str, int]:
+    """`_forced_overlap` of each tag (kept for the last problem asked about)."""
+    kept = _FORCED.get(id(problem))
+    if kept is None or kept[0] is not problem:
+        _FORCED.clear()
+        kept = (problem, {tag: _forced_overlap(occs) for tag, occs in tagged(problem).items()
+                          if len(occs) > 1})
+        _FORCED[id(problem)] = kept
+    return kept[1]
 
 
 def _forced_overlap(occs: list[Occurrence]) -> int:
