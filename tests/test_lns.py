@@ -41,7 +41,7 @@ def test_a_large_model_gets_the_search_and_stays_never_worse(
 ) -> None:
     from affiche.scheduler.greedy import greedy_placement
 
-    monkeypatch.setattr(cpsat, "LARGE_MODEL", 100)  # this small model counts as large
+    monkeypatch.setattr(cpsat, "LNS_MODEL", 100)  # this small model counts as large
     problem = build_problem(Spec.model_validate(generate_spec(120, 2)))
     greedy = total(problem, greedy_placement(problem))
     result = solve(problem, SolveOptions(time_limit=6, workers=2, force_cpsat=True))
