@@ -301,20 +301,26 @@ class Greedy:
 
     def _try_from(self, occ: Occurrence, earliest: int) -> bool:
         """Place `occ` at its earliest fit from `earliest` (preferred venues first)."""
-        best: tuple[int, int, str] | None = None
-        for option in occ.options:
+        best: tuple[int, int, int, str] | None = None  # (preferred, start, index, venue)
+        # the emptiest venues first: an early fit there bounds the search in the others;
+        # ties go to the first in the options' order, as if they were searched in it
+        by_load = sorted(enumerate(occ.options),
+                         key=lambda pair: len(self.board.venue_starts[pair[1].venue]))
+        for index, option in by_load:
             preferred = 0 if option.venue in occ.preferred_venues else 1
             if best is not None and best[0] < preferred:
                 continue  # a preferred venue is taken already: this one cannot win
-            before = best[1] if best is not None and best[0] == preferred else None
+            before = None
+            if best is not None and best[0] == preferred:
+                before = best[1] + (index < best[2])  # an earlier option wins a tie
             start = self._first_fit(occ, option, earliest, before)
             if start is None:
                 continue
-            if best is None or (preferred, start) < best[:2]:
-                best = (preferred, start, option.venue)
+            if best is None or (preferred, start, index) < best[:3]:
+                best = (preferred, start, index, option.venue)
         if best is None:
             return False
-        _, start, venue = best
+        _, start, _, venue = best
         self._take(occ, venue, start)
         return True
 
@@ -326,16 +332,19 @@ class Greedy:
         for low, high in option.spans:
             start = max(low, earliest)
             while start + occ.duration <= high and (before is None or start < before):
-                pushed = self._conflict(occ, option.venue, start, changeover)
+                pushed = self._conflict(occ, option.venue, start, changeover, before)
                 if pushed is None:
                     return start
                 start = pushed
         return None
 
-    def _conflict(self, occ: Occurrence, venue: str, start: int, changeover: int) -> int | None:
-        """None if `start` works, else a later start worth trying."""
+    def _conflict(
+        self, occ: Occurrence, venue: str, start: int, changeover: int, before: int | None = None
+    ) -> int | None:
+        """None if `start` works, else a later start worth trying (one from `before` on
+        when none before it is free at the venue)."""
         self.work += 1
-        free = self._venue_free_from(venue, start, occ.duration + changeover)
+        free = self._venue_free_from(venue, start, occ.duration + changeover, before)
         if free != start:
             return free
         end = start + occ.duration
@@ -347,10 +356,13 @@ class Greedy:
                     return busy_end + there
         return self._day_conflict(occ, start)
 
-    def _venue_free_from(self, venue: str, start: int, length: int) -> int:
+    def _venue_free_from(
+        self, venue: str, start: int, length: int, before: int | None = None
+    ) -> int:
         """The earliest start from `start` at which `length` grains overlap nothing booked
         at `venue` (fewer than `parallel` bookings at every instant, for a venue holding
-        several): past every booking in the way at once, not one call per booking."""
+        several): past every booking in the way at once, not one call per booking; or,
+        searching only `before` an instant, any start from there on when none is."""
         capacity = self.problem.venues[venue].parallel
         if capacity > 1:
             return _shared_free_from(self.board.venue_held[venue], start, length, capacity)
@@ -359,6 +371,8 @@ class Greedy:
         while index < len(starts) and starts[index] < start + length:
             start = max(start, ends[index])
             index += 1
+            if before is not None and start >= before:
+                break
         return start
 
     def _day_conflict(self, occ: Occurrence, start: int) -> int | None:
