@@ -338,8 +338,9 @@ def _read_solution(
     """Fill `result` with the placements and objective terms `reader` holds, or, when the
     model's terms may overstate the programme (audience overlap away from its optimum), with
     the programme of all those seen that costs least counted in full (`cheapest`). The
-    bound stays valid then, since the part never costs more than the whole; the programme
-    is called optimal only when its full price meets the bound."""
+    bound stays valid then (the model's least cost is the true least cost: at each of its
+    optima the overlap is exact); the programme is called optimal only when its full price
+    meets the bound."""
     if cheapest is not None and cheapest.placed is not None:
         grains = cheapest.placed
         result.chosen = chosen_of(problem, grains)
