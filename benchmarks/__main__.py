@@ -45,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--peer-timeout", type=float, default=600.0, metavar="S",
                    help="conference_scheduler: CBC limit and process timeout (default 600)")
     p.add_argument("--out", type=Path, default=RESULTS, metavar="DIR")
+    p.add_argument("--previous", type=Path, default=None, metavar="JSON",
+                   help="a recorded latest.json shown beside this run (generated series)")
     p.add_argument("--from", dest="sources", type=Path, action="append", default=[],
                    metavar="JSON", help="no runs: rebuild the report from recorded "
                                         "latest.json files (repeatable, merged)")
@@ -154,8 +156,10 @@ def write_results(records: list[Record], args: argparse.Namespace, limit: float)
     summaries = group_records(records)
     args.out.mkdir(parents=True, exist_ok=True)
     target = args.out / "latest.md"
-    target.write_text(markdown(summaries, header(args, limit), conference_scheduler_note()),
-                      encoding="utf-8")
+    previous = (group_records(json.loads(args.previous.read_text("utf-8")))
+                if args.previous else None)
+    target.write_text(markdown(summaries, header(args, limit), conference_scheduler_note(),
+                               previous), encoding="utf-8")
     (args.out / "latest.json").write_text(json.dumps(records, indent=1), encoding="utf-8")
     if not write_plot(summaries, args.out / "latest.png"):
         print("matplotlib is not installed: no latest.png (add it to a `bench` extra)")

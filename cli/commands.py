@@ -80,6 +80,11 @@ def print_result(summary: SolveSummary) -> None:
         say(f"bound: {'unknown' if summary.bound is None else format(summary.bound, 'g')}")
         gap = summary.gap
         say(f"gap: {'unknown' if gap is None else format(100 * gap, '.2f') + '%'}")
+        if gap is not None:
+            say(f"within {100 * gap:.1f} % of the best possible")
+        if summary.bounds:
+            parts = ", ".join(f"{part} {bound:g}" for part, bound in summary.bounds.items())
+            say(f"every programme pays at least: {parts}")
     say(f"placed: {summary.placed} of {summary.occurrences} occurrences")
     say(f"time: {summary.wall_seconds:.2f}s")
     for family, cost in sorted(summary.terms.items()):

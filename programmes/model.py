@@ -432,7 +432,7 @@ class Weights(Strict):
 
     preferred_venue: Weight = 3
     preferred_hours: Weight = 2
-    audience_clash: Weight = 5
+    audience_clash: Weight = 1  # per minute of overlap
     hotel_nights: Weight = 4
     prime_time: Weight = 8
     repeat_same_day: Weight = 3

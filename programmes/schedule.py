@@ -149,6 +149,9 @@ class SolveInfo(BaseModel):
     wall_seconds: float = 0.0
     terms: dict[str, float] = Field(default_factory=dict)
     violations: list[ViolationInfo] = Field(default_factory=list)
+    # the bound's parts: what every complete programme pays, family by family (repeats on
+    # one day include the hotel nights spreading them forces), proven from the spec alone
+    bounds: dict[str, float] = Field(default_factory=dict)
 
 
 class Schedule(BaseModel):

@@ -12,8 +12,8 @@ One workbook describes one festival (merge several on the command line, as with 
   likewise `description`; `pin_venue` / `pin_start` / `pin_day` pin the first occurrence;
 - `availability`: one row per window, columns `artist`, `start`, `end`;
 - `solver` (optional, key / value): grain_minutes, default_travel_minutes and the weights
-  (preferred_venue, preferred_hours, audience_clash, hotel_nights, repeat_same_day, moved,
-  unplaced).
+  (preferred_venue, preferred_hours, audience_clash per minute of overlap, hotel_nights,
+  repeat_same_day, moved, unplaced).
 
 Cells: list cells (`artists`, `requires`, `tags`, `days`, ...) are separated by `;` or `,`;
 `preferred_hours` as `21:00-23:59; 14:00-18:00`; `windows`, `open`, `closures` as

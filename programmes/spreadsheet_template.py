@@ -146,6 +146,8 @@ AVAILABILITY: list[Row] = [
 SOLVER: list[tuple[str, Any, str]] = [
     ("preferred_venue", 3, "Weight of a preferred venue not used (0 switches it off)."),
     ("preferred_hours", 2, "Weight of a start outside the preferred hours."),
+    ("audience_clash", 1, "Weight of each minute that items for one audience (a shared tag) "
+     "overlap: three at once for 10 minutes count 20."),
     ("hotel_nights", 4, "Weight of each night between an artist's first and last day."),
 ]
 

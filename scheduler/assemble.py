@@ -89,6 +89,7 @@ def assemble_schedule(
             gap=result.gap,
             wall_seconds=round(result.wall_seconds, 3),
             terms=result.terms,
+            bounds=result.bounds,
             violations=[ViolationInfo.model_validate(v.as_dict()) for v in result.violations],
         ),
         festivals=[festival_info(f) for f in spec.festivals],
@@ -130,7 +131,8 @@ def checked_schedule(
     if not result.has_solution:
         if result.status == "infeasible":
             raise NoProgramme(infeasible_message(problem))
-        raise NoProgramme(f"no programme found within {time_limit:g}s (allow more time)")
+        why = "; ".join(result.notes) or "allow more time"
+        raise NoProgramme(f"no programme found within {time_limit:g}s ({why})")
     unplaceable = {u.uid: u.reason for u in problem.unplaceable}
     schedule = assemble_schedule(spec, result, unplaceable, warnings + result.notes)
     problems = check_schedule(spec, schedule)

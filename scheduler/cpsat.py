@@ -22,8 +22,9 @@ from affiche.scheduler.hard import HARD_FAMILIES
 from affiche.scheduler.occurrences import Occurrence
 from affiche.scheduler.pricing import Placed, floor, price, with_venues
 from affiche.scheduler.problem import Problem
+from affiche.scheduler.prune import PRUNED_VENUES, pruned
 from affiche.scheduler.result import Chosen, SolveOptions, SolveResult, Violation, chosen_of
-from affiche.scheduler.soft import Term, soft_terms
+from affiche.scheduler.soft import SOFT_FAMILIES, Term, soft_terms
 from affiche.scheduler.soft.unplaced import Unplaced
 from affiche.scheduler.variables import Variables
 
@@ -32,6 +33,13 @@ from affiche.scheduler.variables import Variables
 # nothing better than the greedy programme (6,424); without probing CP-SAT reached 6,218.
 # On 500 items (36k) both were within 1 %; below that the defaults are kept.
 LARGE_MODEL = 30_000
+# Above LNS_MODEL variables the whole-model search gets WHOLE_MODEL_SHARE of the time left
+# and large-neighbourhood search (`lns.py`) the rest, unless the former proves optimality.
+# gen/250 (5,665 variables) at 20 s: 1,168 whole-model only, 976 with the search; gen/1000
+# at 60 s: the whole model alone found nothing cheaper than the greedy programme (14,093).
+LNS_MODEL = 3_000
+WHOLE_MODEL_SHARE = 0.3
+
 
 STATUS_NAMES: dict[cp_model.CpSolverStatus, Status] = {
     cp_model.OPTIMAL: "optimal",
@@ -132,8 +140,11 @@ def build_model(
     variables = Variables(cp_model.CpModel(), problem, allow_unplaced)
     for family in HARD_FAMILIES:
         family(problem, variables)
+    placed = greedy_placement(problem) if placed is None else placed
     add_hints(problem, variables, placed)
     terms = soft_terms(problem, variables)
+    for soft in SOFT_FAMILIES:
+        soft.hint(problem, variables, placed)
     if terms:
         variables.model.minimize(sum(term.weight * term.expr for term in terms))
     return variables, terms
@@ -205,17 +216,25 @@ def solve_with_cpsat(
     it (and the time it `started` the solve, which the time limit counts from); the status
     is always one of STATUS_NAMES' values."""
     started = time.perf_counter() if started is None else started
-    variables, terms = build_model(problem, options.allow_unplaced, placed)
+    model_problem = pruned(problem, placed)
+    variables, terms = build_model(model_problem, options.allow_unplaced, placed)
+    if model_problem is not problem:
+        variables.notes.append(f"the solver weighed at most {PRUNED_VENUES} candidate venues per "
+                               "item (the bound is the families' floor)")
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = options.workers or max(os.cpu_count() or 1, 1)
     solver.parameters.random_seed = options.seed
     if len(variables.model.proto.variables) > LARGE_MODEL:
         solver.parameters.cp_model_probing_level = 0
     left = options.time_limit - (time.perf_counter() - started)
+    if left <= 0:  # building the model took the time: the caller keeps the greedy programme
+        return SolveResult(status="unknown", wall_seconds=time.perf_counter() - started,
+                           notes=variables.notes)
     greedy = complete_hint(variables.model, max(0.05, min(10.0, left / 3)))
     greedy_seconds = time.perf_counter() - started
     fewest = 0.0
-    if options.allow_unplaced and (placed is None or len(placed) < len(problem.occurrences)):
+    if options.allow_unplaced and model_problem is problem and (
+            placed is None or len(placed) < len(problem.occurrences)):
         share = (options.time_limit - (time.perf_counter() - started)) / 3
         fewest = fewest_unplaced(variables, terms, share, solver.parameters.num_workers,
                                  options.seed)
@@ -223,16 +242,24 @@ def solve_with_cpsat(
             unplaced = [t.weight * t.expr for t in terms if t.family == Unplaced.name]
             variables.model.add(sum(unplaced) >= round(fewest))
     floors = _floors(problem, options.allow_unplaced, fewest)
-    cheapest = _Cheapest(problem, variables, options.allow_unplaced) if variables.partial else None
-    if cheapest is not None and greedy is not None:
+    # every solution is re-priced in full: the model's audience overlap is exact only at its
+    # optimum (see `soft/audience_clash.py`), so the cheapest programme is kept
+    cheapest = _Cheapest(problem, variables, options.allow_unplaced)
+    if greedy is not None:
         cheapest.keep(greedy)
     spent = time.perf_counter() - started
-    solver.parameters.max_time_in_seconds = max(0.1, options.time_limit - spent)
-    progress = _Progress(options.progress, cheapest.keep if cheapest is not None else None)
+    left = options.time_limit - spent
+    large = len(variables.model.proto.variables) > LNS_MODEL and greedy is not None
+    solver.parameters.max_time_in_seconds = max(0.1, left * WHOLE_MODEL_SHARE if large else left)
+    progress = _Progress(options.progress, cheapest.keep)
     solver.best_bound_callback = progress.on_bound
     code = solver.solve(variables.model, progress)
     if code == cp_model.MODEL_INVALID:
         raise RuntimeError(f"internal error, invalid model: {variables.model.validate()}")
+    if large and code != cp_model.OPTIMAL and greedy is not None:
+        incumbent = solver if code == cp_model.FEASIBLE else greedy
+        _search_around(problem, variables, cheapest, started + options.time_limit,
+                       list(incumbent.response_proto.solution), solver, options)
     result = SolveResult(status=STATUS_NAMES[code], wall_seconds=time.perf_counter() - started,
                          notes=variables.notes)
     if greedy is not None:
@@ -246,15 +273,34 @@ def solve_with_cpsat(
         result.status = "feasible"
         return result
     if result.has_solution:
-        bound = _bound(solver, terms, problem, floors)
+        bound = _bound(solver, terms, problem, floors) if model_problem is problem else floors
         _read_solution(result, problem, variables, terms, solver, bound, cheapest)
     return result
 
 
+def _search_around(
+    problem: Problem, variables: Variables, cheapest: _Cheapest, deadline: float,
+    incumbent: list[int], solver: cp_model.CpSolver, options: SolveOptions,
+) -> None:
+    """Large-neighbourhood search from the solution `incumbent` (`lns.py`); `cheapest`
+    takes its answer when that costs less."""
+    from affiche.scheduler.lns import search
+
+    found, improved = search(
+        problem, variables, incumbent, deadline,
+        lambda reader: _grains(problem, variables, reader),
+        solver.parameters.num_workers, options.seed, options.allow_unplaced)
+    cost = sum(price(problem, found, options.allow_unplaced)[0].values())
+    if improved and cost < cheapest.cost:
+        cheapest.placed, cheapest.cost = found, cost
+        variables.notes.append(f"large-neighbourhood search improved the programme {improved} "
+                               "time(s)")
+
+
 class _Cheapest:
-    """The cheapest programme among the solutions seen, each counted in full: past the
-    clash-pair cap the model optimises part of the cost, so a later solution can cost more
-    than an earlier one (or than the greedy programme)."""
+    """The cheapest programme among the solutions seen, each counted in full: the model's
+    audience overlap can sit above the true one in a solution that is not optimal, so a
+    later solution can cost more than an earlier one counted in full."""
 
     def __init__(self, problem: Problem, variables: Variables, allow_unplaced: bool) -> None:
         self.problem, self.variables, self.allow_unplaced = problem, variables, allow_unplaced
@@ -290,10 +336,11 @@ def _read_solution(
     cheapest: _Cheapest | None = None,
 ) -> None:
     """Fill `result` with the placements and objective terms `reader` holds, or, when the
-    model held a family in part (audience clashes past MAX_CLASH_PAIRS), with the programme
-    of all those seen that costs least counted in full (`cheapest`), priced in full. The
-    bound stays valid then, since the part never costs more than the whole; the programme
-    is called optimal only when its full price meets the bound."""
+    model's terms may overstate the programme (audience overlap away from its optimum), with
+    the programme of all those seen that costs least counted in full (`cheapest`). The
+    bound stays valid then (the model's least cost is the true least cost: at each of its
+    optima the overlap is exact); the programme is called optimal only when its full price
+    meets the bound."""
     if cheapest is not None and cheapest.placed is not None:
         grains = cheapest.placed
         result.chosen = chosen_of(problem, grains)

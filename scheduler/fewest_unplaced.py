@@ -17,6 +17,7 @@ from ortools.sat.python import cp_model
 
 from affiche.scheduler.pricing import floor
 from affiche.scheduler.problem import Problem
+from affiche.scheduler.soft import SOFT_FAMILIES
 from affiche.scheduler.soft.family import Term
 from affiche.scheduler.soft.preferred_hours import PreferredHours
 from affiche.scheduler.soft.preferred_venue import PreferredVenue
@@ -58,14 +59,17 @@ def total_bound(problem: Problem, fewest: float) -> float:
     floor of the families and `fewest`, the proven least unplaced cost.
 
     The floor counts every occurrence placed; the model still counts a left-out one's days
-    and starts, so only its preferred venue and hours (forced costs the floor counts) can
-    be saved by leaving it out. Each saves at most a share `r` of its unplaced cost, so a
-    programme leaving out U pays at least floor + (1 - r) U >= floor + (1 - r) fewest.
+    and starts, so only its preferred venue and hours and its audiences' overlap (forced
+    costs the floor counts) can be saved by leaving it out. Each saves at most a share `r`
+    of its unplaced cost, so a programme leaving out U pays at least
+    floor + (1 - r) U >= floor + (1 - r) fewest.
     """
     w = problem.weights
     share = 0.0
     for occ in problem.occurrences:
-        forced = PreferredVenue().floor_of(problem, occ) + PreferredHours().floor_of(problem, occ)
+        forced: float = PreferredVenue().floor_of(problem, occ)
+        forced += PreferredHours().floor_of(problem, occ)
+        forced += sum(family.most_saved(problem, occ) for family in SOFT_FAMILIES)
         if forced:
             weight = w.unplaced * occ.priority
             share = max(share, forced / weight if weight else float("inf"))

@@ -40,7 +40,7 @@ class MarginalCost:
                            if type(part).venue_at is not Marginal.venue_at]
         self._suggesting = [part for part in self._parts
                             if type(part).starts is not Marginal.starts]
-        self._window_cache: dict[tuple[object, int], tuple[frozenset[int], Spans]] = {}
+        self._window_cache: dict[tuple[int, int], tuple[frozenset[int], Spans, object]] = {}
 
     def record(self, occ: Occurrence, start: int) -> None:
         """`occ` now starts at `start`."""
@@ -95,13 +95,16 @@ class MarginalCost:
     def _windows(self, occ: Occurrence) -> tuple[frozenset[int], Spans]:
         """The openings of its venues' spans, and where it can start in some venue ([a, b -
         duration] for a span [a, b)); shared by occurrences with the same options."""
-        key = (occ.options, occ.duration)
+        # by identity: occurrences the domains see alike share one options tuple, and
+        # hashing a long one for each occurrence cost more than the rest of this method
+        key = (id(occ.options), occ.duration)
         if key not in self._window_cache:
             openings = frozenset(a for o in occ.options for a, _ in o.spans)
             startable = normalise((a, b - occ.duration + 1) for o in occ.options
                                   for a, b in o.spans)
-            self._window_cache[key] = (openings, startable)
-        return self._window_cache[key]
+            self._window_cache[key] = (openings, startable, occ.options)  # kept alive
+        openings, startable, _ = self._window_cache[key]
+        return openings, startable
 
     def _day(self, occ: Occurrence, start: int) -> int | None:
         return self.problem.day_of(occ.festival, start)

@@ -99,6 +99,7 @@ class SolveSummary:
     venues: int
     candidates: int  # (occurrence, venue) options after the hard filters
     terms: dict[str, float] = field(default_factory=dict)
+    bounds: dict[str, float] = field(default_factory=dict)  # the bound's parts, by family
     violations: list[Any] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -256,7 +257,8 @@ def _summary(problem: Problem, result: SolveResult) -> SolveSummary:
         occurrences=len(problem.occurrences) + len(problem.unplaceable),
         unplaceable=len(problem.unplaceable), items=len(items), venues=len(problem.venues),
         candidates=sum(len(occ.options) for occ in problem.occurrences),
-        terms=dict(result.terms), violations=list(result.violations), notes=list(result.notes),
+        terms=dict(result.terms), bounds=dict(result.bounds),
+        violations=list(result.violations), notes=list(result.notes),
     )
 
 

@@ -19,7 +19,7 @@ from affiche.scheduler.result import Violation
 from affiche.scheduler.soft import SOFT_FAMILIES
 from affiche.scheduler.soft.family import FloorContext, Placed
 
-__all__ = ["Placed", "at_floor", "floor", "price", "total"]
+__all__ = ["Placed", "at_floor", "floor", "floors", "price", "total"]
 
 
 def price(
@@ -59,10 +59,18 @@ def at_floor(problem: Problem, placed: Placed) -> bool:
 def floor(problem: Problem) -> float:
     """A lower bound on every complete programme's cost (stability and unplaced items
     aside, which can cost nothing): each family's cost forced by the domains."""
+    return float(sum(floors(problem).values()))
+
+
+def floors(problem: Problem) -> dict[str, float]:
+    """`floor` part by part: each a proven lower bound on the cost it names (a family's, or
+    with the repeats', theirs and the hotel nights that spreading them forces) in every
+    complete programme; their sum is one too, since no cost is counted twice."""
     days = {occ.uid: _possible_days(problem, occ) for occ in problem.occurrences
             if not occ.installation}
     context = FloorContext(days)
-    return float(sum(family.floor(problem, context) for family in SOFT_FAMILIES))
+    return {family.floor_name or family.name: family.floor(problem, context)
+            for family in SOFT_FAMILIES}
 
 
 def _possible_days(problem: Problem, occ: Occurrence) -> tuple[int, int]:

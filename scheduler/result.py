@@ -70,6 +70,7 @@ class SolveResult:
     first_solution_seconds: float | None = None
     chosen: dict[str, Chosen] = field(default_factory=dict)
     terms: dict[str, float] = field(default_factory=dict)
+    bounds: dict[str, float] = field(default_factory=dict)  # proven, family by family
     violations: list[Violation] = field(default_factory=list)
     unplaced: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what the model left out, in words

@@ -11,8 +11,9 @@ import time
 
 from affiche.programmes.schedule import Status
 from affiche.scheduler.greedy import greedy_placement, why_left_out
-from affiche.scheduler.pricing import Placed, floor, price
+from affiche.scheduler.pricing import Placed, floor, floors, price
 from affiche.scheduler.problem import Problem
+from affiche.scheduler.prune import model_candidates
 from affiche.scheduler.result import Chosen, SolveOptions, SolveResult, chosen_of
 
 __all__ = ["Chosen", "SolveOptions", "SolveResult", "solve", "has_objective"]
@@ -38,26 +39,51 @@ def has_objective(problem: Problem) -> bool:
 
 def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     """Where and when every occurrence goes; the status is optimal, feasible, infeasible,
-    unknown or invalid."""
-    options = options or SolveOptions()
+    unknown or invalid. A complete programme comes with the bound's parts (`floors`)."""
+    result = _solve(problem, options or SolveOptions())
+    if result.has_solution and len(result.chosen) == len(problem.occurrences):
+        result.bounds = {part: bound for part, bound in floors(problem).items() if bound}
+    return result
+
+
+def _solve(problem: Problem, options: SolveOptions) -> SolveResult:
     started = time.perf_counter()
-    placed = None
+    placed, first = None, 0.0
     if options.shortcut:
-        placed = greedy_placement(problem, deadline=started + options.time_limit)
+        timings: dict[str, float] = {}
+        placed = greedy_placement(problem, deadline=started + options.time_limit,
+                                  timings=timings)
+        first = timings.get("complete", time.perf_counter()) - started
         if not options.force_cpsat:
             result = greedy_if_optimal(problem, placed, started, options.allow_unplaced)
             if result is not None:
                 return result
-            if _answers(problem, placed, options) and not _time_for_cpsat(problem, options,
-                                                                          started):
-                return _greedy_result(problem, placed, started, options.allow_unplaced, [
-                    "the time limit left no time for CP-SAT: this is the greedy programme"])
+            if not _time_for_cpsat(problem, options, started):
+                return _out_of_time(problem, placed, started, options)
     from affiche.scheduler.cpsat import solve_with_cpsat
 
     result = solve_with_cpsat(problem, options, placed, started)
     if placed is not None and _answers(problem, placed, options):
-        return _never_worse(problem, result, placed, started, options.allow_unplaced)
+        result = _never_worse(problem, result, placed, started, options.allow_unplaced)
+        if len(placed) == len(problem.occurrences):  # the first complete programme
+            result.first_solution_seconds = min(result.first_solution_seconds or first, first)
     return result
+
+
+def _out_of_time(
+    problem: Problem, placed: Placed, started: float, options: SolveOptions
+) -> SolveResult:
+    """No time left for CP-SAT: the greedy programme if it is an answer, else none (status
+    unknown), saying how far the greedy pass got."""
+    if _answers(problem, placed, options):
+        return _greedy_result(problem, placed, started, options.allow_unplaced, [
+            "the time limit left no time for CP-SAT: this is the greedy programme"],
+            reason="not placed within the time limit")
+    elapsed = time.perf_counter() - started
+    return SolveResult(status="unknown", wall_seconds=elapsed, notes=[
+        f"no complete programme within the time limit: the greedy pass placed {len(placed)} "
+        f"of {len(problem.occurrences)} occurrences in {elapsed:.1f}s (allow more time, or "
+        "--allow-unplaced to take what fits)"])
 
 
 def _answers(problem: Problem, placed: Placed, options: SolveOptions) -> bool:
@@ -67,8 +93,7 @@ def _answers(problem: Problem, placed: Placed, options: SolveOptions) -> bool:
 
 def _time_for_cpsat(problem: Problem, options: SolveOptions, started: float) -> bool:
     left = options.time_limit - (time.perf_counter() - started)
-    candidates = sum(len(occ.options) for occ in problem.occurrences)
-    return left > MODEL_SECONDS_PER_CANDIDATE * candidates
+    return left > MODEL_SECONDS_PER_CANDIDATE * model_candidates(problem)
 
 
 def _never_worse(
@@ -88,9 +113,11 @@ def _never_worse(
 
 
 def _greedy_result(
-    problem: Problem, placed: Placed, started: float, allow_unplaced: bool, notes: list[str]
+    problem: Problem, placed: Placed, started: float, allow_unplaced: bool, notes: list[str],
+    reason: str | None = None,
 ) -> SolveResult:
-    """The greedy programme as a feasible answer, priced in full."""
+    """The greedy programme as a feasible answer, priced in full; `reason`, when given, is
+    why every left-out occurrence is out (else each is explained, `why_left_out`)."""
     terms, violations = price(problem, placed, allow_unplaced)
     objective = float(sum(terms.values()))
     complete = len(placed) == len(problem.occurrences)
@@ -98,7 +125,7 @@ def _greedy_result(
                                                 problem.weights.moved) else None
     elapsed = time.perf_counter() - started
     status: Status = "optimal" if bound is not None and objective <= bound else "feasible"
-    unplaced = {occ.uid: why_left_out(problem, placed, occ)
+    unplaced = {occ.uid: reason or why_left_out(problem, placed, occ)
                 for occ in problem.occurrences if occ.uid not in placed}
     return SolveResult(
         status=status, objective=objective, bound=bound,

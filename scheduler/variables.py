@@ -34,6 +34,8 @@ class Variables:
         self._venue_number = {venue: n for n, venue in enumerate(problem.venues, start=1)}
         self.notes: list[str] = []  # what a family could not model in full, for the producer
         self.partial: set[str] = set()  # the soft families modelled in part only
+        # (tag, uid) -> (start, length, shown) of the part of an occurrence its audience sees
+        self.audience_parts: dict[tuple[str, str], tuple[cp_model.IntVar, ...]] = {}
         for occ in problem.occurrences:
             self._create(occ, allow_unplaced)
 

@@ -120,3 +120,21 @@ def test_grid_with_long_events_is_solved_on_its_own_slots() -> None:
     assignment = affiche_assignment(grid, result.chosen)
     assert all(slot >= 0 for slots in assignment.values() for slot in slots)
     assert violations(grid, assignment) == 0
+
+
+def test_generated_sizes_beside_the_previous_snapshot(tmp_path: Path) -> None:
+    """Per generated size: first feasible, objective, bound, gap and peak memory, with the
+    run given by --previous beside it (here the same run again: a ratio of 1)."""
+    code = main(["--instance", "gen/24", "--runs", "1", "--time-limit", "5", "--no-peers",
+                 "--out", str(tmp_path / "before")])
+    assert code == 0
+    code = main(["--from", str(tmp_path / "before" / "latest.json"), "--previous",
+                 str(tmp_path / "before" / "latest.json"), "--out", str(tmp_path / "after")])
+    assert code == 0
+    text = (tmp_path / "after" / "latest.md").read_text(encoding="utf-8")
+    assert "## Generated festivals by size, against the previous snapshot" in text
+    row = next(x for x in text.splitlines() if x.startswith("| 24 |"))
+    cells = [cell.strip() for cell in row.strip().strip("|").split("|")]
+    assert cells[1] == cells[6] and cells[2] == cells[7]  # now and previous: the same run
+    assert cells[-1] == "1.000"
+    assert "4,000-item generated festival" in text

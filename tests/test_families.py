@@ -574,7 +574,13 @@ def test_audience_clash_avoided() -> None:
 
 def test_audience_clash_forced() -> None:
     _, result, _ = feasible(clash("11:00"))
-    assert result.terms["audience clash"] == 5
+    assert result.terms["audience clash"] == 60  # a full hour at once, 1 per minute
+
+
+def test_audience_clash_costs_the_minutes_of_overlap() -> None:
+    """Two hour-long shows in 90 minutes: they overlap half an hour, no more."""
+    _, result, _ = feasible(clash("11:30"))
+    assert result.terms["audience clash"] == 30
 
 
 def hotel(first_days: list[date], second_days: list[date]) -> Spec:

@@ -117,3 +117,33 @@ def test_floor_never_exceeds_an_optimum(size: int) -> None:
         assert floor(problem) <= result.objective
         tight += floor(problem) == result.objective > 0
     assert tight  # and it is not trivially 0: some optimum is at the floor
+
+
+def test_floor_counts_the_audience_overlap_no_programme_avoids() -> None:
+    """Three hour-long family talks in one open hour: 120 minutes at once too many, whatever
+    the solver does (the old floor, which had no audience term, said 0)."""
+    talks = [item(f"kids-{n}", tags=["families"]) for n in range(3)]
+    data = spec_data(festivals=[festival(items=talks, end="2026-06-12",
+                                         hours={"opens": "10:00", "closes": "11:00"})])
+    assert floor(build_problem(make_spec(data))) == 120
+
+
+def test_floor_takes_the_best_runs_of_days() -> None:
+    """Two talks fixed to Friday's one open hour overlap 60 minutes there; two more free
+    on either day fit on Saturday: the floor is Friday's overlap alone."""
+    friday = {"windows": [{"start": "2026-06-12 10:00", "end": "2026-06-12 11:00"}]}
+    talks = [item(f"fixed-{n}", tags=["families"], **friday) for n in range(2)]
+    talks += [item(f"free-{n}", tags=["families"], duration=30) for n in range(2)]
+    data = spec_data(festivals=[festival(items=talks, end="2026-06-13",
+                                         hours={"opens": "10:00", "closes": "11:00"})])
+    assert floor(build_problem(make_spec(data))) == 60
+
+
+def test_floor_counts_the_nights_an_artist_too_busy_for_one_day_needs() -> None:
+    """Ana gives four two-hour talks, any day, in a festival open 10:00-14:00: no day holds
+    more than two, so every programme keeps her at least one night (the old floor: 0)."""
+    talks = [item(f"talk-{n}", duration=120, artists=["ana"]) for n in range(4)]
+    data = spec_data(festivals=[festival(items=talks, hours={"opens": "10:00",
+                                                             "closes": "14:00"})],
+                     artists=[artist("ana")], solver={"weights": {"hotel_nights": 4}})
+    assert floor(build_problem(make_spec(data))) == 4

@@ -8,6 +8,7 @@ were on two."""
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import timedelta
 from itertools import combinations
 
 import pytest
@@ -36,11 +37,16 @@ def recomputed_costs(problem: Problem, result: SolveResult) -> dict[str, float]:
         _day(problem, result, a.uid, a.festival) == _day(problem, result, b.uid, b.festival)
         for occs in by_item.values() for a, b in combinations(occs, 2)
     )
-    clashes = 0
-    for a, b in combinations(timed, 2):
-        if a.item != b.item and set(a.tags) & set(b.tags):
-            first, second = result.chosen[a.uid], result.chosen[b.uid]
-            clashes += first.start < second.end and second.start < first.end
+    clashes = 0  # per tag and minute, the tagged items running then minus one
+    for tag in {t for o in timed for t in o.tags}:
+        running: dict[object, int] = defaultdict(int)
+        for occ in timed:
+            if tag in occ.tags:
+                chosen = result.chosen[occ.uid]
+                minutes = int((chosen.end - chosen.start).total_seconds() // 60)
+                for minute in range(minutes):
+                    running[chosen.start + timedelta(minutes=minute)] += 1
+        clashes += sum(count - 1 for count in running.values() if count > 1)
     nights = 0
     for occs in by_artist.values():
         days = [_day(problem, result, o.uid, o.festival) for o in occs]
@@ -63,25 +69,20 @@ def test_first_solution_reports_its_true_cost(seed: int) -> None:
         assert result.terms.get(family, 0) == cost, family
 
 
-def test_a_capped_clash_model_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past the cap on same-audience pairs the solver weighs only those modelled: the solve
-    says so, and still reports every clash of its programme."""
-    from affiche.scheduler.soft import audience_clash
+def test_audience_clash_counts_minutes_at_once_minus_one() -> None:
+    """Three talks for one audience in the same hour: two of them too many for 60 minutes
+    (120 minutes of overlap, not three pairs); the model's optimum is that, and so is the
+    price of the programme returned, violation by violation."""
     from affiche.scheduler.solve import SolveOptions, solve
     from tests.builders import festival, item, make_spec, spec_data
 
-    # three talks for families, one hour open, three venues: all three overlap
     talks = [item(f"kids-{n}", tags=["families"]) for n in range(3)]
     data = spec_data(festivals=[festival(items=talks, end="2026-06-12",
-                                         hours={"opens": "10:00", "closes": "11:00"})])
+                                         hours={"opens": "10:00", "closes": "11:00"})],
+                     solver={"weights": {"audience_clash": 2}})
     problem = build_problem(make_spec(data))
-    whole = solve(problem, SolveOptions(time_limit=5, workers=1))
-    assert whole.has_solution and whole.notes == []
-    assert whole.terms["audience clash"] == 15
-    monkeypatch.setattr(audience_clash, "MAX_CLASH_PAIRS", 1)
-    capped = solve(problem, SolveOptions(time_limit=5, workers=1))
-    assert capped.has_solution
-    assert capped.notes and "1 pairs" in capped.notes[0]
-    # the cost reported is every clash of the programme, not the one modelled pair
-    assert capped.terms["audience clash"] == 15
-    assert len([v for v in capped.violations if v.family == "audience clash"]) == 3
+    result = solve(problem, SolveOptions(time_limit=5, workers=1, force_cpsat=True))
+    assert result.status == "optimal" and result.notes == []
+    assert result.terms["audience clash"] == 2 * 120
+    clashes = [v for v in result.violations if v.family == "audience clash"]
+    assert sorted(v.cost for v in clashes) == [120, 120]

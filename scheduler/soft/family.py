@@ -99,6 +99,8 @@ class SoftFamily:
 
     name: ClassVar[str]
     weight_name: ClassVar[str]
+    # what `floor` bounds, when more than this family's own cost
+    floor_name: ClassVar[str | None] = None
 
     def weight(self, problem: Problem) -> int:
         return int(getattr(problem.weights, self.weight_name))
@@ -123,6 +125,14 @@ class SoftFamily:
     def marginal(self, problem: Problem) -> Marginal | None:
         """The greedy pass's yardstick (None: the family does not steer the greedy)."""
         return None
+
+    def hint(self, problem: Problem, v: Variables, placed: Placed) -> None:
+        """Hint the family's own variables (made by `terms`) for the programme `placed`."""
+
+    def most_saved(self, problem: Problem, occ: Occurrence) -> float:
+        """The most leaving `occ` out can lower this family's floor (the model counts a
+        left-out occurrence's days and starts, so most families' floors stand)."""
+        return 0.0
 
 
 def day_of(problem: Problem, occ: Occurrence, placed: Placed) -> int | None:

@@ -18,6 +18,7 @@ from affiche.scheduler.soft.family import (
     Term,
     day_of,
 )
+from affiche.scheduler.spans import intersect, normalise, total
 
 if TYPE_CHECKING:
     from affiche.scheduler.soft.family import Expr
@@ -87,14 +88,20 @@ class HotelNights(SoftFamily):
         return found
 
     def floor(self, problem: Problem, context: FloorContext) -> float:
-        """Nights every programme gives artists: the latest first possible day of their
-        occurrences against the earliest last one. Stays given any are counted."""
+        """Nights every programme gives artists: their days run from a first to a last one
+        such that each occurrence has a possible day in between, and the time their
+        occurrences could use from the first day's start holds them all (an artist is in
+        one place at a time); the shortest such run (`_fewest_nights`). Stays given any are
+        counted."""
         forced = 0
         for stay, occs in stays(problem).items():
             days = context.days
             lows = [days[o.uid][0] for o in occs] + anchors(problem, stay)
             highs = [days[o.uid][1] for o in occs] + anchors(problem, stay)
-            nights = max(0, max(lows) - min(highs))
+            # the shortest run of days that holds them, or the one arrival and departure
+            # force: each is a bound, so the larger is
+            nights = max(_fewest_nights(problem, stay[1], occs, context.days),
+                         max(lows) - min(highs), 0)
             forced += self.weight(problem) * nights
             if nights:
                 context.counted_stays.add(stay)
@@ -102,6 +109,29 @@ class HotelNights(SoftFamily):
 
     def marginal(self, problem: Problem) -> Marginal:
         return _Nights(self.weight(problem), problem)
+
+
+def _fewest_nights(
+    problem: Problem, festival: str, occs: list[Occurrence], days: dict[str, tuple[int, int]]
+) -> int:
+    """The fewest nights between a first and a last programme day [f, l] that can hold
+    `occs`: each has a possible day in [f, l] (`days`: first and last), and their
+    durations fit in the union of their spans from day f's start to day l's end plus the
+    longest of them."""
+    festival_days = problem.days[festival]
+    spans = normalise(span for occ in occs for option in occ.options for span in option.spans)
+    needed = sum(occ.duration for occ in occs)
+    longest = max(occ.duration for occ in occs)
+    lowest = max(days[o.uid][0] for o in occs) - min(days[o.uid][1] for o in occs)
+    for nights in range(max(0, lowest), len(festival_days)):
+        for first in range(len(festival_days) - nights):
+            last = first + nights
+            if any(days[o.uid][0] > last or days[o.uid][1] < first for o in occs):
+                continue
+            window = ((festival_days[first].start, festival_days[last].end + longest),)
+            if total(intersect(spans, window)) >= needed:
+                return nights
+    return max(0, lowest)
 
 
 class _Nights(Marginal):

@@ -31,6 +31,7 @@ def _term(weight: int, a: Occurrence, b: Occurrence, expr: Expr) -> Term:
 class RepeatOnOneDay(SoftFamily):
     name = "repeat on one day"
     weight_name = "repeat_same_day"
+    floor_name = "repeat on one day + hotel nights"  # spreading repeats costs nights
 
     def terms(self, problem: Problem, v: Variables) -> list[Term]:
         weight = self.weight(problem)

@@ -1,0 +1,198 @@
+"""Large-neighbourhood search around the incumbent programme, re-solved with CP-SAT.
+
+On large festivals CP-SAT improves a whole model little within a minute (gen/1000: nothing
+in 60 s on 2 cores), while the same model with most occurrences fixed where the incumbent
+has them solves in a second or two. Each round frees one neighbourhood (the occurrences of
+a few artists, part of one programme day, of one audience tag in one day, or of a few
+venues), fixes every other occurrence's venue and start in a copy of the model, hints the
+incumbent and keeps the answer when it costs less counted in full (`pricing.total`). The
+copies keep the model's variable indices, so the model's `Variables` read their answers.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable
+
+from ortools.sat.python import cp_model
+
+from affiche.scheduler.occurrences import Occurrence
+from affiche.scheduler.pricing import Placed, total
+from affiche.scheduler.problem import Problem
+from affiche.scheduler.variables import Variables
+
+NEIGHBOURHOOD = 60  # occurrences freed per round, about
+ROUND_SECONDS = 2.0  # CP-SAT's limit per round, at most
+MIN_ROUND = 0.3  # no round starts with less time left
+
+Reader = Callable[[cp_model.CpSolver], Placed]
+Solution = list[int]  # a value for every variable of the model, by index
+
+
+def search(
+    problem: Problem, variables: Variables, incumbent: Solution, deadline: float,
+    read: Reader, workers: int, seed: int, allow_unplaced: bool = False,
+) -> tuple[Placed, int]:
+    """The cheapest programme found from the solution `incumbent` before `deadline`
+    (perf_counter), and how many rounds improved it. `read` turns a solver holding a
+    solution into placements. Each round is hinted with the whole incumbent solution, which
+    CP-SAT takes as its first solution at once."""
+    rng = random.Random(seed)
+    best = _placed_of(problem, variables, incumbent)
+    cost = total(problem, best, allow_unplaced)
+    improved = 0
+    kinds = [_by_artists, _by_day, _by_tag, _by_venues]
+    timed = [o for o in problem.occurrences if not o.installation and o.uid in best]
+    if len(timed) <= NEIGHBOURHOOD:
+        return best, 0  # the whole model is the neighbourhood: CP-SAT has had it
+    round_index = 0
+    while deadline - time.perf_counter() > MIN_ROUND:
+        kind = kinds[round_index % len(kinds)]
+        round_index += 1
+        free = kind(problem, best, timed, rng)
+        if not free:
+            continue
+        limit = min(ROUND_SECONDS, deadline - time.perf_counter())
+        found = _solve_round(problem, variables, best, incumbent, free, limit, workers,
+                             rng.randrange(1 << 30))
+        if found is None:
+            continue
+        placed = read(found)
+        found_cost = total(problem, placed, allow_unplaced)
+        if found_cost < cost:
+            best, cost, incumbent = placed, found_cost, list(found.response_proto.solution)
+            improved += 1
+    return best, improved
+
+
+def _placed_of(problem: Problem, v: Variables, solution: Solution) -> Placed:
+    placed: Placed = {}
+
+    def value(var: cp_model.IntVar | int) -> int:
+        if isinstance(var, int):
+            return var
+        return solution[var.index] if var.index >= 0 else 1 - solution[-var.index - 1]
+
+    for occ in problem.occurrences:
+        if not value(v.is_placed(occ.uid)):
+            continue
+        option = next(o for o in occ.options if value(v.is_at(occ.uid, o.venue)))
+        start = option.spans[0][0] if occ.installation else value(v.start_of(occ.uid))
+        placed[occ.uid] = (option.venue, int(start))
+    return placed
+
+
+def _solve_round(
+    problem: Problem, v: Variables, best: Placed, incumbent: Solution, free: set[str],
+    limit: float, workers: int, seed: int,
+) -> cp_model.CpSolver | None:
+    copy = v.model.clone()
+    copy.clear_hints()
+    copy.proto.solution_hint.vars.extend(range(len(incumbent)))
+    copy.proto.solution_hint.values.extend(incumbent)
+    domains = copy.proto.variables
+    for occ in problem.occurrences:
+        if occ.uid in free or occ.uid not in best:
+            continue
+        venue, start = best[occ.uid]
+        for option in occ.options:
+            _fix(domains, v.is_at(occ.uid, option.venue), int(option.venue == venue))
+        placed = v.is_placed(occ.uid)
+        _fix(domains, placed, 1)
+        if not occ.installation:
+            _fix(domains, v.start_of(occ.uid), start)
+        for tag in occ.tags:  # the part its audience sees stays too: the search is local
+            for var in v.audience_parts.get((tag, occ.uid), ()):
+                _fix(domains, var, incumbent[var.index])
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = limit
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    # most of the model is fixed: presolve's passes over it cost more than the search
+    solver.parameters.cp_model_probing_level = 0
+    solver.parameters.max_presolve_iterations = 1
+    if solver.solve(copy) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return solver
+
+
+def _fix(domains: object, var: cp_model.IntVar | int, value: int) -> None:
+    if isinstance(var, int):
+        return
+    index = var.index
+    if index < 0:  # a negated literal
+        index, value = -index - 1, 1 - value
+    domain = domains[index].domain  # type: ignore[index]
+    domain.clear()
+    domain.extend([value, value])
+
+
+def _day(problem: Problem, occ: Occurrence, best: Placed) -> tuple[str, int | None]:
+    return occ.festival, problem.day_of(occ.festival, best[occ.uid][1])
+
+
+def _by_artists(problem: Problem, best: Placed, timed: list[Occurrence],
+                rng: random.Random) -> set[str]:
+    """A few artists (those whose stays cost nights first), all their occurrences, and
+    some of their audiences' occurrences on the artists' days (to make room there)."""
+    by_artist: dict[str, list[Occurrence]] = defaultdict(list)
+    for occ in timed:
+        for artist in occ.bound_artists:
+            by_artist[artist].append(occ)
+    spread = [a for a, occs in by_artist.items()
+              if len({_day(problem, o, best) for o in occs}) > 1]
+    pool = spread or list(by_artist)
+    rng.shuffle(pool)
+    free: set[str] = set()
+    around: set[tuple[str, tuple[str, int | None]]] = set()  # (tag, day)
+    for artist in pool:
+        for occ in by_artist[artist]:
+            free.add(occ.uid)
+            around.update((tag, _day(problem, occ, best)) for tag in occ.tags)
+        if len(free) >= NEIGHBOURHOOD // 3:
+            break
+    neighbours = [o.uid for o in timed if o.uid not in free
+                  and any((tag, _day(problem, o, best)) in around for tag in o.tags)]
+    free.update(rng.sample(neighbours, min(len(neighbours), NEIGHBOURHOOD - len(free))))
+    return free
+
+
+def _by_day(problem: Problem, best: Placed, timed: list[Occurrence],
+            rng: random.Random) -> set[str]:
+    """Part of one programme day."""
+    by_day: dict[tuple[str, int | None], list[Occurrence]] = defaultdict(list)
+    for occ in timed:
+        by_day[_day(problem, occ, best)].append(occ)
+    day = rng.choice(sorted(by_day, key=str))
+    occs = by_day[day]
+    return {o.uid for o in rng.sample(occs, min(len(occs), NEIGHBOURHOOD))}
+
+
+def _by_tag(problem: Problem, best: Placed, timed: list[Occurrence],
+            rng: random.Random) -> set[str]:
+    """The occurrences of one audience tag on one day, and others of that day."""
+    tagged = [o for o in timed if o.tags]
+    if not tagged:
+        return set()
+    pick = rng.choice(tagged)
+    tag, day = rng.choice(pick.tags), _day(problem, pick, best)
+    same = [o for o in timed if tag in o.tags and _day(problem, o, best) == day]
+    return {o.uid for o in rng.sample(same, min(len(same), NEIGHBOURHOOD))}
+
+
+def _by_venues(problem: Problem, best: Placed, timed: list[Occurrence],
+               rng: random.Random) -> set[str]:
+    """A few venues' occurrences on one day."""
+    pick = rng.choice(timed)
+    day = _day(problem, pick, best)
+    venues = sorted({best[o.uid][0] for o in timed})
+    rng.shuffle(venues)
+    free: set[str] = set()
+    for venue in venues:
+        free.update(o.uid for o in timed
+                    if best[o.uid][0] == venue and _day(problem, o, best) == day)
+        if len(free) >= NEIGHBOURHOOD:
+            break
+    return free

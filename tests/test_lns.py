@@ -1,0 +1,50 @@
+"""Large-neighbourhood search around the incumbent: each answer is a programme the
+independent checker accepts, never costlier than the incumbent, and from a poor one
+(earliest fits, every audience packed into the mornings) it finds a cheaper one."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from affiche.programmes.check import check_schedule
+from affiche.programmes.generate import generate_spec
+from affiche.programmes.model import Spec
+from affiche.scheduler import cpsat, lns
+from affiche.scheduler.assemble import assemble_schedule
+from affiche.scheduler.greedy import Greedy
+from affiche.scheduler.pricing import total
+from affiche.scheduler.problem import build_problem
+from affiche.scheduler.result import SolveResult, chosen_of
+from affiche.scheduler.solve import SolveOptions, solve
+
+
+def test_search_from_a_poor_programme_finds_a_cheaper_valid_one() -> None:
+    spec = Spec.model_validate(generate_spec(120, 2))
+    problem = build_problem(spec)
+    poor = Greedy(problem, priced=False).run()  # earliest fits
+    assert len(poor) == len(problem.occurrences)
+    variables, _ = cpsat.build_model(problem, False, poor)
+    completed = cpsat.complete_hint(variables.model, 10.0)
+    assert completed is not None
+    found, improved = lns.search(
+        problem, variables, list(completed.response_proto.solution), time.perf_counter() + 10,
+        lambda reader: cpsat._grains(problem, variables, reader), workers=2, seed=1)
+    assert improved >= 1 and total(problem, found) < total(problem, poor)
+    result = SolveResult(status="feasible", chosen=chosen_of(problem, found))
+    assert check_schedule(spec, assemble_schedule(spec, result)) == []
+
+
+def test_a_large_model_gets_the_search_and_stays_never_worse(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from affiche.scheduler.greedy import greedy_placement
+
+    monkeypatch.setattr(cpsat, "LNS_MODEL", 100)  # this small model counts as large
+    problem = build_problem(Spec.model_validate(generate_spec(120, 2)))
+    greedy = total(problem, greedy_placement(problem))
+    result = solve(problem, SolveOptions(time_limit=6, workers=2, force_cpsat=True))
+    assert result.has_solution and len(result.chosen) == len(problem.occurrences)
+    grains = {uid: (c.venue, problem.clock.ceil(c.start)) for uid, c in result.chosen.items()}
+    assert result.objective == total(problem, grains) <= greedy
