@@ -137,6 +137,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "p.done.pin": "Pinned: the next solve keeps it there.",
         "p.done.unpin": "Unpinned.",
         "p.done.publish": "Published.",
+        "p.done.publishing": "Publishing: its progress shows below as it goes.",
+        "p.publish_run": "Publish",
     },
     "fr": {
         "site": "Programme du festival",
@@ -268,6 +270,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "p.done.pin": "Épinglé : le prochain calcul le garde là.",
         "p.done.unpin": "Désépinglé.",
         "p.done.publish": "Publié.",
+        "p.done.publishing": "Publication en cours : son avancement s’affiche ci-dessous.",
+        "p.publish_run": "Publication",
     },
 }
 
