@@ -237,14 +237,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--spec", type=Path, default=FOSDEM)
     p.add_argument("--url", default=None, help="a server already running on 127.0.0.1")
     p.add_argument("--workers", type=int, default=0, help="affiche serve --workers N")
-    p.add_argument("--only", default=None, help="only paths containing this")
+    p.add_argument("--only", default=None, help="only paths containing this (/: the front)")
     p.add_argument("--json", type=Path, default=None, help="also write the rows here")
     args = p.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the server on the way out
     rates = [float(r) for r in (args.rates or ("50,100" if args.smoke else "100,500")).split(",")]
     seconds = args.seconds or (3.0 if args.smoke else 20.0)
     directory = published(args.dir, args.spec)
-    paths = [t for t in targets(directory) if not args.only or args.only in t]
+    paths = [t for t in targets(directory)
+             if not args.only or t == args.only or (args.only != "/" and args.only in t)]
     steps = []
     for path in paths:
         for rate in rates:
