@@ -83,3 +83,20 @@ def test_serve_refuses_bad_flags_with_a_message(
         main(["serve", str(tmp_path), *flags])
     assert stop.value.code == 2
     assert flags[0] in capsys.readouterr().err
+
+
+def test_stopping_the_runner_marks_its_unfinished_runs_failed(tmp_path: Path) -> None:
+    from affiche.scheduler.plan import SpecText
+    from affiche.web.store import Store
+    from affiche.web.worker import STOPPED, SolveJob, SolveRunner
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    store = Store(url)
+    store.migrate()
+    row = store.new_solve(["webfest"], {})
+    runner = SolveRunner(store)
+    runner.start(SolveJob(row.id, url, [SpecText("webfest", "yaml", SPEC_YAML)]))
+    runner.shutdown()  # at once: the worker process is still starting
+    stopped = store.solve(row.id)
+    assert stopped.status == "failed" and stopped.error == STOPPED
+    store.dispose()

@@ -116,6 +116,9 @@ def changes_summary(changes: Changes) -> dict[str, Any]:
     }
 
 
+STOPPED = "the server stopped before the run ended: start it again"
+
+
 class SolveRunner:
     """A pool of worker processes (spawned lazily) and the futures of the runs it started."""
 
@@ -208,9 +211,16 @@ class SolveRunner:
     def shutdown(self) -> None:
         """Stop the pool and the processes in it, a solve running or not (the server is
         stopping: a solve left running would hold its memory and CPU with nobody to serve
-        its result); the runs they held are marked failed by `_finished`."""
+        its result). The runs not finished are marked failed first, saying why: the pool's
+        own callbacks may not run before the process exits."""
         if self._pool is None:
             return
+        for solve_id, future in self.futures.items():
+            if not future.done():
+                self.store.fail_unfinished(solve_id, STOPPED)
+        for run_id, future in self.publishes.items():
+            if not future.done():
+                self.store.fail_unfinished_publish(run_id, STOPPED)
         pool, self._pool = self._pool, None
         processes = list(getattr(pool, "_processes", {}).values())  # no public accessor
         pool.shutdown(wait=False, cancel_futures=True)
