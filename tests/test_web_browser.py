@@ -128,7 +128,8 @@ def test_producer_upload_solve_publish(page, server: str, tmp_path: Path) -> Non
     page.wait_for_selector("details.solve .status-done", timeout=90_000)
     assert page.locator(".timeline svg rect[rx]").count() >= 4
     page.click("form[action='/producer/publish'] button")
-    page.wait_for_url("**done=publish", timeout=90_000)
+    page.wait_for_url("**done=publishing")  # at once: the publish runs in the background
+    page.wait_for_selector("details.publish-run .status-done", timeout=90_000)  # page refreshes
     assert "Version 2" in page.inner_text("#publish-h + form + ul")
     shoot(page.context.browser, server + "/producer", "producer", page.context.cookies())
 

@@ -21,8 +21,8 @@ from tests.live_server import TOKEN, live_server
 from tests.test_web_support import SPEC_YAML, published_dir, site_dir  # noqa: F401
 
 POSTGRES_URL = os.environ.get("AFFICHE_TEST_POSTGRES_URL")
-TABLES = ("producer_sessions", "login_failures", "solve_progress", "published_versions",
-          "solve_runs", "pins", "specs", "schema_version")
+TABLES = ("publish_runs", "producer_sessions", "login_failures", "solve_progress",
+          "published_versions", "solve_runs", "pins", "specs", "schema_version")
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 
 

@@ -145,3 +145,22 @@ def test_accept_encoding_parsing() -> None:
     assert not accepts_gzip("gzip;q=0") and not accepts_gzip("br") and not accepts_gzip("")
     assert accepts_gzip("*") and not accepts_gzip("gzip;q=x")
 
+
+
+def test_the_page_clock_minute_is_part_of_the_key(client: TestClient, app, site_dir: Path) -> None:
+    from datetime import timedelta
+
+    from affiche.web.deps import get_now
+    from tests.test_web_support import first_timed
+
+    current = first_timed(site_dir)
+    cache = app.state.page_cache
+    during = client.get("/?lang=en").text
+    assert f'id="{current.uid}"' in during.split('class="occs now"')[1].split("</ul>")[0]
+    renders = cache.renders
+    app.dependency_overrides[get_now] = lambda: current.start + timedelta(seconds=630)
+    assert client.get("/?lang=en").text == during and cache.renders == renders  # same minute
+    after = current.end + timedelta(minutes=1)
+    app.dependency_overrides[get_now] = lambda: after
+    later = client.get("/?lang=en").text
+    assert cache.renders == renders + 1 and later != during

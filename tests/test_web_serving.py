@@ -10,7 +10,9 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
+from affiche.cli import main
 from tests.live_server import alive, descendants, live_server
 from tests.test_web_support import SPEC_YAML, published_dir, site_dir  # noqa: F401
 
@@ -70,3 +72,31 @@ def test_a_real_server_sends_files_whole_with_head_and_gzip(site_dir: Path) -> N
         head = httpx.head(live.base + "/?lang=en", headers={"Accept-Encoding": "gzip"})
         assert head.status_code == 200 and head.content == b""
         assert head.headers["content-encoding"] == "gzip"
+
+
+@pytest.mark.parametrize("flags", [["--workers", "0"], ["--workers", "x"],
+                                   ["--header-timeout", "0"], ["--header-timeout", "soon"]])
+def test_serve_refuses_bad_flags_with_a_message(
+    tmp_path: Path, flags: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["serve", str(tmp_path), *flags])
+    assert stop.value.code == 2
+    assert flags[0] in capsys.readouterr().err
+
+
+def test_stopping_the_runner_marks_its_unfinished_runs_failed(tmp_path: Path) -> None:
+    from affiche.scheduler.plan import SpecText
+    from affiche.web.store import Store
+    from affiche.web.worker import STOPPED, SolveJob, SolveRunner
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    store = Store(url)
+    store.migrate()
+    row = store.new_solve(["webfest"], {})
+    runner = SolveRunner(store)
+    runner.start(SolveJob(row.id, url, [SpecText("webfest", "yaml", SPEC_YAML)]))
+    runner.shutdown()  # at once: the worker process is still starting
+    stopped = store.solve(row.id)
+    assert stopped.status == "failed" and stopped.error == STOPPED
+    store.dispose()

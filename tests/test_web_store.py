@@ -33,6 +33,7 @@ def store(request: pytest.FixtureRequest, tmp_path) -> Store:
         engine = sa.create_engine(url)
         with engine.begin() as conn:
             for table in (
+                "publish_runs",
                 "producer_sessions",
                 "login_failures",
                 "solve_progress",

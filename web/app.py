@@ -97,11 +97,3 @@ def _middleware(app: FastAPI) -> None:
     app.add_middleware(HeadAsGet)
     app.add_middleware(BodyGuard, state=app.state)  # outermost: before anything reads the body
 
-
-def run(
-    directory: Path, host: str = "127.0.0.1", port: int = 8000, db: str | None = None
-) -> None:
-    """Serve `directory` until interrupted (one worker; `serving.run` for more)."""
-    from affiche.web.serving import run as serve
-
-    serve(Path(directory), host=host, port=port, db=db)

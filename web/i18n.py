@@ -163,6 +163,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "p.send_notices": "Send the notices",
         "p.no_smtp": "No SMTP server configured (AFFICHE_SMTP_HOST): download the messages, "
         "or run affiche notify DIR --smtp HOST.",
+        "p.done.publishing": "Publishing: its progress shows below as it goes.",
+        "p.publish_run": "Publish",
     },
     "fr": {
         "site": "Programme du festival",
@@ -320,6 +322,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "p.send_notices": "Envoyer les messages",
         "p.no_smtp": "Aucun serveur SMTP configuré (AFFICHE_SMTP_HOST) : téléchargez les "
         "messages, ou lancez affiche notify DIR --smtp HOST.",
+        "p.done.publishing": "Publication en cours : son avancement s’affiche ci-dessous.",
+        "p.publish_run": "Publication",
     },
 }
 

@@ -214,7 +214,8 @@ class PageCache:
                 or scope["path"].startswith(PRIVATE_PREFIXES)):
             await self.app(scope, receive, send)
             return
-        self.store.at_version(version_key(self.directory))
+        version = version_key(self.directory)
+        self.store.at_version(version)
         key, minute = self._key(scope), int(self.clock().timestamp() // 60)
         entry = self.store.get(key)
         lock = self.store.lock(key)
@@ -224,7 +225,7 @@ class PageCache:
                 if entry is None or entry.minute != minute:
                     entry, keep = await self._render(scope, receive)
                     entry.minute = minute
-                    if keep:
+                    if keep and self.store.version == version:  # no publish meanwhile
                         self.store.put(key, entry)
         # else: fresh, or last minute's while this minute's is being rendered
         await send_entry(entry, scope, send)

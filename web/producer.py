@@ -37,6 +37,7 @@ from affiche.web.schemas import (
     PinPublic,
     PinUpdate,
     PublishCreate,
+    PublishRunPublic,
     SolveCreate,
     SolvePublic,
     SolveStatus,
@@ -57,9 +58,17 @@ from affiche.web.sessions import (
     too_many_failures,
 )
 from affiche.web.specs import SpecText, check_upload, stored_pin
-from affiche.web.store import PinRow, SolveRow, SpecRow, Store, VersionRow, aware
+from affiche.web.store import (
+    PinRow,
+    PublishRunRow,
+    SolveRow,
+    SpecRow,
+    Store,
+    VersionRow,
+    aware,
+)
 from affiche.web.timeline import timeline
-from affiche.web.worker import SolveJob, SolveRunner, changes_summary, publish_job
+from affiche.web.worker import PublishJob, SolveJob, SolveRunner, changes_summary
 
 bearer = HTTPBearer(auto_error=False, description="the producer token (AFFICHE_TOKEN)")
 
@@ -67,7 +76,9 @@ bearer = HTTPBearer(auto_error=False, description="the producer token (AFFICHE_T
 # ---- credentials ------------------------------------------------------------------------------
 
 
-DONE_MESSAGES = frozenset({"spec", "solve", "pin", "unpin", "publish", "notices"})
+DONE_MESSAGES = frozenset({"spec", "solve", "pin", "unpin", "publish", "publishing",
+                           "notices"})
+PUBLISH_WAIT = 900.0  # seconds the synchronous `POST /versions` waits for its publish
 
 
 @dataclass(frozen=True)
@@ -182,6 +193,21 @@ def version_public(row: VersionRow) -> VersionPublic:
     )
 
 
+def publish_run_public(row: PublishRunRow, store: Store) -> PublishRunPublic:
+    version = store.version_row(row.version_id).version if row.version_id else None
+    return PublishRunPublic(
+        id=row.id,
+        status=cast(SolveStatus, row.status),
+        solve_id=row.solve_id,
+        progress=row.lines,
+        error=row.error,
+        version=version,
+        created=aware(row.created),
+        started=aware(row.started),
+        finished=aware(row.finished),
+    )
+
+
 # ---- services shared by the API and the page ----------------------------------------------------
 
 
@@ -259,9 +285,12 @@ def _split_uid(uid: str) -> tuple[str, str, int]:
     return parts[0], parts[1], int(parts[2])
 
 
-async def publish(
+def start_publish(
     request: Request, store: Store, runner: SolveRunner, body: PublishCreate
-) -> VersionRow:
+) -> PublishRunRow:
+    """Queue a publish of the chosen (default: latest finished) solve in a worker process;
+    its progress goes to the run's row. Refused at once (409) when there is nothing to
+    publish."""
     if body.solve_id is None:
         row = store.latest_done_solve()
         if row is None:
@@ -270,16 +299,25 @@ async def publish(
         row = store.solve(body.solve_id)
     if row.status != "done" or not row.schedule_json:
         raise Conflict(f"solve {row.id} is {row.status}: only a finished solve can be published")
-    directory = str(request.app.state.directory)
-    result = await runner.call(publish_job, directory, row.schedule_json, body.base_url)
-    return store.add_version(
-        result["version"],
-        row.id,
-        result["new"],
-        result["changed"],
-        result["cancelled"],
-        result["warnings"],
-    )
+    run = store.new_publish(row.id, body.base_url)
+    job = PublishJob(run.id, store.url, str(request.app.state.directory), row.id,
+                     row.schedule_json, body.base_url)
+    runner.start_publish(job)
+    return run
+
+
+async def publish(
+    request: Request, store: Store, runner: SolveRunner, body: PublishCreate
+) -> VersionRow:
+    """A background publish, waited for: the version it made, or 409 with its reason."""
+    run = start_publish(request, store, runner, body)
+    await runner.wait_publish(run.id, PUBLISH_WAIT)
+    row = store.publish_run(run.id)
+    if row.status == "done" and row.version_id is not None:
+        return store.version_row(row.version_id)
+    if row.status in ("queued", "running"):
+        raise Conflict(f"publish {row.id} is still {row.status}: see /api/producer/publishes")
+    raise PublishError(row.error or "the publish failed")
 
 
 # ---- the API ------------------------------------------------------------------------------------
@@ -377,6 +415,37 @@ async def publish_version(
     return version_public(await publish(request, store, runner, body or PublishCreate()))
 
 
+@api_router.post(
+    "/publishes", response_model=PublishRunPublic, status_code=202, responses=AUTH
+)
+def create_publish(
+    request: Request, _: Writer, store: StoreDep, runner: RunnerDep,
+    body: PublishCreate | None = None,
+) -> PublishRunPublic:
+    """Start publishing in the background; poll `GET /publishes/{id}` for its progress."""
+    return publish_run_public(start_publish(request, store, runner, body or PublishCreate()),
+                              store)
+
+
+@api_router.get("/publishes", response_model=list[PublishRunPublic], responses=AUTH)
+def list_publishes(_: Reader, store: StoreDep) -> list[PublishRunPublic]:
+    return [publish_run_public(row, store) for row in store.publish_runs()]
+
+
+@api_router.get("/publishes/{run_id}", response_model=PublishRunPublic, responses=AUTH)
+async def get_publish(
+    run_id: int,
+    _: Reader,
+    store: StoreDep,
+    runner: RunnerDep,
+    wait: Annotated[float, Query(ge=0, le=120, description="seconds to wait for the end")] = 0,
+) -> PublishRunPublic:
+    store.publish_run(run_id)
+    if wait:
+        await runner.wait_publish(run_id, wait)
+    return publish_run_public(store.publish_run(run_id), store)
+
+
 @api_router.get("/versions", response_model=list[VersionPublic], responses=AUTH)
 def list_versions(_: Reader, store: StoreDep) -> list[VersionPublic]:
     return [version_public(row) for row in store.versions()]
@@ -412,7 +481,10 @@ def producer_context(request: Request, store: Store) -> dict[str, Any]:
     lang = request_language(request)
     programme = latest_programme(store, request)
     solves = [solve_public(row, store) for row in store.solves(limit=8)]
-    running = any(s.status in ("queued", "running") for s in solves)
+    publishes = [publish_run_public(row, store) for row in store.publish_runs(limit=3)]
+    running = any(s.status in ("queued", "running") for s in solves) or any(
+        p.status in ("queued", "running") for p in publishes
+    )
     return {
         "specs": [spec_public(row) for row in store.specs()],
         "solves": solves,
@@ -424,6 +496,8 @@ def producer_context(request: Request, store: Store) -> dict[str, Any]:
         "csrf": session.csrf if (session := current_session(request)) else "",
         "done": done if (done := request.query_params.get("done", "")) in DONE_MESSAGES else "",
         "has_done_solve": any(s.status == "done" for s in solves),
+        "publishes": publishes,
+        "publishing": any(p.status in ("queued", "running") for p in publishes),
         "changes": pending_changes(request, store),
         **notices_context(request, request.app.state.settings),
     }
@@ -537,9 +611,10 @@ def unpin_form(uid: str, _: Writer, store: StoreDep) -> Response:
 
 
 @page_router.post("/publish", summary="Publish the latest finished solve (form)")
-async def publish_form(request: Request, _: Writer, store: StoreDep, runner: RunnerDep) -> Response:
-    await publish(request, store, runner, PublishCreate())
-    return _back("publish")
+def publish_form(request: Request, _: Writer, store: StoreDep, runner: RunnerDep) -> Response:
+    """Starts the publish and comes back at once: the page shows its progress."""
+    start_publish(request, store, runner, PublishCreate())
+    return _back("publishing")
 
 
 __all__ = ["ProgrammeDep", "DirectoryDep", "api_router", "page_router"]

@@ -189,6 +189,20 @@ class PublishCreate(Strict):
     base_url: WebUrl | None = Field(default=None, description="an http(s) URL")
 
 
+class PublishRunPublic(BaseModel):
+    """A publish running in the background: poll it (`?wait=` seconds) until it ends."""
+
+    id: int
+    status: SolveStatus
+    solve_id: int | None
+    progress: list[str]
+    error: str | None
+    version: int | None = Field(default=None, description="the version made, once done")
+    created: datetime
+    started: datetime | None
+    finished: datetime | None
+
+
 class VersionPublic(BaseModel):
     id: int
     version: int

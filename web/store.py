@@ -143,7 +143,34 @@ def _m002_sessions(conn: Connection) -> None:
     meta.create_all(conn)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_m001_initial, _m002_sessions]
+def _m003_publish_runs(conn: Connection) -> None:
+    """Publishes run in the background: their state, progress lines and the version made."""
+    meta = sa.MetaData()
+    stamp = sa.DateTime(timezone=True)
+    sa.Table("solve_runs", meta, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table("published_versions", meta, sa.Column("id", sa.Integer, primary_key=True))
+    sa.Table(
+        "publish_runs",
+        meta,
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("solve_id", sa.Integer, sa.ForeignKey("solve_runs.id", ondelete="SET NULL")),
+        sa.Column("base_url", sa.Text),
+        sa.Column("progress", sa.Text, nullable=False, server_default="[]"),
+        sa.Column("error", sa.Text),
+        sa.Column(
+            "version_id", sa.Integer, sa.ForeignKey("published_versions.id", ondelete="SET NULL")
+        ),
+        sa.Column("created", stamp, nullable=False),
+        sa.Column("started", stamp),
+        sa.Column("finished", stamp),
+    )
+    meta.tables["publish_runs"].create(conn)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    _m001_initial, _m002_sessions, _m003_publish_runs,
+]
 
 
 def _version_table() -> sa.Table:
@@ -244,6 +271,28 @@ class VersionRow(Base):
     changed: Mapped[int] = mapped_column(default=0)
     cancelled: Mapped[int] = mapped_column(default=0)
     warnings: Mapped[str] = mapped_column(sa.Text, default="[]")
+
+
+class PublishRunRow(Base):
+    __tablename__ = "publish_runs"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(sa.String(16))
+    solve_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("solve_runs.id", ondelete="SET NULL")
+    )
+    base_url: Mapped[str | None] = mapped_column(sa.Text)
+    progress: Mapped[str] = mapped_column(sa.Text, default="[]")
+    error: Mapped[str | None] = mapped_column(sa.Text)
+    version_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("published_versions.id", ondelete="SET NULL")
+    )
+    created: Mapped[datetime] = mapped_column(default=utcnow)
+    started: Mapped[datetime | None]
+    finished: Mapped[datetime | None]
+
+    @property
+    def lines(self) -> list[str]:
+        return json.loads(self.progress)
 
 
 class SessionRow(Base):
@@ -556,6 +605,63 @@ class Store:
     def clear_login_failures(self, client: str) -> None:
         with self.session() as s:
             s.execute(sa.delete(LoginFailureRow).where(LoginFailureRow.client == client))
+
+    # background publishes
+    def new_publish(self, solve_id: int | None, base_url: str | None) -> PublishRunRow:
+        with self.session() as s:
+            row = PublishRunRow(status="queued", solve_id=solve_id, base_url=base_url,
+                                progress=json.dumps(["queued"]), created=utcnow())
+            s.add(row)
+            s.flush()
+            return row
+
+    def publish_run(self, run_id: int) -> PublishRunRow:
+        known_id("publish", run_id)
+        with self.session() as s:
+            row = s.get(PublishRunRow, run_id)
+            if row is None:
+                raise NotFoundInStore(f"no publish {run_id}")
+            return row
+
+    def publish_runs(self, limit: int = 20) -> list[PublishRunRow]:
+        with self.session() as s:
+            query = sa.select(PublishRunRow).order_by(PublishRunRow.id.desc()).limit(limit)
+            return list(s.scalars(query))
+
+    def add_publish_progress(self, run_id: int, line: str, *, running: bool = False) -> None:
+        """One more progress line (the worker is the run's only writer while it runs)."""
+        with self.session() as s:
+            row = s.get(PublishRunRow, run_id)
+            if row is None:
+                return
+            row.progress = json.dumps([*row.lines, line])
+            if running and row.status == "queued":
+                row.status, row.started = "running", utcnow()
+
+    def finish_publish(self, run_id: int, version_id: int | None, error: str | None) -> None:
+        with self.session() as s:
+            s.execute(
+                sa.update(PublishRunRow)
+                .where(PublishRunRow.id == run_id)
+                .values(status="failed" if error else "done", version_id=version_id,
+                        error=error, finished=utcnow())
+            )
+
+    def fail_unfinished_publish(self, run_id: int, error: str) -> None:
+        with self.session() as s:
+            s.execute(
+                sa.update(PublishRunRow)
+                .where(PublishRunRow.id == run_id,
+                       PublishRunRow.status.in_(("queued", "running")))
+                .values(status="failed", error=error, finished=utcnow())
+            )
+
+    def version_row(self, version_id: int) -> VersionRow:
+        with self.session() as s:
+            row = s.get(VersionRow, version_id)
+            if row is None:
+                raise NotFoundInStore(f"no version record {version_id}")
+            return row
 
     def versions(self) -> list[VersionRow]:
         with self.session() as s:

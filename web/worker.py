@@ -8,6 +8,7 @@ with SQLite and with PostgreSQL, and with a pool of processes on this machine.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import multiprocessing
 import traceback
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -34,6 +35,16 @@ class SolveJob:
     time_limit: float = 30.0
     allow_unplaced: bool = False
     workers: int = 0
+
+
+@dataclass(frozen=True)
+class PublishJob:
+    run_id: int
+    db_url: str
+    directory: str
+    solve_id: int | None
+    schedule_json: str | None
+    base_url: str | None
 
 
 class SolveFailed(Exception):
@@ -105,6 +116,9 @@ def changes_summary(changes: Changes) -> dict[str, Any]:
     }
 
 
+STOPPED = "the server stopped before the run ended: start it again"
+
+
 class SolveRunner:
     """A pool of worker processes (spawned lazily) and the futures of the runs it started."""
 
@@ -113,6 +127,7 @@ class SolveRunner:
         self.processes = processes
         self._pool: ProcessPoolExecutor | None = None
         self.futures: dict[int, Future[str]] = {}
+        self.publishes: dict[int, Future[str]] = {}
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -129,6 +144,37 @@ class SolveRunner:
         self.futures[job.solve_id] = future
         future.add_done_callback(lambda f: self._finished(job.solve_id, f))
         return future
+
+    def start_publish(self, job: PublishJob) -> Future[str]:
+        try:
+            future = self._executor().submit(run_publish, job)
+        except BrokenProcessPool:
+            self._pool = None
+            future = self._executor().submit(run_publish, job)
+        self.publishes[job.run_id] = future
+        future.add_done_callback(lambda f: self._published(job.run_id, f))
+        return future
+
+    def _published(self, run_id: int, future: Future[str]) -> None:
+        error = future.exception() if not future.cancelled() else None
+        if future.cancelled() or error is not None:
+            reason = "cancelled" if future.cancelled() else f"worker crashed: {error!r}"
+            self.store.fail_unfinished_publish(run_id, reason)
+
+    async def wait_publish(self, run_id: int, timeout: float) -> None:
+        """Wait until publish `run_id` ends or `timeout` passes (its row, whichever server
+        process started it)."""
+        deadline = asyncio.get_running_loop().time() + timeout
+        while asyncio.get_running_loop().time() < deadline:
+            row = await asyncio.to_thread(self.store.publish_run, run_id)
+            if row.status not in ("queued", "running"):
+                return
+            future = self.publishes.get(run_id)
+            if future is not None:
+                with contextlib.suppress(TimeoutError, Exception):
+                    await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), 0.25)
+            else:
+                await asyncio.sleep(0.25)
 
     def _finished(self, solve_id: int, future: Future[str]) -> None:
         error = future.exception() if not future.cancelled() else None
@@ -165,9 +211,16 @@ class SolveRunner:
     def shutdown(self) -> None:
         """Stop the pool and the processes in it, a solve running or not (the server is
         stopping: a solve left running would hold its memory and CPU with nobody to serve
-        its result); the runs they held are marked failed by `_finished`."""
+        its result). The runs not finished are marked failed first, saying why: the pool's
+        own callbacks may not run before the process exits."""
         if self._pool is None:
             return
+        for solve_id, future in self.futures.items():
+            if not future.done():
+                self.store.fail_unfinished(solve_id, STOPPED)
+        for run_id, future in self.publishes.items():
+            if not future.done():
+                self.store.fail_unfinished_publish(run_id, STOPPED)
         pool, self._pool = self._pool, None
         processes = list(getattr(pool, "_processes", {}).values())  # no public accessor
         pool.shutdown(wait=False, cancel_futures=True)
@@ -180,14 +233,47 @@ class SolveRunner:
                 process.kill()
 
 
-def publish_job(directory: str, schedule_json: str | None, base_url: str | None) -> dict[str, Any]:
+def run_publish(job: PublishJob) -> str:
+    """In a worker process: publish, record the version, say how it goes in the run's
+    progress (the producer page shows it while it runs)."""
+    store = Store(job.db_url)
+    try:
+        say = lambda line: store.add_publish_progress(job.run_id, line)  # noqa: E731
+        store.add_publish_progress(job.run_id, "publishing", running=True)
+        try:
+            result = publish_job(job.directory, job.schedule_json, job.base_url, say)
+        except PublishError as error:
+            say(f"failed: {error}")
+            store.finish_publish(job.run_id, None, str(error))
+            return "failed"
+        except Exception as error:  # a bug must still end the run, with its trace
+            say("failed: internal error")
+            detail = f"internal error: {error!r}\n{traceback.format_exc(limit=8)}"
+            store.finish_publish(job.run_id, None, detail)
+            return "failed"
+        version = store.add_version(result["version"], job.solve_id, result["new"],
+                                    result["changed"], result["cancelled"], result["warnings"])
+        say(f"published version {result['version']}")
+        store.finish_publish(job.run_id, version.id, None)
+        return "done"
+    finally:
+        store.dispose()
+
+
+def publish_job(
+    directory: str, schedule_json: str | None, base_url: str | None, say: Any = None
+) -> dict[str, Any]:
     """In a worker process: publish the chosen schedule (or DIR's own); the chosen one
     replaces DIR/schedule.json only once its version is served."""
     from affiche.programmes.publish import publish_directory
     from affiche.programmes.schedule import Schedule
 
     chosen = None if schedule_json is None else Schedule.model_validate_json(schedule_json)
-    result = publish_directory(Path(directory), base_url=base_url, schedule=chosen)
+    if say is None:
+        result = publish_directory(Path(directory), base_url=base_url, schedule=chosen)
+    else:
+        result = publish_directory(Path(directory), base_url=base_url, schedule=chosen,
+                                   progress=say)
     return {
         "version": result.version,
         "new": result.new,
