@@ -10,7 +10,7 @@ concerned, cancelled ones as CANCELLED) and `send_notices` hands them to an SMTP
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
@@ -202,17 +202,23 @@ def send_notices(messages: Sequence[EmailMessage], server: Smtp) -> int:
     return len(addressed)
 
 
-def read_versions(directory: Path) -> list[PublishedVersion]:
-    """Every readable published version of `directory`, oldest first."""
+def read_version(path: Path) -> PublishedVersion | None:
+    try:
+        return PublishedVersion.model_validate_json(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def read_versions(
+    directory: Path, numbers: Iterable[int] | None = None,
+    reader: Callable[[Path], PublishedVersion | None] = read_version,
+) -> list[PublishedVersion]:
+    """The readable published versions of `directory` (all, or those `numbers`), oldest
+    first; `reader` may be a cached one."""
     folder = Path(directory) / "versions"
-    found = []
-    for number in version_numbers(folder):
-        try:
-            found.append(PublishedVersion.model_validate_json(
-                version_path(folder, number).read_bytes()))
-        except (OSError, ValueError):
-            continue
-    return found
+    wanted = version_numbers(folder) if numbers is None else sorted(numbers)
+    found = (reader(version_path(folder, number)) for number in wanted)
+    return [v for v in found if v is not None]
 
 
 @dataclass(frozen=True)
@@ -234,13 +240,17 @@ def folder_notices(
     """What to tell whom about version `number` (default: the latest) of a published
     folder; addresses come from the artists' `email` in DIR/schedule.json (never
     published). None before the first publish or for an unknown version."""
-    versions = read_versions(directory)
-    chosen = [n for n, v in enumerate(versions) if number is None or v.version == number]
-    if not chosen:
+    numbers = version_numbers(Path(directory) / "versions")
+    if number is None and numbers:
+        number = numbers[-1]
+    if number not in numbers:
         return None
-    at = chosen[-1]
-    before = versions[at - 1] if at > 0 else None
-    diff = version_diff(before, versions[at])
+    at = numbers.index(number)
+    versions = read_versions(directory, numbers[max(0, at - 1): at + 1])
+    if not versions or versions[-1].version != number:
+        return None
+    before = versions[0] if len(versions) == 2 else None
+    diff = version_diff(before, versions[-1])
     emails, festivals = {}, ""
     try:
         schedule = load_schedule(directory)
@@ -248,5 +258,5 @@ def folder_notices(
         festivals = " · ".join(f.name for f in schedule.festivals)
     except (OSError, ValueError):
         pass
-    return FolderNotices(versions[at], festivals or "affiche",
+    return FolderNotices(versions[-1], festivals or "affiche",
                          artist_notices(diff, lang, emails))
