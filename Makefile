@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install test lint typecheck demo bench fuzz clean system-deps wheel-check
+.PHONY: install test lint typecheck demo bench fuzz clean system-deps wheel-check loadtest
 
 .venv/bin/python:
 	$(PYTHON) -m venv .venv
@@ -35,10 +35,20 @@ typecheck: install
 demo: install
 	$(BIN)/affiche demo
 
-## Benchmarks (not part of make test): the peers and the plot need the bench extra.
+## Benchmarks (not part of make test): the peers and the plot need the bench extra; then the
+## 1,660-request meetings row against plain CP-SAT (MEETINGS_ARGS='--runs 3 --size half').
 bench: install
 	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m benchmarks $(BENCH_ARGS)
+	$(BIN)/python -m benchmarks.meetings --runs 1 --size fabrique --no-tables \
+		--out benchmarks/results/meetings.json --markdown benchmarks/results/meetings.md \
+		$(MEETINGS_ARGS)
+
+## Open-loop load on 127.0.0.1 against a served FOSDEM 2026 (not part of make test):
+## 100 and 500 requests/s, 20 s per step; LOADTEST_ARGS=--smoke for 3 s steps.
+LOADTEST_ARGS ?= --workers 2
+loadtest: install
+	$(BIN)/python -m benchmarks.loadtest $(LOADTEST_ARGS)
 
 ## Coverage-guided fuzzing of the loaders (atheris; not part of make test): FUZZ_SECONDS=60.
 FUZZ_SECONDS ?= 60

@@ -129,7 +129,8 @@ def _plan(paths: Sequence[Path], out: Path, args: argparse.Namespace) -> Plan:
         raise CommandError(
             "some items fit nowhere, whatever the rest of the programme:\n"
             + "\n".join(f"  {line}" for line in error.located)
-            + "\n(fix the spec, or use --allow-unplaced to programme the rest)"
+            + "\n(fix the spec, or use --allow-unplaced to programme the rest)",
+            EXIT_NO_PROGRAMME,  # the spec is well formed; no programme can hold the item
         ) from None
     except PublishError as error:
         raise CommandError(f"{error} (use --from-scratch to ignore it)") from None
@@ -231,10 +232,14 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def serve(directory: Path, host: str, port: int, db: str | None = None) -> None:
-    from affiche.web.app import run
+def serve(
+    directory: Path, host: str, port: int, db: str | None = None, workers: int = 1,
+    header_timeout: float | None = None,
+) -> None:
+    from affiche.web.serving import HEADER_TIMEOUT, run
 
-    run(directory, host=host, port=port, db=db)
+    run(directory, host=host, port=port, db=db, workers=workers,
+        header_timeout=header_timeout or HEADER_TIMEOUT)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -244,7 +249,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         args.dir.mkdir(parents=True, exist_ok=True)
         say(f"{args.dir} holds no programme yet: upload a spec on "
             f"http://{args.host}:{args.port}/producer, then solve and publish there")
-    serve(args.dir, args.host, args.port, args.db)
+    serve(args.dir, args.host, args.port, args.db, args.workers, args.header_timeout)
     return EXIT_OK
 
 
@@ -257,6 +262,26 @@ def cmd_demo(args: argparse.Namespace) -> int:
         say(f"serving the programme on http://{args.host}:{args.port} (Ctrl-C stops)")
         serve(args.out, args.host, args.port)
     return EXIT_OK
+
+
+def _workers(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= count <= 64:
+        raise argparse.ArgumentTypeError(f"between 1 and 64, not {count}")
+    return count
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0.1 <= value <= 3600:
+        raise argparse.ArgumentTypeError(f"between 0.1 and 3600 seconds, not {value:g}")
+    return value
 
 
 def _solver_flags(parser: argparse.ArgumentParser, time_limit: float = 30.0) -> None:
@@ -317,6 +342,11 @@ def parser(extra: Sequence[AddParser] = ()) -> argparse.ArgumentParser:
     p.add_argument("--db", default=None, metavar="URL",
                    help="SQLAlchemy URL of the store, e.g. postgresql+psycopg://… "
                         "(default: DIR/affiche.db, or AFFICHE_DB)")
+    p.add_argument("--workers", type=_workers, default=1, metavar="N",
+                   help="server processes (default 1; about one per core in production)")
+    p.add_argument("--header-timeout", type=_seconds, default=None, metavar="S",
+                   help="close a connection whose request head is not in after S seconds "
+                        "(default 10)")
     p.set_defaults(run=cmd_serve)
 
     p = commands.add_parser("demo", help="solve, publish and serve the bundled festivals")

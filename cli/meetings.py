@@ -4,6 +4,9 @@ The festival's own items come first: DIR/schedule.json if it is there (from `aff
 solve`), else they are solved now into it. Then each festival's meetings are solved around
 them and written, private, to DIR/meetings/ (one folder per festival when there are
 several): schedule.json, ical/<participant>.ics, tables/, report.md and report.json.
+When that folder already holds agendas (sent to the participants), the solve re-plans
+against them by default, as `affiche solve` does against the published programme: a late
+cancellation or a new request moves as few confirmed meetings as possible.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import Any
 
 from affiche.cli.commands import EXIT_NO_PROGRAMME, EXIT_OK, CommandError, load, say, solve_to
 from affiche.programmes.errors import SpecError
-from affiche.programmes.meetings import meeting_grid, meeting_sections
+from affiche.programmes.meetings import MeetingGrid, meeting_grid, meeting_sections, set_previous
 from affiche.programmes.meetings_check import check_meetings
 from affiche.programmes.meetings_output import meeting_schedule, write_meeting_outputs
 from affiche.programmes.meetings_sheet import add_requests
@@ -36,6 +39,9 @@ def add_parser(commands: Any) -> None:
                         "(.xlsx) or .csv with requester, requested, priority")
     p.add_argument("--no-idle", action="store_true",
                    help="drop the soft term on idle gaps (a smaller model)")
+    p.add_argument("--from-scratch", action="store_true",
+                   help="ignore the agendas already in DIR/meetings/ (default: re-plan "
+                        "against them, moving as few confirmed meetings as possible)")
     p.set_defaults(run=cmd_meetings)
 
 
@@ -63,6 +69,25 @@ def _add_sheet(spec: Spec, festivals: list[Festival], path: Path) -> None:
     say(f"{path}: {added} requests added")
 
 
+def _replan(grid: MeetingGrid, folder: Path, from_scratch: bool) -> int | None:
+    """Confirmed meetings of the previous agendas in `folder`; None: nothing to re-plan."""
+    if from_scratch or not (folder / "schedule.json").is_file():
+        return None
+    try:
+        previous = load_schedule(folder).placements
+    except (OSError, ValueError) as error:
+        raise CommandError(f"{folder / 'schedule.json'}: cannot read the previous agendas: "
+                           f"{_short(error)} (use --from-scratch to ignore them)") from None
+    recorded, confirmed = set_previous(grid, previous)
+    say(f"re-planning against the previous agendas: {recorded} of {confirmed} confirmed "
+        "meetings still asked for at a possible time")
+    return confirmed
+
+
+def _short(error: Exception) -> str:
+    return str(error).splitlines()[0][:300]
+
+
 def cmd_meetings(args: argparse.Namespace) -> int:
     loaded = load(args.specs)
     festivals = meeting_sections(loaded.spec)
@@ -77,20 +102,30 @@ def cmd_meetings(args: argparse.Namespace) -> int:
     code = EXIT_OK
     for festival in festivals:
         grid = meeting_grid(loaded.spec, festival, placements)
+        folder = args.out / "meetings" if len(festivals) == 1 else \
+            args.out / "meetings" / festival.id
+        confirmed = _replan(grid, folder, getattr(args, "from_scratch", False))
         options = MeetingOptions(time_limit=args.time_limit, workers=args.workers,
                                  idle=not args.no_idle)
         solution = solve_meetings(grid, options)
         schedule = meeting_schedule(loaded.spec, festival, grid, solution)
-        folder = args.out / "meetings" if len(festivals) == 1 else \
-            args.out / "meetings" / festival.id
         report = write_meeting_outputs(loaded.spec, festival, grid, schedule, folder)
         gap = "unknown" if solution.gap is None else f"{100 * solution.gap:.2f}%"
-        say(f"{festival.id}: {solution.status}, gap {gap}, {solution.wall_seconds:.1f} s")
+        first = "" if solution.first_agenda_seconds is None else \
+            f" (first complete agenda after {solution.first_agenda_seconds:.1f} s)"
+        say(f"{festival.id}: {solution.status}, gap {gap}, {solution.wall_seconds:.1f} s{first}")
         for priority, counts in report["by_priority"].items():
             say(f"  {priority}: {counts['placed']} of {counts['asked']} placed")
         say(f"  fewest meetings of a participant: {solution.floor}")
+        if confirmed is not None:
+            say(f"  re-plan: {solution.kept} of {confirmed} confirmed meetings kept at their "
+                f"time, {confirmed - solution.kept} moved or cancelled")
         if solution.musts != "all placed":
-            say(f"  musts: {solution.musts}: some cannot be placed (see the report)")
+            say(f"  musts: {solution.musts}: some cannot be placed")
+            for request in grid.requests:
+                if request.must and request.index in solution.unplaced:
+                    say(f"  unplaced must {' / '.join(request.participants)}: "
+                        f"{solution.unplaced[request.index]}")
         problems = check_meetings(loaded.spec, festival, schedule.placements,
                                   schedule.unplaced, placements)
         for problem in problems:

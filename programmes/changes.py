@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from affiche.programmes.schedule import Placement, Schedule
 
 if TYPE_CHECKING:  # the publishers (PDF, iCal) load only when publishing
-    from affiche.programmes.publish.versions import PublishedVersion
+    from affiche.programmes.publish.versions import PublishedOccurrence, PublishedVersion
 
 
 def load_latest_version(directory: Path) -> PublishedVersion | None:
@@ -46,7 +46,24 @@ def placements_of(version: PublishedVersion | None) -> dict[str, tuple[str, date
     """uid -> (venue, start) of every confirmed occurrence of `version`."""
     if version is None:
         return {}
-    return {o.uid: (o.venue, o.start) for o in version.occurrences if not o.cancelled}
+    return {o.uid: (o.venue, o.start) for o in confirmed(version).values()}
+
+
+def confirmed(version: PublishedVersion) -> dict[str, PublishedOccurrence]:
+    """The confirmed occurrences of `version` by placement uid: an installation published
+    once per open day (`spell_of`) folded back into one, from its first opening to its
+    last closing, as the schedule places it."""
+    found: dict[str, PublishedOccurrence] = {}
+    for occ in version.occurrences:
+        if occ.cancelled:
+            continue
+        uid = occ.spell_of or occ.uid
+        if uid in found:
+            kept = found[uid]
+            occ = kept.model_copy(update={"start": min(kept.start, occ.start),
+                                          "end": max(kept.end, occ.end)})
+        found[uid] = occ.model_copy(update={"uid": uid})
+    return found
 
 
 def published_placements(directory: Path) -> dict[str, tuple[str, datetime]]:
@@ -72,7 +89,7 @@ def compare(version: PublishedVersion | None, schedule: Schedule) -> Changes:
     if version is None:
         return changes
     venues, artist_names, items = _names(schedule)
-    before = {o.uid: o for o in version.occurrences if not o.cancelled}
+    before = confirmed(version)
     now: dict[str, Placement] = {p.uid: p for p in schedule.placements}
     artists: set[str] = set()
     for uid, placement in now.items():

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 from itertools import combinations
 
 from affiche.programmes import rules
@@ -80,7 +80,10 @@ class Checker:
         self.check_venue_occupancy(valid)
         self.check_artists(valid)
         self.check_relations(valid)
+        self.check_running_orders(valid)
         self.check_installations(valid)
+        self.check_links(valid)
+        self.check_setups(valid)
         return self.violations
 
     def check_coverage(self) -> None:
@@ -113,7 +116,7 @@ class Checker:
         _, venue = self.venues[p.venue]
         if item.venues and venue.id not in item.venues:
             self.fail(rules.VENUES, p, f"{venue.id} is not among the allowed venues")
-        missing = [f.value for f in item.requires if not venue.has_feature(f)]
+        missing = [str(f) for f in item.requires if not venue.has_feature(f)]
         if missing:
             self.fail(rules.FEATURES, p, f"{venue.id} lacks {', '.join(missing)}")
         if item.audience and venue.capacity and venue.capacity < item.audience:
@@ -123,6 +126,8 @@ class Checker:
             self.fail(DURATION, p, "ends before it starts")
         if not item.is_installation:
             self.check_times(p, festival, item, venue)
+        else:
+            self.check_open(p, festival, item, venue)
         self.check_pins(p, festival, item)
 
     def check_times(self, p: Placement, festival: Festival, item: Item, venue: Venue) -> None:
@@ -155,6 +160,39 @@ class Checker:
             dark = rules.dark_from(festival, venue, day)
             if p.start < dark:
                 self.fail(rules.AFTER_DARK, p, f"starts before sunset ({dark:%H:%M})")
+        self.check_daylight(p, festival, item, venue, day)
+        self.check_stays(p, festival, item)
+        if item.must_take_prime and not rules.inside_one(
+                p.start, p.end, rules.prime_windows(festival, venue)):
+            self.fail(rules.PRIME, p, f"a headliner outside the prime time of {venue.id}")
+
+    def check_daylight(
+        self, p: Placement, festival: Festival, item: Item, venue: Venue, day: date
+    ) -> None:
+        if item.before_dark:
+            dark = rules.dark_from(festival, venue, day)
+            if p.end > dark:
+                self.fail(rules.BEFORE_DARK, p, f"ends after sunset ({dark:%H:%M})")
+        if item.at_sunrise:
+            rise = rules.sunrise_in(festival, venue, day)
+            if not rules.spans_sunrise(p.start, p.end, rise):
+                when = f"{rise:%H:%M}" if rise else "none that day"
+                self.fail(rules.AT_SUNRISE, p, f"is not under way at sunrise ({when})")
+
+    def check_stays(self, p: Placement, festival: Festival, item: Item) -> None:
+        for artist_id in item.artists:
+            artist = self.artists[artist_id]
+            bounds = rules.stay_bounds(self.spec, festival, artist)
+            if bounds is not None and not rules.inside_one(p.start, p.end, [bounds]):
+                self.fail(rules.STAY, p, rules.stay_words(self.spec, festival, artist),
+                          artists=(artist_id,))
+
+    def check_open(self, p: Placement, festival: Festival, item: Item, venue: Venue) -> None:
+        """An installation is open when its site is, on its days and in its windows."""
+        opened = rules.installation_open(festival, venue, item)
+        if p.spells() != opened:
+            self.fail(rules.ITEM_DAYS, p, f"open {_spells(p.spells())}, but {venue.id} on the "
+                      f"installation's days and windows is open {_spells(opened)}")
 
     def check_pins(self, p: Placement, festival: Festival, item: Item) -> None:
         for pin in item.pins:
@@ -196,12 +234,52 @@ class Checker:
                 if rules.books_artist(item, self.artists[artist_id]):
                     by_artist[artist_id].append(p)
         for artist_id, group in by_artist.items():
+            rest = rules.rest_between(self.artists[artist_id])
             for a, b in combinations(sorted(group, key=lambda p: p.start), 2):
                 gap = timedelta(minutes=travel.get((a.venue, b.venue), 0))
                 if b.start < a.end + gap:
                     self.fail(rules.ARTIST_NO_OVERLAP, b,
                               f"artist {artist_id} cannot get there from {a.uid} in time",
                               (a,), artists=(artist_id,))
+                elif rest and b.start < a.end + gap + rest:
+                    self.fail(rules.REST, b, f"artist {artist_id} rests {rest} after "
+                              f"{a.uid} (min_rest_minutes), beyond {gap} of travel",
+                              (a,), artists=(artist_id,))
+            self.check_per_day(artist_id, group)
+
+    def check_per_day(self, artist_id: str, group: list[Placement]) -> None:
+        artist = self.artists[artist_id]
+        by_day: dict[tuple[str, date], list[Placement]] = defaultdict(list)
+        for p in group:
+            by_day[(p.festival, p.day)].append(p)
+        for (_, day), placed in by_day.items():
+            if rules.too_many_on_a_day(artist, [day] * len(placed)):
+                self.fail(rules.PER_DAY, placed[-1],
+                          f"artist {artist_id} has {len(placed)} items on {day}, at most "
+                          f"{artist.max_per_day} a day", tuple(placed[:-1]),
+                          artists=(artist_id,))
+
+    def check_running_orders(self, placements: list[Placement]) -> None:
+        by_item: dict[str, dict[int, Placement]] = defaultdict(dict)
+        for p in placements:
+            by_item[p.item][p.occurrence] = p
+        for festival in self.spec.festivals:
+            for order in festival.running_orders:
+                stage = order.venue + (f" on {order.day}" if order.day else "")
+                for p in (p for item in order.order for p in by_item[item].values()):
+                    if p.venue != order.venue or (order.day and p.day != order.day):
+                        self.fail(rules.RUNNING_ORDER, p, f"its running order plays on {stage}")
+            for order, first, then in rules.running_pairs(festival):
+                venue = self.venues[order.venue][1]
+                pairs = rules.related_pairs(rules.SAME_DAY, by_item[then], by_item[first])
+                for b, a in pairs:
+                    self.check_running_pair(order.venue, venue, a, b)
+
+    def check_running_pair(self, venue_id: str, venue: Venue, a: Placement,
+                           b: Placement) -> None:
+        if not rules.back_to_back(venue, a.end, b.start):
+            self.fail(rules.RUNNING_ORDER, b, f"must start right after {a.uid} on {venue_id} "
+                      f"(its end plus the {venue.changeover_minutes} min changeover)", (a,))
 
     def check_relations(self, placements: list[Placement]) -> None:
         by_item: dict[str, dict[int, Placement]] = defaultdict(dict)
@@ -216,18 +294,70 @@ class Checker:
                         self.fail(relation.kind, a, broken, (b,))
 
     def check_installations(self, placements: list[Placement]) -> None:
-        counts: dict[str, list[Placement]] = defaultdict(list)
+        """Per site and programme day, the installations holding a slot that day
+        (`rules.installation_days`) fit its slots."""
+        counts: dict[tuple[str, date], list[Placement]] = defaultdict(list)
         for p in placements:
-            if self.items[p.item][1].is_installation:
-                counts[p.venue].append(p)
-        for venue_id, group in counts.items():
+            festival, item = self.items[p.item]
+            if item.is_installation:
+                for day in rules.installation_days(festival, item):
+                    counts[(p.venue, day)].append(p)
+        reported: set[tuple[str, tuple[str, ...]]] = set()
+        for (venue_id, day), group in sorted(counts.items()):
             slots = self.venues[venue_id][1].installation_slots
-            if len(group) > slots:
+            uids = tuple(p.uid for p in group)
+            if len(group) > slots and (venue_id, uids) not in reported:
+                reported.add((venue_id, uids))
                 self.violations.append(Violation(
                     rules.INSTALLATION_SLOTS,
-                    f"{venue_id} hosts {len(group)} installations, it has {slots} slots",
-                    tuple(p.uid for p in group), venue_id,
+                    f"{venue_id} hosts {len(group)} installations, it has {slots} slots "
+                    f"(on {day})", uids, venue_id,
                 ))
+
+    def check_links(self, placements: list[Placement]) -> None:
+        by_item: dict[str, dict[int, Placement]] = defaultdict(dict)
+        for p in placements:
+            by_item[p.item][p.occurrence] = p
+        for festival in self.spec.festivals:
+            for link in rules.links(festival):
+                mine, theirs = by_item[link.item], by_item[link.other]
+                for a, b in rules.linked_pairs(link, mine, theirs):
+                    broken = rules.link_broken(link, (a.start, a.end), a.venue,
+                                               (b.start, b.end), b.venue)
+                    if broken:
+                        self.fail(link.side, a, broken, (b,))
+
+    def check_setups(self, placements: list[Placement]) -> None:
+        """An installation's set-up books its artists: nothing else of theirs then, with
+        the travel time between venues."""
+        travel = rules.travel_minutes(self.spec)
+        for p in placements:
+            _, item = self.items[p.item]
+            window = rules.setup_window(item, p.start) if item.is_installation else None
+            if window is None:
+                continue
+            for other in placements:
+                _, theirs = self.items[other.item]
+                for artist_id in set(item.artists) & set(theirs.artists):
+                    artist = self.artists[artist_id]
+                    if not rules.books_setup(item, artist) or other.uid == p.uid:
+                        continue
+                    if not (rules.books_artist(theirs, artist)
+                            or rules.books_setup(theirs, artist)):
+                        continue
+                    busy = (rules.setup_window(theirs, other.start) or (other.start, other.start)
+                            if theirs.is_installation else (other.start, other.end))
+                    there = timedelta(minutes=travel.get((other.venue, p.venue), 0))
+                    back = timedelta(minutes=travel.get((p.venue, other.venue), 0))
+                    if busy[0] < window[1] + back and window[0] < busy[1] + there:
+                        self.fail(rules.SETUP, p, f"artist {artist_id} sets {p.item} up from "
+                                  f"{window[0]:%d %b %H:%M} to {window[1]:%H:%M}, but "
+                                  f"{other.uid} keeps them then", (other,),
+                                  artists=(artist_id,))
+
+
+def _spells(spells: list[tuple[datetime, datetime]]) -> str:
+    return ", ".join(f"{a:%d %b %H:%M}-{b:%H:%M}" for a, b in spells) or "never"
 
 
 def _breaks(kind: str, mine: Placement, theirs: Placement) -> str:

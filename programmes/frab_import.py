@@ -33,6 +33,8 @@ from affiche.programmes.text import (
     control_characters,
     html_to_plain,
     looks_like_html,
+    looks_like_markdown,
+    markdown_to_html,
     sanitize_html,
     strip_controls,
 )
@@ -867,8 +869,8 @@ def _build_spec(
             event.day = days.labels[event.day_index]
         windows = _room_day_windows(events)
         venues = _venues(events, room_ids, windows, days, zone_name, report)
-        items = _items(events, room_ids, artists_of, windows, days, keep_times)
-        start, end = _festival_dates(conference, events, report)
+        items = _items(events, room_ids, artists_of, windows, days, keep_times, report)
+        start, end = _festival_dates(conference, events, days, zone_name, report)
         festival = Festival(
             id=festival_id,
             name=conference.title or conference.acronym or festival_id,
@@ -904,16 +906,25 @@ def _festival_id(conference: _Conference, report: _Report) -> str:
 
 
 def _festival_dates(
-    conference: _Conference, events: list[_Event], report: _Report
+    conference: _Conference, events: list[_Event], programme: _Days, zone_name: str,
+    report: _Report,
 ) -> tuple[date, date]:
-    """The conference's start and end, widened to cover every programme day."""
+    """The conference's start and end, widened to cover every programme day, and to one day
+    more when events of the last day run past its end (a night set closing the festival, a
+    room open round the clock): the programme's time ends with its last day, and those
+    events must still fit at their published times."""
     days = [event.day for event in events]
     start = min([conference.start] if conference.start else days)
     end = max([conference.end] if conference.end else days)
     if min(days) < start or max(days) > end:
         report.warn(f"programme days {min(days)} to {max(days)} run outside the conference "
                     f"dates {start} to {end}; the festival covers them all")
-    return min(start, *days), max(end, *days)
+    start, end = min(start, *days), max(end, *days)
+    latest = max(event.end for event in events)
+    while latest > localize(datetime.combine(end + timedelta(days=1), time(programme.hour)),
+                            zone_name):
+        end += timedelta(days=1)
+    return start, end
 
 
 def _room_ids(events: list[_Event]) -> dict[str, str]:
@@ -1090,7 +1101,7 @@ def _merged(
 
 def _items(
     events: list[_Event], room_ids: dict[str, str], artists_of: dict[str, list[str]],
-    windows: _Windows, days: _Days, keep_times: bool,
+    windows: _Windows, days: _Days, keep_times: bool, report: _Report,
 ) -> list[Item]:
     rooms_of_track: dict[str, dict[str, None]] = defaultdict(dict)
     for event in events:
@@ -1104,18 +1115,26 @@ def _items(
         inside_its_day = first <= event.start and event.end <= last
         own_windows: list[Window] = []
         if spilling & set(rooms) or not inside_its_day:
-            own_windows = _day_windows(event, rooms, windows, (first, last))
+            keep_outside = keep_times and not first <= event.start < last
+            own_windows = _day_windows(event, rooms, windows, (first, last), keep_outside)
+            if keep_outside:  # no day start hour gives this day its own dates
+                report.note("events starting outside their published day at any one day "
+                            "start hour (kept at their published times, filed under the "
+                            "day they start in)", f"event {event.id} at "
+                            f"{event.start.isoformat()}, listed under {event.day}")
         items.append(_item(event, room_ids, rooms, artists_of, own_windows, keep_times,
                            [event.day] if inside_its_day else []))
     return items
 
 
 def _day_windows(
-    event: _Event, rooms: list[str], windows: _Windows, bounds: tuple[datetime, datetime]
+    event: _Event, rooms: list[str], windows: _Windows, bounds: tuple[datetime, datetime],
+    keep_published: bool = False,
 ) -> list[Window]:
     """Where an event may run when its programme day cannot say it (it runs past the day's
     end, or a room's windows spill over): inside its rooms' windows of its own frab day,
-    starting within that programme day."""
+    starting within that programme day; with `keep_published`, its published time too
+    (a pin that starts outside the programme day, which is then filed where it starts)."""
     first, last = bounds
     latest_end = last + timedelta(minutes=event.duration)
     spans = set()
@@ -1124,6 +1143,8 @@ def _day_windows(
             start, end = windows[room][event.day_index]
             if min(end, latest_end) > max(start, first):
                 spans.add((max(start, first), min(end, latest_end)))
+    if keep_published:
+        spans.add((event.start, event.end))
     joined: list[tuple[datetime, datetime]] = []
     for start, end in sorted(spans):
         if joined and start <= joined[-1][1]:
@@ -1161,10 +1182,13 @@ def _item(
 
 
 def _description(abstract: str) -> tuple[str, str | None]:
-    """The plain text of an abstract, and its safe HTML when it is HTML."""
-    if not looks_like_html(abstract):
-        return abstract.strip(), None
-    return html_to_plain(abstract), sanitize_html(abstract) or None
+    """The plain text of an abstract, and its safe HTML when it is HTML or Markdown."""
+    if looks_like_html(abstract):
+        return html_to_plain(abstract), sanitize_html(abstract) or None
+    if looks_like_markdown(abstract):
+        html = markdown_to_html(abstract)
+        return html_to_plain(html), html or None
+    return abstract.strip(), None
 
 
 # ----------------------------------------------------------------------------------------

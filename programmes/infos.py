@@ -35,6 +35,7 @@ def venue_infos(festival: Festival) -> list[VenueInfo]:
             address=venue.address,
             latitude=venue.latitude,
             longitude=venue.longitude,
+            parallel=venue.parallel,
         )
         for venue in festival.venues
     ]

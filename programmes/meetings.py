@@ -3,7 +3,8 @@
 A festival's `meetings` section asks for short private meetings between participants (the
 spec's `artists`) at a venue with parallel tables. This module holds the models, the
 located validation, and the plain-data grid the solver works on: the meeting venue's
-hours cut into slots of the meeting length, and for every request the slots where all its
+hours cut into slots of the greatest common divisor of the meeting lengths (so a meeting
+holds its own minutes, no more), and for every request the slots where all its
 participants are free (availability, their own festival items with walking time, lunch).
 No solver objects here: `scheduler/meetings.py` solves the grid.
 """
@@ -13,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from math import ceil
+from math import gcd
 from typing import TYPE_CHECKING, Any
 
 from affiche.programmes.meetings_spec import (  # the spec's section, re-exported
@@ -27,7 +28,6 @@ from affiche.programmes.meetings_spec import (  # the spec's section, re-exporte
 )
 from affiche.venues.model import Venue
 from affiche.venues.timeutil import days_between, local_at, programme_day
-from affiche.venues.travel import walking_minutes
 
 if TYPE_CHECKING:
     from affiche.programmes.model import Artist, Festival, Spec
@@ -143,17 +143,36 @@ class GridRequest:
 class MeetingGrid:
     festival: str
     venue: str
-    minutes: int
+    minutes: int  # the section's default meeting length
     tables: int
     max_in_a_row: int
     slots: list[Slot]
     requests: list[GridRequest]
     participants: list[str] = field(default_factory=list)
     taken: dict[int, int] = field(default_factory=dict)  # slot -> tables held by other items
+    step: int = 0  # minutes per slot (the gcd of the lengths); 0: `minutes`
+    # the previous (sent) agendas, for re-planning: request index -> its confirmed start
+    # slot and table, when that start is still possible
+    previous: dict[int, int] = field(default_factory=dict)
+    previous_tables: dict[int, int] = field(default_factory=dict)
 
     def capacity(self, slot: int) -> int:
         """Tables free for meetings at `slot`."""
         return max(0, self.tables - self.taken.get(slot, 0))
+
+    @property
+    def slot_minutes(self) -> int:
+        return self.step or self.minutes
+
+    @property
+    def rest(self) -> int:
+        """Free slots that end a run of back-to-back meetings (one default length)."""
+        return max(1, self.minutes // self.slot_minutes)
+
+    @property
+    def longest_run(self) -> int:
+        """Slots a run of back-to-back meetings may span: max_in_a_row default lengths."""
+        return self.max_in_a_row * self.rest
 
 
 Interval = tuple[datetime, datetime]
@@ -200,11 +219,21 @@ def _breaks(festival: Festival, venue: Venue, section: Meetings) -> list[Interva
     return holes
 
 
+def slot_minutes(section: Meetings) -> int:
+    """The grid's step: the greatest common divisor of every meeting length, so that each
+    meeting covers exactly its own minutes (a 30-minute one among 20-minute ones frees its
+    table and people at half past, on a 10-minute grid)."""
+    step = section.minutes
+    for request in section.requests:
+        step = gcd(step, request.minutes or section.minutes)
+    return step
+
+
 def meeting_slots(festival: Festival, section: Meetings) -> list[Slot]:
-    """The venue's hours, minus closures and lunch, cut into slots of the meeting length."""
+    """The venue's hours, minus closures and lunch, cut into slots of the grid's step."""
     venue = next(v for v in festival.venues if v.id == section.venue)
     runs = _subtract(_open_windows(festival, venue), _breaks(festival, venue, section))
-    step = timedelta(minutes=section.minutes)
+    step = timedelta(minutes=slot_minutes(section))
     slots = []
     for run, (start, end) in enumerate(sorted(runs)):
         moment = start
@@ -222,30 +251,31 @@ def _free(windows: list[Interval] | None, busy: list[Interval], start: datetime,
     return not any(bs < end and start < be for bs, be in busy)
 
 
-def _walking(festival: Festival, meeting_venue: str, other: str) -> int:
-    """The walking rule (venues/travel.py) between the meeting area and another venue."""
-    if other == meeting_venue:
-        return 0
-    venues = {v.id: v for v in festival.venues}
-    if meeting_venue not in venues or other not in venues:
-        return festival.default_walking_minutes
-    return walking_minutes(
-        venues[meeting_venue], venues[other], festival.default_walking_minutes
-    )
-
-
 def busy_times(
-    festival: Festival, venue: str, placements: Iterable[Placement]
+    spec: Spec, festival: Festival, venue: str, placements: Iterable[Placement]
 ) -> dict[str, list[Interval]]:
-    """Each artist's own festival items, widened by the walk to the meeting area."""
+    """Each artist's other commitments, widened by the way to the meeting area: their items
+    in every festival of the spec (talks, stand duties, private ones such as a jury), all
+    but this festival's meetings themselves. The way is the programme's rule
+    (`rules.travel_minutes`: walking within a festival, travel between cities)."""
+    from affiche.programmes.rules import travel_minutes
+
+    travel = travel_minutes(spec)
+    own = own_meeting_items(festival)
     busy: dict[str, list[Interval]] = {}
     for placement in placements:
-        if placement.festival != festival.id or getattr(placement, "private", False):
+        if placement.festival == festival.id and placement.item in own:
             continue
-        walk = timedelta(minutes=_walking(festival, venue, placement.venue))
+        walk = timedelta(minutes=travel.get((venue, placement.venue), 0))
         for artist in placement.artists:
             busy.setdefault(artist, []).append((placement.start - walk, placement.end + walk))
     return busy
+
+
+def own_meeting_items(festival: Festival) -> set[str]:
+    """The item ids of this festival's meetings (placements that are not commitments)."""
+    section = festival.meetings
+    return {meeting_item_id(r.between) for r in section.requests} if section else set()
 
 
 def availability(artist: Artist, festival: Festival) -> list[Interval] | None:
@@ -287,13 +317,14 @@ def meeting_grid(
     assert section is not None
     venue = next(v for v in festival.venues if v.id == section.venue)
     slots = meeting_slots(festival, section)
+    step = slot_minutes(section)
     artists = {artist.id: artist for artist in spec.artists}
     windows = {who: availability(artist, festival) for who, artist in artists.items()}
-    busy = busy_times(festival, venue.id, placements)
+    busy = busy_times(spec, festival, venue.id, placements)
     requests = []
     for index, request in enumerate(section.requests):
         minutes = request.minutes or section.minutes
-        length = ceil(minutes / section.minutes)
+        length = minutes // step
         people = tuple(request.between)
         starts, reason = _starts(slots, length, minutes, people, windows, busy)
         requests.append(GridRequest(index, people, minutes, length,
@@ -302,7 +333,7 @@ def meeting_grid(
     participants = sorted({who for r in section.requests for who in r.between})
     return MeetingGrid(festival.id, venue.id, section.minutes, venue.parallel,
                        section.max_in_a_row, slots, requests, participants,
-                       _taken(festival, venue.id, slots, placements))
+                       _taken(festival, venue.id, slots, placements), step)
 
 
 def _taken(festival: Festival, venue: str, slots: list[Slot],
@@ -316,6 +347,28 @@ def _taken(festival: Festival, venue: str, slots: list[Slot],
         if count:
             taken[index] = count
     return taken
+
+
+def set_previous(grid: MeetingGrid, placements: Iterable[Placement]) -> tuple[int, int]:
+    """Record the previous agendas' meetings (a `meetings/schedule.json`'s placements) that
+    are still asked for at a start still possible, so that the solve moves as few as it
+    can. Returns (recorded, confirmed meetings in the previous agendas)."""
+    by_item = {meeting_item_id(r.participants): r for r in grid.requests}
+    slot_at = {slot.start: index for index, slot in enumerate(grid.slots)}
+    grid.previous, grid.previous_tables = {}, {}
+    confirmed = 0
+    for placement in placements:
+        if placement.festival != grid.festival:
+            continue
+        confirmed += 1
+        request = by_item.get(placement.item)
+        start = slot_at.get(placement.start)
+        if request is None or start is None or start not in request.starts:
+            continue
+        grid.previous[request.index] = start
+        if placement.table is not None:
+            grid.previous_tables[request.index] = placement.table
+    return len(grid.previous), confirmed
 
 
 def meeting_sections(spec: Spec) -> list[Festival]:
@@ -356,8 +409,10 @@ class MeetingSolution:
     idle_gap: float | None = None  # of the idle stage (floor and wishes held)
     floor: int = 0
     idle_slots: int = 0
+    kept: int = 0  # re-planning: previous meetings at their previous start
     wall_seconds: float = 0.0
-    first_solution_seconds: float | None = None
+    first_solution_seconds: float | None = None  # CP-SAT's first
+    first_agenda_seconds: float | None = None  # the first complete agenda (greedy or CP-SAT)
     notes: list[str] = field(default_factory=list)
     # "all placed"; "infeasible": proven that the musts cannot all be placed (the
     # unplaced ones say why); "not proven": some unplaced, without a proof

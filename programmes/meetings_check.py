@@ -2,18 +2,19 @@
 
 It shares nothing with the solver or its slot grid: it reads the festival's `meetings`
 section, the participants' availability, the meeting venue's hours, closures and lunch,
-and the participants' other festival items, and looks at each placed meeting as times.
+and the participants' other items in every festival (with the programme's own travel rule,
+`rules.travel_minutes`), and looks at each placed meeting as times.
 """
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from affiche.programmes.meetings import meeting_item_id
 from affiche.programmes.model import Festival, Spec
+from affiche.programmes.rules import travel_minutes
 from affiche.programmes.schedule import Placement, Unplaced
 from affiche.venues.timeutil import local_at, programme_day
 
@@ -54,26 +55,6 @@ def _hours_problems(festival: Festival, placement: Placement) -> list[str]:
         if _overlap(span, lunch):
             problems.append("during lunch")
     return problems
-
-
-def _walk(festival: Festival, here: str, there: str) -> timedelta:
-    """Walking time as the spec defines it: `walking_minutes` either way, else 4 km/h
-    over 1.3 times the great circle between coordinates, else the festival's default."""
-    if here == there:
-        return timedelta(0)
-    venues = {v.id: v for v in festival.venues}
-    for a, b in ((here, there), (there, here)):
-        if a in venues and b in venues[a].walking_minutes:
-            return timedelta(minutes=venues[a].walking_minutes[b])
-    one, two = venues.get(here), venues.get(there)
-    if one and two and one.latitude is not None and two.latitude is not None:
-        lat1, lon1, lat2, lon2 = (math.radians(c or 0.0) for c in (
-            one.latitude, one.longitude, two.latitude, two.longitude))
-        h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(
-            (lon2 - lon1) / 2) ** 2
-        km = 6371 * 2 * math.asin(math.sqrt(h)) * 1.3
-        return timedelta(minutes=math.ceil(km / 4 * 60))
-    return timedelta(minutes=festival.default_walking_minutes)
 
 
 def _in_a_row(meetings: list[Placement], minutes: int, most: int) -> bool:
@@ -144,7 +125,7 @@ def check_meetings(
                        and meeting.end <= w.localized(zone_name).end
                        for w in artist.availability):
                 problems.append(f"{name}: outside {who}'s availability")
-    problems += _double_bookings(festival, venue.id, by_person, others)
+    problems += _double_bookings(spec, festival, venue.id, by_person, others)
     problems += _crowding(festival, venue.id, venue.parallel, meetings, others)
     for table, placed in sorted(by_table.items()):
         placed.sort(key=lambda p: p.start)
@@ -179,13 +160,18 @@ def _crowding(festival: Festival, venue: str, tables: int, meetings: list[Placem
 
 
 def _double_bookings(
-    festival: Festival, venue: str, by_person: dict[str, list[Placement]],
+    spec: Spec, festival: Festival, venue: str, by_person: dict[str, list[Placement]],
     others: Iterable[Placement],
 ) -> list[str]:
+    """Two meetings at once, or a meeting within the way (`rules.travel_minutes`) of one
+    of the participant's other items, in any festival of the spec, private ones included."""
+    travel = travel_minutes(spec)
     problems = []
     own: dict[str, list[Placement]] = defaultdict(list)
+    mine = {meeting_item_id(r.between) for r in festival.meetings.requests} \
+        if festival.meetings else set()
     for placement in others:
-        if placement.festival == festival.id and not placement.private:
+        if not (placement.festival == festival.id and placement.item in mine):
             for who in placement.artists:
                 own[who].append(placement)
     for who, placed in sorted(by_person.items()):
@@ -195,7 +181,7 @@ def _double_bookings(
                 problems.append(f"{who}: in {a.item} and {b.item} at once")
         for meeting in placed:
             for item in own.get(who, []):
-                walk = _walk(festival, venue, item.venue)
+                walk = timedelta(minutes=travel.get((venue, item.venue), 0))
                 if _overlap((meeting.start, meeting.end), (item.start - walk, item.end + walk)):
                     problems.append(f"{who}: {meeting.item} at {meeting.start:%H:%M} clashes "
                                     f"with their {item.item} at {item.venue} "

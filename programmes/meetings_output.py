@@ -12,6 +12,7 @@ import html
 import json
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,7 @@ from affiche.programmes.identity import occurrence_uid
 from affiche.programmes.infos import festival_info, venue_infos
 from affiche.programmes.meetings import MeetingGrid, MeetingSolution, Priority, meeting_item_id
 from affiche.programmes.model import Artist, Festival, Spec
+from affiche.programmes.publish.pdf import date_label
 from affiche.programmes.schedule import (
     ArtistInfo,
     ItemInfo,
@@ -198,6 +200,77 @@ def write_agenda_pages(spec: Spec, schedule: Schedule, folder: Path) -> list[Pat
     return written
 
 
+AGENDA_TEMPLATE = "agenda.typ"
+AGENDA_LABELS = {"heading": "Meeting agenda", "time": "time", "table": "Table",
+                 "with": "with", "none": "No meetings."}
+PAGE_MM, ROW_MM_PER_PT = 235.0, 0.78  # room for the rows on A4; one row's height per pt
+
+
+def agenda_size(rows: int, days: int) -> float:
+    """The type size (pt) that fits `rows` meetings over `days` days on one page: 10 pt
+    for a usual agenda, down to 6 pt for the longest (two full days of 20-minute ones)."""
+    units = rows + 1.8 * days
+    return round(max(6.0, min(10.0, PAGE_MM / (ROW_MM_PER_PT * max(1.0, units)))), 2)
+
+
+def _party(artist: Artist | None, who: str) -> dict[str, str]:
+    if artist is None:
+        return {"name": who, "organisation": ""}
+    organisation = artist.organisation if artist.organisation != artist.name else ""
+    return {"name": artist.name, "organisation": organisation or ""}
+
+
+def agenda_data(spec: Spec, schedule: Schedule, who: str) -> dict[str, Any]:
+    """One participant's page as plain data: day by day, time, table, the other parties
+    (name and organisation), in the festival's zone."""
+    artists = {a.id: a for a in spec.artists}
+    festival = schedule.festivals[0]
+    tz = festival.timezone
+    days: dict[Any, list[dict[str, Any]]] = defaultdict(list)
+    meetings = sorted(_agendas(schedule).get(who, []), key=lambda p: p.start)
+    for placement in meetings:
+        days[placement.day].append({
+            "start": placement.start.astimezone(zone(tz)).strftime("%H:%M"),
+            "end": placement.end.astimezone(zone(tz)).strftime("%H:%M"),
+            "table": str(placement.table),
+            "with": [_party(artists.get(w), w) for w in placement.artists if w != who]})
+    me = _party(artists.get(who), who)
+    venue = schedule.venues[0].name if schedule.venues else ""
+    return {
+        "title": f"Meetings: {_label(artists.get(who), who)}",
+        "name": me["name"], "organisation": me["organisation"],
+        "festival": festival.name, "venue": venue,
+        "note": f"Private: your meetings only. Times are local ({tz}).",
+        "size": agenda_size(len(meetings), len(days)),
+        "labels": AGENDA_LABELS,
+        "days": [{"label": f"{date_label(day, 'en')} {day.year}", "rows": rows}
+                 for day, rows in sorted(days.items())],
+    }
+
+
+def write_agenda_pdfs(spec: Spec, schedule: Schedule, folder: Path) -> list[Path]:
+    """`<participant>.pdf`: each participant's agenda on one printable A4 page (Typst,
+    one compiler for all pages, so fonts load once)."""
+    import typst  # only the printable agendas need it
+
+    folder.mkdir(parents=True, exist_ok=True)
+    template = Path(str(resources.files("affiche.programmes") / "templates" / AGENDA_TEMPLATE))
+    compiler = typst.Compiler(str(template), root=str(template.parent))
+    written = []
+    for who in sorted(_agendas(schedule)):
+        data = json.dumps(agenda_data(spec, schedule, who), ensure_ascii=False)
+        try:
+            pdf = compiler.compile(sys_inputs={"data": data}, pdf_tags=False)
+        except typst.TypstError as error:  # a fault of the template, never of the data
+            raise RuntimeError(f"{template}: the agenda of {who} could not be set: "
+                               f"{error}") from error
+        assert isinstance(pdf, bytes)
+        path = folder / f"{who}.pdf"
+        path.write_bytes(pdf)
+        written.append(path)
+    return written
+
+
 def meeting_report(spec: Spec, festival: Festival, grid: MeetingGrid,
                    schedule: Schedule) -> dict[str, Any]:
     """Placed / unplaced by priority with reasons, meetings and idle minutes per person."""
@@ -281,11 +354,13 @@ def report_text(report: dict[str, Any]) -> str:
 def write_meeting_outputs(spec: Spec, festival: Festival, grid: MeetingGrid,
                           schedule: Schedule, out: Path) -> dict[str, Any]:
     """`out/meetings/` (one festival) or `out/meetings/<festival>/` is the caller's choice:
-    this writes schedule.json, ical/, agendas/, tables/, report.md and report.json."""
+    this writes schedule.json, ical/, agendas/ (a page and a one-page PDF per
+    participant), tables/, report.md and report.json."""
     out.mkdir(parents=True, exist_ok=True)
     write_json_atomically(out / "schedule.json", schedule.model_dump_json(indent=2) + "\n")
     write_agendas(spec, schedule, out / "ical")
     write_agenda_pages(spec, schedule, out / "agendas")
+    write_agenda_pdfs(spec, schedule, out / "agendas")
     write_table_sheets(spec, schedule, out / "tables")
     report = meeting_report(spec, festival, grid, schedule)
     (out / "report.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")

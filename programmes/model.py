@@ -7,25 +7,39 @@ that each problem is reported at its own place in the file.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     StringConstraints,
+    ValidationInfo,
     field_validator,
     model_validator,
+)
+from pydantic import (
+    Tag as PydTag,
 )
 
 from affiche.programmes.identity import Source
 from affiche.programmes.meetings_spec import Meetings, ParticipantKind
 from affiche.programmes.text import Text
-from affiche.venues.model import MINUTES_CAP, Feature, Hours, Line, Name, Slug, Venue, one_line
+from affiche.venues.model import (
+    MINUTES_CAP,
+    FeatureName,
+    Hours,
+    Line,
+    Name,
+    Slug,
+    Venue,
+    one_line,
+)
 from affiche.venues.timeutil import zone
 from affiche.venues.window import FIRST_YEAR, LAST_YEAR, Window
 
@@ -88,6 +102,20 @@ class Artist(Strict):
         max_length=MANY,
         description="when the artist can perform; empty: any time",
     )
+    max_per_day: int | None = Field(
+        default=None, ge=1, le=1000, description="at most this many items per programme day"
+    )
+    min_rest_minutes: int = Field(
+        default=0, ge=0, le=MINUTES_CAP,
+        description="between the end of one item and the start of the next, beyond walking "
+        "or travel time",
+    )
+    arrive: Day | Moment | None = Field(
+        default=None, description="no item before this (plus travel from home_city)"
+    )
+    depart: Day | Moment | None = Field(
+        default=None, description="no item after this (minus travel home)"
+    )
     may_double_book: bool = Field(
         default=False,
         description="exempt from no-overlap (set by imports for persons the source double-books)",
@@ -107,6 +135,22 @@ class Artist(Strict):
             zone(value)
         return value
 
+    @model_validator(mode="after")
+    def _arrives_before_leaving(self) -> Artist:
+        if self.arrive is not None and self.depart is not None:
+            first, last = _as_moment(self.arrive, False), _as_moment(self.depart, True)
+            if last <= first:
+                raise ValueError(f"depart {self.depart} is not after arrive {self.arrive}")
+        return self
+
+
+def _as_moment(value: date, leaving: bool) -> datetime:
+    """A date or naive datetime as a naive datetime: a date arrives at its first minute and
+    departs after its last (the same reading as `rules.stay_bounds`)."""
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    return datetime.combine(value, time()) + (timedelta(days=1) if leaving else timedelta())
+
 
 class Pin(Strict):
     """Fix an occurrence to a venue, a start, or a programme day (any combination)."""
@@ -121,6 +165,45 @@ class Pin(Strict):
         if self.venue is None and self.start is None and self.day is None:
             raise ValueError("a pin needs a venue, a start or a day")
         return self
+
+
+class Link(Strict):
+    """An item placed relative to another (`before`: a soundcheck, `after`: a get-out).
+
+    `gap_minutes: [low, high]` between this item's end and the other's start (`before`),
+    or the other's end and this item's start (`after`); without it, any gap from 0.
+    `same_venue` (default true): in the other item's venue. Occurrence k of this item is
+    linked to occurrence k of the other, or every occurrence to `occurrence` N."""
+
+    item: Slug
+    gap_minutes: tuple[
+        Annotated[int, Field(ge=0, le=MINUTES_CAP)], Annotated[int, Field(ge=0, le=MINUTES_CAP)]
+    ] | None = None
+    same_venue: bool = True
+    occurrence: int | None = Field(default=None, ge=1, le=200)
+
+    @model_validator(mode="after")
+    def _gap_in_order(self) -> Link:
+        if self.gap_minutes is not None and self.gap_minutes[0] > self.gap_minutes[1]:
+            low, high = self.gap_minutes
+            raise ValueError(f"gap_minutes [{low}, {high}]: the lower bound is above the upper")
+        return self
+
+
+def _entry_kind(value: object) -> str:
+    return "id" if isinstance(value, str) else "link"
+
+
+# an entry of `before`/`after`: an item id or a link (errors speak of the form written)
+LinkEntry = Annotated[
+    Annotated[Slug, PydTag("id")] | Annotated[Link, PydTag("link")],
+    Discriminator(_entry_kind),
+]
+
+
+def _listed(value: object) -> object:
+    """One link (a mapping or an item id) stands for a list of one."""
+    return [value] if isinstance(value, str | dict) else value
 
 
 class Item(Strict):
@@ -139,7 +222,10 @@ class Item(Strict):
     )
     occurrences: int = Field(default=1, ge=1, le=200)
     artists: list[Slug] = Field(default_factory=list, max_length=1000)
-    requires: list[Feature] = Field(default_factory=list, max_length=50)
+    requires: list[FeatureName] = Field(
+        default_factory=list, max_length=50,
+        description="built-in features, or ones the festival declares in `features`",
+    )
     audience: int | None = Field(
         default=None, ge=1, le=10_000_000, description="expected audience"
     )
@@ -155,26 +241,75 @@ class Item(Strict):
     )
     preferred_hours: list[Hours] = Field(default_factory=list, max_length=100)
     after_dark: bool = False
+    before_dark: bool = Field(default=False, description="ends by sunset")
+    at_sunrise: bool = Field(default=False, description="under way at sunrise")
     loud: bool | None = Field(default=None, description="default: performances and concerts")
     private: bool = Field(
         default=False,
         description="soundcheck, rehearsal, get-in, jury: books venues and artists like any "
         "item, but only its artists' and venue's own feeds and the producer see it",
     )
-    after: list[Slug] = Field(
-        default_factory=list, max_length=MANY, description="starts after these end"
+    after: list[LinkEntry] = Field(
+        default_factory=list,
+        max_length=MANY,
+        description="item ids: starts after these end; links ({item, gap_minutes}): "
+        "starts within the gap after the item ends (a get-out)",
+    )
+    before: list[LinkEntry] = Field(
+        default_factory=list,
+        max_length=MANY,
+        description="item ids: ends before these start; links ({item, gap_minutes}): "
+        "ends within the gap before the item starts (a soundcheck)",
+    )
+    setup_minutes: int = Field(
+        default=0, ge=0, le=MINUTES_CAP,
+        description="installations: its artists set it up for this long before it opens",
     )
     same_day_as: list[Slug] = Field(default_factory=list, max_length=MANY)
     not_same_day_as: list[Slug] = Field(default_factory=list, max_length=MANY)
     tags: list[Tag] = Field(default_factory=list, max_length=100, description="audience tags")
     pins: list[Pin] = Field(default_factory=list, max_length=200)
     priority: int = Field(default=3, ge=1, le=5, description="5: keep at all costs")
-    headliner: bool = False
+    headliner: bool | Literal["must"] = Field(
+        default=False,
+        description="true: should take its venue's prime time (soft); must: shall (hard)",
+    )
     track: Name | None = None
     language: Name | None = None
     source: Source | None = Field(
         default=None, description="identity in an imported schedule (kept by re-exports)"
     )
+
+    @field_validator("duration")
+    @classmethod
+    def _no_installation_duration(cls, value: int | None, info: ValidationInfo) -> int | None:
+        if value is not None and info.data.get("kind") is Kind.installation:
+            raise ValueError("an installation has no duration: it is open whenever its site "
+                             "is, on its days (or windows)")
+        return value
+
+    @field_validator("after", "before", mode="before")
+    @classmethod
+    def _one_is_a_list(cls, value: object) -> object:
+        return _listed(value)
+
+    @property
+    def after_ids(self) -> list[str]:
+        """The plain `after` ids (starts after these end), links left out."""
+        return [other for other in self.after if isinstance(other, str)]
+
+    @property
+    def links(self) -> list[tuple[str, int, Link]]:
+        """Every link of the item as (field, index in it, link); plain ids in `before` are
+        links with no gap bound and no venue."""
+        found = []
+        for name in ("before", "after"):
+            for index, entry in enumerate(getattr(self, name)):
+                if isinstance(entry, Link):
+                    found.append((name, index, entry))
+                elif name == "before":
+                    found.append((name, index, Link(item=entry, same_venue=False)))
+        return found
 
     @field_validator("title", "description", mode="before")
     @classmethod
@@ -202,6 +337,14 @@ class Item(Strict):
         return self.kind is Kind.installation
 
     @property
+    def is_headliner(self) -> bool:
+        return self.headliner is not False
+
+    @property
+    def must_take_prime(self) -> bool:
+        return self.headliner == "must"
+
+    @property
     def is_loud(self) -> bool:
         return self.loud if self.loud is not None else self.kind in LOUD_KINDS
 
@@ -209,6 +352,9 @@ class Item(Strict):
     def _duration_fits_kind(self) -> Item:
         if self.is_installation and self.occurrences != 1:
             raise ValueError("an installation has one occurrence (it runs all festival long)")
+        if self.setup_minutes and not self.is_installation:
+            raise ValueError("setup_minutes is for installations (give a timed item's set-up "
+                             "as its own item with `before`)")
         if not self.is_installation and self.duration is None:
             raise ValueError(f"a {self.kind.value} needs a duration in minutes")
         for pin in self.pins:
@@ -217,6 +363,15 @@ class Item(Strict):
                     f"pin for occurrence {pin.occurrence}, but the item has {self.occurrences}"
                 )
         return self
+
+
+class RunningOrder(Strict):
+    """An evening's running order: `order[0]` then `order[1]` ... on `venue`, each next one
+    starting when the one before ends plus the venue's changeover (on `day`, if given)."""
+
+    venue: Slug
+    day: Day | None = None
+    order: list[Slug] = Field(min_length=2, max_length=1000)
 
 
 class Festival(Strict):
@@ -238,6 +393,14 @@ class Festival(Strict):
     venues: list[Venue] = Field(max_length=MANY)
     items: list[Item] = Field(default_factory=list, max_length=MANY)
     meetings: Meetings | None = Field(default=None, description="one-to-one meetings")
+    features: list[FeatureName] = Field(
+        default_factory=list, max_length=1000,
+        description="the festival's own feature names (haze, piano), beside the built-in ones",
+    )
+    running_orders: list[RunningOrder] = Field(
+        default_factory=list, max_length=MANY,
+        description="items back to back on one stage, in this order",
+    )
 
     @field_validator("description", mode="before")
     @classmethod
@@ -271,6 +434,7 @@ class Weights(Strict):
     preferred_hours: Weight = 2
     audience_clash: Weight = 5
     hotel_nights: Weight = 4
+    prime_time: Weight = 8
     repeat_same_day: Weight = 3
     moved: Weight = 10
     unplaced: Weight = 1000

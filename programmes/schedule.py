@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -49,6 +49,7 @@ class VenueInfo(BaseModel):
     address: str = ""
     latitude: float | None = None
     longitude: float | None = None
+    parallel: int = Field(default=1, ge=1, description="items at once (the timeline's lanes)")
 
     def name_in(self, lang: str) -> str:
         """The venue's name in `lang` (the French name where one is given)."""
@@ -81,6 +82,14 @@ class ItemInfo(BaseModel):
     source: Source | None = None
 
 
+class Spell(BaseModel):
+    """One spell an installation is open (a day's hours at its site)."""
+
+    model_config = ConfigDict(extra="forbid")
+    start: AwareDatetime
+    end: AwareDatetime
+
+
 class Placement(BaseModel):
     """One occurrence of an item, placed in a venue at a time."""
 
@@ -97,6 +106,15 @@ class Placement(BaseModel):
     pinned: bool = False
     private: bool = Field(default=False, description="a one-to-one meeting: never published")
     table: int | None = Field(default=None, ge=1, description="meeting table number")
+    open: list[Spell] = Field(
+        default_factory=list,
+        description="installations: each spell it is open (one per open day), start to end; "
+        "empty: open from start to end",
+    )
+
+    def spells(self) -> list[tuple[datetime, datetime]]:
+        """When the occurrence runs: its spells, else start to end."""
+        return [(s.start, s.end) for s in self.open] or [(self.start, self.end)]
 
 
 class Unplaced(BaseModel):
@@ -176,11 +194,19 @@ def write_json_atomically(path: Path, payload: str) -> None:
     write_text_atomically(path, payload)
 
 
+# mkstemp creates its file 0600; the written file gets the mode an ordinary open() would
+# give (0666 less the umask), so a web server or a colleague can read a published schedule.
+# Read once at import, while the process is still single-threaded.
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
+
 def write_text_atomically(path: Path, payload: str) -> None:
     """Write `payload` to `path` so that readers see the old file or the new, never half."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(payload)
         os.replace(tmp, path)

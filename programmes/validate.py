@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 
 from affiche.programmes.meetings import meeting_problems
 from affiche.programmes.model import Festival, Item, Spec
+from affiche.venues.model import BUILTIN_FEATURES
 from affiche.venues.timeutil import localize
 from affiche.venues.window import Window
 
@@ -90,8 +91,8 @@ def _item_problems(
         (*loc, "preferred_venues"), item.preferred_venues, venues, "venue of this festival"
     )
     for relation in ("after", "same_day_as", "not_same_day_as"):
-        values = getattr(item, relation)
-        problems += _unknown((*loc, relation), values, items.keys(), "item")
+        values = [v if isinstance(v, str) else "" for v in getattr(item, relation)]
+        problems += _unknown((*loc, relation), [v for v in values if v], items.keys(), "item")
         problems += [
             ((*loc, relation, index), "an item cannot be related to itself")
             for index, value in enumerate(values)
@@ -103,6 +104,7 @@ def _item_problems(
             for index, value in enumerate(values)
             if value in items and (item.is_installation or items[value].is_installation)
         ]
+    problems += _link_problems(loc, item, items)
     problems += _window_problems((*loc, "windows"), item.windows, festival)
     problems += _day_problems((*loc, "days"), item.days, festival)
     for index, pin in enumerate(item.pins):
@@ -118,6 +120,90 @@ def _item_problems(
         problems.append(
             ((*loc, "after_dark"), "after dark needs latitude/longitude on the festival or venues")
         )
+    for flag in ("before_dark", "at_sunrise"):
+        if getattr(item, flag) and not _has_coordinates(festival, item):
+            problems.append(((*loc, flag), f"{flag.replace('_', ' ')} needs latitude/longitude "
+                             "on the festival or venues"))
+    problems += _feature_problems((*loc, "requires"), item.requires, festival)
+    if item.must_take_prime and not any(
+        v.prime is not None or v.prime_by_day
+        for v in festival.venues if not item.venues or v.id in item.venues
+    ):
+        problems.append(((*loc, "headliner"), "headliner: must needs a prime window (`prime` "
+                         "or `prime_by_day`) on a venue the item may use; none has one"))
+    return problems
+
+
+def _feature_problems(loc: Loc, names: list[str], festival: Festival) -> list[Problem]:
+    """Feature names that are neither built in nor declared in the festival's `features`."""
+    known = BUILTIN_FEATURES | set(festival.features)
+    return [
+        ((*loc, index), f"unknown feature {name!r}: declare it in the festival's own "
+         f"features (festivals[].features: [{name}]), or use a built-in one "
+         f"({', '.join(sorted(BUILTIN_FEATURES))})")
+        for index, name in enumerate(names)
+        if name not in known
+    ]
+
+
+def _running_order_problems(festival_loc: Loc, festival: Festival) -> list[Problem]:
+    """Running orders naming unknown stages or items, installations, items that may not
+    use the stage, items in two orders, or items with different numbers of occurrences."""
+    problems: list[Problem] = []
+    venues = {venue.id for venue in festival.venues}
+    items = {item.id: item for item in festival.items}
+    seen: set[str] = set()
+    for index, order in enumerate(festival.running_orders):
+        loc = (*festival_loc, "running_orders", index)
+        if order.venue not in venues:
+            problems.append(((*loc, "venue"), f"unknown venue {order.venue!r} in this festival"))
+        if order.day is not None:
+            problems += _day_problems((*loc, "day"), [order.day], festival)
+        counts = set()
+        for position, item_id in enumerate(order.order):
+            where = (*loc, "order", position)
+            item = items.get(item_id)
+            if item is None:
+                problems.append((where, f"unknown item {item_id!r} in this festival"))
+            elif item.is_installation:
+                problems.append((where, "an installation has no place in a running order"))
+            elif item_id in seen:
+                problems.append((where, f"{item_id!r} is already in a running order"))
+            elif item.venues and order.venue not in item.venues:
+                problems.append((where, f"{order.venue!r} is not among the item's venues"))
+            else:
+                counts.add(item.occurrences)
+            seen.add(item_id)
+        if len(counts) > 1:
+            problems.append(((*loc, "order"), "the items of a running order need as many "
+                             "occurrences each (the k-th of each plays the k-th evening)"))
+    return problems
+
+
+def _link_problems(loc: Loc, item: Item, items: dict[str, Item]) -> list[Problem]:
+    """`before`/`after` links ({item, gap_minutes}): to a known timed item other than
+    this one, to occurrences it has."""
+    problems: list[Problem] = []
+    for name, index, link in item.links:
+        here = (*loc, name, index)
+        plain = isinstance(getattr(item, name)[index], str)
+        if plain and name == "after":
+            continue  # checked with the other relations
+        other = items.get(link.item)
+        if other is None:
+            problems.append((here if plain else (*here, "item"), f"unknown item {link.item!r}"))
+        elif link.item == item.id:
+            problems.append((here, "an item cannot be linked to itself"))
+        elif item.is_installation or other.is_installation:
+            problems.append((here, "installations run on their days: no links with them "
+                             "(set-up: setup_minutes)"))
+        elif link.occurrence is not None and link.occurrence > other.occurrences:
+            problems.append(((*here, "occurrence"), f"{link.item} has {other.occurrences} "
+                             f"occurrence(s), not {link.occurrence}"))
+        elif link.occurrence is None and item.occurrences > other.occurrences:
+            problems.append((here, f"{item.occurrences} occurrences linked one to one with "
+                             f"the {other.occurrences} of {link.item}: give `occurrence: N` "
+                             "to link them all to one"))
     return problems
 
 
@@ -140,31 +226,43 @@ def _venue_problems(festival_loc: Loc, festival: Festival) -> list[Problem]:
         ]
         problems += _window_problems((*loc, "open"), venue.open, festival)
         problems += _window_problems((*loc, "closures"), venue.closures, festival)
+        problems += _feature_problems((*loc, "features"), venue.features, festival)
+        problems += [((*loc, "prime_by_day"), message) for _, message in
+                     _day_problems((), list(venue.prime_by_day), festival)]
+    problems += _running_order_problems(festival_loc, festival)
     return problems
 
 
 def _after_cycles(spec: Spec) -> list[Problem]:
-    """`after` relations that loop back (A after B after A) can never be satisfied."""
-    edges = {
-        item.id: (loc, item.after)
-        for f_index, festival in enumerate(spec.festivals)
-        for i_index, item in enumerate(festival.items)
-        for loc in [("festivals", f_index, "items", i_index, "after")]
-    }
+    """`after` relations and links that loop back (A after B after A, or a soundcheck
+    `before` the show that is `after` it) can never be satisfied. An edge runs from an
+    item to one it must follow, located where the spec says so."""
+    edges: dict[str, list[tuple[Loc, str]]] = {}
+    for f_index, festival in enumerate(spec.festivals):
+        for i_index, item in enumerate(festival.items):
+            loc: Loc = ("festivals", f_index, "items", i_index)
+            edges.setdefault(item.id, [])
+            for index, entry in enumerate(item.after):
+                other = entry if isinstance(entry, str) else entry.item
+                edges[item.id].append(((*loc, "after") if isinstance(entry, str)
+                                       else (*loc, "after", index), other))
+            for name, index, link in item.links:
+                if name == "before":  # this item before X: X follows this item
+                    edges.setdefault(link.item, []).append(((*loc, "before", index), item.id))
     state: dict[str, int] = {}
     problems: list[Problem] = []
 
     def visit(node: str, path: list[str]) -> None:
         state[node] = 1
-        for target in edges.get(node, ((), []))[1]:
+        for where, target in edges.get(node, []):
             if state.get(target) == 1:
                 cycle = " after ".join([*path[path.index(target):], target])
-                problems.append((edges[node][0], f"'after' relations form a cycle: {cycle}"))
+                problems.append((where, f"'after' relations form a cycle: {cycle}"))
             elif target not in state:
                 visit(target, [*path, target])
         state[node] = 2
 
-    for node in edges:
+    for node in list(edges):
         if node not in state:
             visit(node, [node])
     return problems

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from affiche.programmes import rules
 from affiche.programmes.check import check_schedule
 from affiche.programmes.identity import occurrence_uid
 from affiche.programmes.infos import festival_info, item_info, venue_infos
@@ -13,6 +14,7 @@ from affiche.programmes.schedule import (
     Placement,
     Schedule,
     SolveInfo,
+    Spell,
     Unplaced,
     ViolationInfo,
 )
@@ -30,6 +32,15 @@ def _placements(festival: Festival, item: Item, result: SolveResult) -> list[Pla
         if chosen is None:
             continue
         start = tz.normalize(chosen.start.astimezone(tz))
+        end = tz.normalize(chosen.end.astimezone(tz))
+        spells: list[Spell] = []
+        if item.is_installation:
+            venue = next(v for v in festival.venues if v.id == chosen.venue)
+            opened = rules.installation_open(festival, venue, item)
+            spells = [Spell(start=tz.normalize(a.astimezone(tz)),
+                            end=tz.normalize(b.astimezone(tz))) for a, b in opened]
+            if spells:
+                start, end = spells[0].start, spells[-1].end
         placements.append(
             Placement(
                 uid=uid,
@@ -38,11 +49,12 @@ def _placements(festival: Festival, item: Item, result: SolveResult) -> list[Pla
                 occurrence=number,
                 venue=chosen.venue,
                 start=start,
-                end=tz.normalize(chosen.end.astimezone(tz)),
+                end=end,
                 day=programme_day(start, festival.timezone, festival.day_start_hour),
                 artists=list(item.artists),
                 pinned=any(pin.occurrence == number for pin in item.pins),
                 private=item.private,
+                open=spells if len(spells) > 1 else [],
             )
         )
     return placements

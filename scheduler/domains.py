@@ -33,6 +33,8 @@ class Frame:
     clock: Clock
     days: list[Day]
     artists: dict[str, Artist]
+    stays: dict[str, rules.Interval] = field(default_factory=dict)  # `rules.stay_bounds`
+    stay_words: dict[str, str] = field(default_factory=dict)  # `rules.stay_words`
     _cache: dict[tuple[str, str], Any] = field(default_factory=dict)
 
     def cached(self, key: tuple[str, str], compute: Callable[[], Any]) -> Any:
@@ -80,6 +82,12 @@ def pinned_venue(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
 
 def installation_slots(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
     return spans if not item.is_installation or venue.installation_slots > 0 else ()
+
+
+def running_order_venue(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
+    """An item in a running order plays on that order's stage."""
+    order = rules.running_order_of(frame.festival, item.id)
+    return spans if order is None or order.venue == venue.id else ()
 
 
 # --- time families ----------------------------------------------------------------------
@@ -140,12 +148,61 @@ def after_dark(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
     return intersect(spans, frame.cached(("dark", venue.id), lambda: frame.per_day(dark)))
 
 
+def artist_stay(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
+    """Between the artists' arrival plus travel and departure minus travel
+    (`rules.stay_bounds`)."""
+    for artist_id in item.artists:
+        if artist_id in frame.stays:
+            spans = intersect(spans, frame.spans([frame.stays[artist_id]]))
+    return spans
+
+
+def prime_time(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
+    """`headliner: must` items lie inside their venue's prime time (`rules.prime_windows`)."""
+    if not item.must_take_prime:
+        return spans
+    return intersect(spans, prime_spans(frame, venue))
+
+
+def prime_spans(frame: Frame, venue: Venue) -> Spans:
+    compute = lambda: frame.spans(rules.prime_windows(frame.festival, venue))  # noqa: E731
+    return frame.cached(("prime", venue.id), compute)
+
+
+def running_order_day(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
+    order = rules.running_order_of(frame.festival, item.id)
+    if order is None or order.day is None:
+        return spans
+    return intersect(spans, frame.day_spans([order.day]))
+
+
+def before_dark(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
+    """Items marked before dark end by sunset (`rules.dark_from`) on their programme day."""
+    if not item.before_dark:
+        return spans
+
+    def light(day: Day) -> tuple[int, int]:
+        dark = frame.clock.floor(rules.dark_from(frame.festival, venue, day.date))
+        return day.start, min(day.end, dark)
+
+    return intersect(spans, frame.cached(("light", venue.id), lambda: frame.per_day(light)))
+
+
+def at_sunrise(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
+    """Items marked at sunrise start by sunrise and end after it (`rules.sunrise_window`)."""
+    if not item.at_sunrise:
+        return spans
+    windows = [rules.sunrise_window(frame.festival, venue, item, day.date) for day in frame.days]
+    return intersect(spans, frame.spans([w for w in windows if w is not None]))
+
+
 VENUE_FAMILIES: list[tuple[str, Family]] = [
     (rules.VENUES, allowed_venues),
     (rules.FEATURES, features),
     (rules.CAPACITY, capacity),
     (rules.PINNED_VENUE, pinned_venue),
     (rules.INSTALLATION_SLOTS, installation_slots),
+    (rules.RUNNING_ORDER, running_order_venue),
 ]
 TIME_FAMILIES: list[tuple[str, Family]] = [
     (rules.OPENING_HOURS, opening_hours),
@@ -154,6 +211,11 @@ TIME_FAMILIES: list[tuple[str, Family]] = [
     (rules.AVAILABILITY, artist_availability),
     (rules.CURFEW, sound_curfew),
     (rules.AFTER_DARK, after_dark),
+    (rules.STAY, artist_stay),
+    (rules.PRIME, prime_time),
+    (rules.RUNNING_ORDER, running_order_day),
+    (rules.BEFORE_DARK, before_dark),
+    (rules.AT_SUNRISE, at_sunrise),
 ]
 
 
@@ -209,7 +271,7 @@ def _preferred_spans(frame: Frame, item: Item) -> Spans:
 NOT_READ_BY_FAMILIES = {
     "id", "title", "description", "occurrences", "artists", "preferred_venues",
     "preferred_hours", "after", "same_day_as", "not_same_day_as", "tags", "priority",
-    "headliner", "track", "language",
+    "track", "language", "before", "setup_minutes",
 }
 
 
@@ -221,6 +283,10 @@ def domain_key(frame: Frame, item: Item) -> str:
         for a in item.artists
         if frame.artists[a].availability
     ]
+    data["stays"] = [frame.stays[a][0].isoformat() + frame.stays[a][1].isoformat()
+                     for a in item.artists if a in frame.stays]
+    order = rules.running_order_of(frame.festival, item.id)
+    data["running_order"] = order.model_dump(mode="json", exclude={"order"}) if order else None
     return json.dumps(data, sort_keys=True)
 
 
@@ -249,6 +315,10 @@ def item_occurrences(
     """The occurrences of `item` with their options, or why each fits nowhere."""
     duration = 0 if item.is_installation else frame.clock.grains(item.duration or 0)
     bound = tuple(a for a in item.artists if rules.books_artist(item, frame.artists[a]))
+    slot_days: tuple[int, ...] = ()
+    if item.is_installation:
+        held = set(rules.installation_days(frame.festival, item))
+        slot_days = tuple(n for n, day in enumerate(frame.days) if day.date in held)
     preferred = _preferred_spans(frame, item)
     placed, unplaceable = [], []
     for number in range(1, item.occurrences + 1):
@@ -257,7 +327,8 @@ def item_occurrences(
         this_one = _with_own_pins(item, number)
         options, reasons = venue_options(frame, this_one, duration, pinned)
         if not options:
-            unplaceable.append(Unplaceable(uid, item.id, loc, _explain(item, reasons)))
+            reason = _explain(item, reasons) + _stay_note(frame, item, reasons)
+            unplaceable.append(Unplaceable(uid, item.id, loc, reason))
             continue
         placed.append(
             Occurrence(
@@ -274,17 +345,49 @@ def item_occurrences(
                 preferred_spans=preferred,
                 tags=tuple(item.tags),
                 priority=item.priority,
-                headliner=item.headliner,
+                headliner=item.is_headliner,
                 pinned=bool(this_one.pins),
+                slot_days=slot_days,
+                setup=frame.clock.grains(item.setup_minutes) if item.setup_minutes else 0,
+                setup_artists=tuple(
+                    a for a in item.artists if rules.books_setup(item, frame.artists[a])
+                ),
+                prime=_prime_options(frame, item, options, duration),
             )
         )
     return placed, unplaceable
+
+
+def _prime_options(
+    frame: Frame, item: Item, options: list[Option], duration: int
+) -> tuple[tuple[str, Spans], ...]:
+    """For a headliner: where it would lie inside prime time, venue by venue, for each of
+    its venues that has a prime time (empty: none of it is left to the item); the soft
+    family `prime_time` prices a start outside them."""
+    if not item.is_headliner or item.is_installation:
+        return ()
+    venues = {venue.id: venue for venue in frame.festival.venues}
+    found = []
+    for option in options:
+        venue = venues[option.venue]
+        if rules.has_prime(venue):
+            found.append((venue.id, long_enough(intersect(option.spans,
+                                                          prime_spans(frame, venue)), duration)))
+    return tuple(found)
 
 
 def _with_own_pins(item: Item, number: int) -> Item:
     """The item as one occurrence sees it: only the pins of that occurrence apply."""
     own = [pin for pin in item.pins if pin.occurrence == number]
     return item if len(own) == len(item.pins) else item.model_copy(update={"pins": own})
+
+
+def _stay_note(frame: Frame, item: Item, reasons: list[str]) -> str:
+    """When arrivals or departures empty the item's windows: the stays, in words."""
+    if not any(rules.STAY in reason for reason in reasons):
+        return ""
+    words = [frame.stay_words[a] for a in item.artists if a in frame.stay_words]
+    return "; " + "; ".join(words) if words else ""
 
 
 def _explain(item: Item, reasons: list[str]) -> str:

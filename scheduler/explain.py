@@ -9,7 +9,7 @@ shrunk by deletion and described by what they share: venues, artists, days.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import reduce
 
 from ortools.sat.python import cp_model
@@ -93,10 +93,16 @@ def overbooked_artists(problem: Problem) -> list[Conflict]:
                     tuple(o.uid for o in occs),
                     f"{_label(problem, artist)} has {_minutes(problem, total(reach))} minutes "
                     f"in which their items can go; {_titles(problem, occs)} need "
-                    f"{_minutes(problem, need)}",
+                    f"{_minutes(problem, need)}" + _stay_of(problem, artist),
                 )
             )
     return conflicts
+
+
+def _stay_of(problem: Problem, artist: str) -> str:
+    """The artist's arrival and departure, when they bound their time."""
+    words = problem.stay_words.get(artist)
+    return f" ({words}: {rules.STAY})" if words else ""
 
 
 def _assign_installations(installations: list[Occurrence], slots: dict[str, int]) -> int:
@@ -118,33 +124,36 @@ def _assign_installations(installations: list[Occurrence], slots: dict[str, int]
 
 
 def overfull_installation_sites(problem: Problem) -> list[Conflict]:
-    """More installations than the sites they may use have slots for."""
-    installations = [o for o in problem.occurrences if o.installation]
+    """More installations holding a slot on one programme day (`rules.installation_days`)
+    than the sites they may use have slots for."""
     slots = {v: facts.installation_slots for v, facts in problem.venues.items()}
-    placed = _assign_installations(installations, slots)
-    if placed == len(installations):
-        return []
-    sites = sorted({opt.venue for o in installations for opt in o.options})
-    return [
-        Conflict(
-            tuple(o.uid for o in installations),
-            f"{len(installations)} installations, but at most {placed} can have a slot at "
-            f"the sites they may use ({', '.join(_label(problem, v) for v in sites)})",
-        )
-    ]
+    every = [o for o in problem.occurrences if o.installation]
+    days = sorted({(o.festival, d) for o in every for d in o.slot_days})
+    seen: set[tuple[str, ...]] = set()
+    conflicts = []
+    for festival, day in days:
+        installations = [o for o in every if o.festival == festival and day in o.slot_days]
+        uids = tuple(o.uid for o in installations)
+        if uids in seen:
+            continue
+        seen.add(uids)
+        placed = _assign_installations(installations, slots)
+        if placed == len(installations):
+            continue
+        sites = sorted({opt.venue for o in installations for opt in o.options})
+        date = problem.days[festival][day].date
+        conflicts.append(Conflict(
+            uids,
+            f"{len(installations)} installations hold a slot on {date:%d %B}, but at most "
+            f"{placed} can have one at the sites they may use "
+            f"({', '.join(_label(problem, v) for v in sites)}) ({rules.INSTALLATION_SLOTS})",
+        ))
+    return conflicts[:1]
 
 
 def _is_feasible(problem: Problem, uids: set[str], time_limit: float) -> bool | None:
-    sub = Problem(
-        clock=problem.clock,
-        occurrences=[o for o in problem.occurrences if o.uid in uids],
-        venues=problem.venues,
-        days=problem.days,
-        relations=problem.relations,
-        travel=problem.travel,
-        weights=problem.weights,
-        labels=problem.labels,
-    )
+    sub = replace(problem, occurrences=[o for o in problem.occurrences if o.uid in uids],
+                  unplaceable=[], previous={}, _reach={})
     variables = Variables(cp_model.CpModel(), sub, allow_unplaced=False)
     for family in HARD_FAMILIES:
         family(sub, variables)
@@ -201,12 +210,89 @@ def describe_core(problem: Problem, uids: list[str]) -> Conflict:
         for r in problem.relations
         if r.item in items and r.other in items
     ]
+    parts += _link_parts(problem, occs)
     if shared_artists:
         parts.append("they share " + ", ".join(_label(problem, a) for a in sorted(shared_artists)))
+    parts += _artist_limits(problem, shared_artists)
+    in_core = sorted({a for o in occs for a in o.bound_artists if a in problem.stay_words})
+    parts += [f"{problem.stay_words[a]} ({rules.STAY})" for a in in_core]
+    parts += _running_orders(problem, {o.uid for o in occs})
     parts.append("they may only use " + ", ".join(_label(problem, v) for v in venues))
     if common:
         parts.append(f"within {_minutes(problem, total(common))} minutes they have in common")
     return Conflict(tuple(o.uid for o in occs), "; ".join(parts))
+
+
+def _link_parts(problem: Problem, occs: list[Occurrence]) -> list[str]:
+    """The links and installation set-ups among `occs`, in words (the rule named)."""
+    items = {o.item for o in occs}
+    parts = []
+    for link in problem.links:
+        if link.item in items and link.other in items:
+            word = "end" if link.side == rules.LINKED_BEFORE else "start"
+            side = "before" if link.side == rules.LINKED_BEFORE else "after"
+            edge = "starts" if link.side == rules.LINKED_BEFORE else "ends"
+            gap = (f"{link.low} to {link.high}" if link.high is not None
+                   else f"at least {link.low}")
+            venue = ", in its venue" if link.same_venue else ""
+            parts.append(f"{_label(problem, link.item)} must {word} {gap} minutes {side} "
+                         f"{_label(problem, link.other)} {edge}{venue} ({link.side})")
+    for occ in occs:
+        if occ.installation and occ.setup and occ.setup_artists:
+            who = ", ".join(_label(problem, a) for a in occ.setup_artists)
+            parts.append(f"{who} must set {_label(problem, occ.item)} up for "
+                         f"{_minutes(problem, occ.setup)} minutes before it first opens "
+                         f"({rules.SETUP})")
+    return parts
+
+
+def _artist_limits(problem: Problem, artists: set[str]) -> list[str]:
+    """The shared artists' own limits, named after their rules."""
+    parts = []
+    for artist in sorted(artists):
+        most, rest = problem.limits.get(artist, (None, 0))
+        if most is not None:
+            parts.append(f"{_label(problem, artist)} plays at most {most} a day "
+                         f"({rules.PER_DAY})")
+        if rest:
+            parts.append(f"{_label(problem, artist)} rests {_minutes(problem, rest)} minutes "
+                         f"between items ({rules.REST})")
+    return parts
+
+
+def _running_orders(problem: Problem, uids: set[str]) -> list[str]:
+    """Running-order links between occurrences of the core."""
+    items = {o.uid: o.item for o in problem.occurrences}
+    return [f"{_label(problem, items[b])} starts right after {_label(problem, items[a])} "
+            f"ends, plus the changeover ({rules.RUNNING_ORDER})"
+            for a, b, _ in problem.sequences if a in uids and b in uids]
+
+
+def overbooked_artist_days(problem: Problem) -> list[Conflict]:
+    """An artist with `max_per_day` who has more items than that which can only go on one
+    and the same day."""
+    conflicts = []
+    for artist, occs in artist_occurrences(problem).items():
+        most = problem.limits.get(artist, (None, 0))[0]
+        if most is None:
+            continue
+        by_day: dict[tuple[str, int], list[Occurrence]] = defaultdict(list)
+        for occ in occs:
+            first, last = problem.reach(occ)
+            days = {problem.day_of(occ.festival, first),
+                    problem.day_of(occ.festival, last - occ.duration)}
+            if len(days) == 1 and None not in days:
+                by_day[(occ.festival, days.pop() or 0)].append(occ)
+        for (festival, index), bound in by_day.items():
+            if len(bound) > most:
+                day = problem.days[festival][index].date
+                conflicts.append(Conflict(
+                    tuple(o.uid for o in bound),
+                    f"{_label(problem, artist)} plays at most {most} a day "
+                    f"({rules.PER_DAY}), but {_titles(problem, bound)} can only be on "
+                    f"{day:%-d %B}",
+                ))
+    return conflicts
 
 
 def explain_infeasible(problem: Problem, time_limit: float = 20.0) -> list[Conflict]:
@@ -215,6 +301,7 @@ def explain_infeasible(problem: Problem, time_limit: float = 20.0) -> list[Confl
         overloaded_venue_days(problem)
         + overbooked_artists(problem)
         + overfull_installation_sites(problem)
+        + overbooked_artist_days(problem)
     )
     if cheap:
         return sorted(cheap, key=lambda c: len(c.uids))

@@ -23,12 +23,14 @@ from affiche.scheduler.occurrences import Occurrence, Option
 from affiche.scheduler.pricing import at_floor
 from affiche.scheduler.problem import Problem
 
+NEVER = 1 << 40  # a start past every window: nothing later works
 PASSES = 4  # at most; only a pass that leaves something out is followed by another
 PRICED_STARTS = 120  # at most this many candidate starts priced per occurrence
 CHEAP_STARTS = 96  # of which the cheapest this many are tried, cheapest first
 VENUE_CHECKS = 300  # venue-and-start checks per occurrence, before falling back to earliest fit
 SWEEPS = 2  # of local search over a complete priced programme, at most
 IMPROVING_SHARE = 0.5  # local search may do this share of the work the pass did
+NEVER = 1 << 40  # a start later than any: no start works
 
 
 @dataclass
@@ -46,7 +48,8 @@ class _Board:
     artist_busy: dict[str, list[tuple[int, int, str]]] = field(
         default_factory=lambda: defaultdict(list)
     )
-    slots_used: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    # installations holding a slot, per (venue, programme-day index)
+    slots_used: dict[tuple[str, int], int] = field(default_factory=lambda: defaultdict(int))
 
 
 def _order(problem: Problem, promoted: frozenset[str] = frozenset()) -> list[Occurrence]:
@@ -54,11 +57,16 @@ def _order(problem: Problem, promoted: frozenset[str] = frozenset()) -> list[Occ
     an earlier pass), then the least flexible. An item's occurrences keep their numbers'
     order, which the model requires of their starts (`add_repeat_order`)."""
     level: dict[str, int] = defaultdict(int)
-    for _ in range(len(problem.relations)):
+    item_of = {occ.uid: occ.item for occ in problem.occurrences}
+    follows = [(r.item, r.other) for r in problem.relations if r.kind == rules.AFTER]
+    follows += [(link.item, link.other) for link in problem.links]  # linked: after its item
+    follows += [(item_of[b], item_of[a]) for a, b, _ in problem.sequences
+                if a in item_of and b in item_of]
+    for _ in range(len(follows)):
         changed = False
-        for relation in problem.relations:
-            if relation.kind == rules.AFTER and level[relation.item] <= level[relation.other]:
-                level[relation.item] = level[relation.other] + 1
+        for later, earlier in follows:
+            if level[later] <= level[earlier]:
+                level[later] = level[earlier] + 1
                 changed = True
         if not changed:
             break
@@ -68,7 +76,8 @@ def _order(problem: Problem, promoted: frozenset[str] = frozenset()) -> list[Occ
 
     return sorted(
         problem.occurrences,
-        key=lambda o: (level[o.item], not o.pinned, o.item not in promoted, len(o.options),
+        key=lambda o: (level[o.item], not o.setup, not o.pinned, o.item not in promoted,
+                       len(o.options),
                        slack(o), o.item, o.number),
     )
 
@@ -91,6 +100,10 @@ class Greedy:
         self.by_item: dict[str, list[Occurrence]] = defaultdict(list)
         for occ in problem.occurrences:
             self.by_item[occ.item].append(occ)
+        self.durations = {occ.uid: occ.duration for occ in problem.occurrences}
+        # running orders: occurrence -> (the one before it, changeover), and the reverse
+        self.before: dict[str, tuple[str, int]] = {b: (a, c) for a, b, c in problem.sequences}
+        self.after: dict[str, tuple[str, int]] = {a: (b, c) for a, b, c in problem.sequences}
 
     def run(self) -> dict[str, tuple[str, int]]:
         for occ in self.problem.occurrences:
@@ -112,9 +125,8 @@ class Greedy:
         if option is None:
             return
         if occ.installation:
-            if self.board.slots_used[venue] < self.problem.venues[venue].installation_slots:
-                self.board.slots_used[venue] += 1
-                self.placed[occ.uid] = (venue, option.spans[0][0])
+            if self._installation_fits(occ, option):
+                self._take_installation(occ, option)
             return
         if self._fits_at(occ, option, start):
             self._take(occ, venue, start)
@@ -134,11 +146,29 @@ class Greedy:
 
     def _place_installation(self, occ: Occurrence) -> None:
         for option in occ.options:
-            slots = self.problem.venues[option.venue].installation_slots
-            if self.board.slots_used[option.venue] < slots:
-                self.board.slots_used[option.venue] += 1
-                self.placed[occ.uid] = (option.venue, option.spans[0][0])
+            if self._installation_fits(occ, option):
+                self._take_installation(occ, option)
                 return
+
+    def _installation_fits(self, occ: Occurrence, option: Option) -> bool:
+        """A free slot on each day it holds one, and its artists free for the set-up."""
+        slots = self.problem.venues[option.venue].installation_slots
+        if any(self.board.slots_used[(option.venue, d)] >= slots for d in occ.slot_days):
+            return False
+        if not occ.setup:
+            return True
+        opens = option.spans[0][0]
+        setup = Occurrence(**{**occ.__dict__, "duration": occ.setup,
+                              "bound_artists": occ.setup_artists, "installation": False})
+        return self._artists_free(setup, option.venue, opens - occ.setup)
+
+    def _take_installation(self, occ: Occurrence, option: Option) -> None:
+        for day in occ.slot_days:
+            self.board.slots_used[(option.venue, day)] += 1
+        opens = option.spans[0][0]
+        self.placed[occ.uid] = (option.venue, opens)
+        for artist in occ.setup_artists if occ.setup else ():
+            self.board.artist_busy[artist].append((opens - occ.setup, opens, option.venue))
 
     def _earliest(self, occ: Occurrence) -> int:
         """No earlier than the ends of items it must follow, or the previous repeat's start."""
@@ -148,10 +178,38 @@ class Greedy:
                 for other in self._partners(relation, occ):
                     if other.uid in self.placed:
                         bound = max(bound, self.placed[other.uid][1] + other.duration)
+        bound = max(bound, self._linked_earliest(occ))
         if not occ.pinned:
             for other in self.by_item[occ.item]:
                 if other.number < occ.number and other.uid in self.placed:
                     bound = max(bound, self.placed[other.uid][1])
+        required = self._running_start(occ)
+        return bound if required is None else max(bound, required)
+
+    def _running_start(self, occ: Occurrence) -> int | None:
+        """The one start a running order leaves `occ`, once its neighbour is placed."""
+        if occ.uid in self.before and self.before[occ.uid][0] in self.placed:
+            first, changeover = self.before[occ.uid]
+            return self.placed[first][1] + self.durations[first] + changeover
+        if occ.uid in self.after and self.after[occ.uid][0] in self.placed:
+            then, changeover = self.after[occ.uid]
+            return self.placed[then][1] - changeover - occ.duration
+        return None
+
+    def _linked_earliest(self, occ: Occurrence) -> int:
+        """A linked item starts no earlier than its gap allows from its placed item."""
+        bound, grain = 0, self.problem.clock.minutes
+        for link in self.problem.links:
+            if link.item != occ.item:
+                continue
+            for _, parent in self._link_partners(link, occ):
+                if parent.uid not in self.placed:
+                    continue
+                start = self.placed[parent.uid][1]
+                if link.side == rules.LINKED_AFTER:
+                    bound = max(bound, start + parent.duration - (-link.low // grain))
+                elif link.high is not None:
+                    bound = max(bound, start - link.high // grain - occ.duration)
         return bound
 
     def _place_timed(self, occ: Occurrence) -> None:
@@ -188,17 +246,38 @@ class Greedy:
                 break  # sorted by cost: nothing later is cheaper; or enough looking
             if not self._artists_may_be_free(occ, start):
                 continue  # no venue can work then: skip checking each one
-            # the first venue free at `start` is its cheapest there (options sorted by cost)
-            for option in options[:checks]:
-                checks -= 1
-                if self._fits_at(occ, option, start):
-                    break
+            if self.costs.venue_matters_at(occ):
+                found = self._cheapest_venue_at(occ, options[:checks], start)
+                checks -= len(options)
+                if found is None:
+                    continue
+                option, extra = found
             else:
-                continue
-            total = cost + self.costs.venue(occ, option.venue)
+                # the first venue free at `start` is its cheapest there (options sorted by cost)
+                for option in options[:checks]:
+                    checks -= 1
+                    if self._fits_at(occ, option, start):
+                        break
+                else:
+                    continue
+                extra = 0
+            total = cost + self.costs.venue(occ, option.venue) + extra
             if best is None or (total, start) < best[:2]:
                 best = (total, start, option.venue)
         return best
+
+    def _cheapest_venue_at(
+        self, occ: Occurrence, options: list[Option], start: int
+    ) -> tuple[Option, int] | None:
+        """The free venue at `start` that costs least with what it adds there (a venue's
+        own prime time), and that addition; None if none is free."""
+        free = [o for o in options if self._fits_at(occ, o, start)]
+        if not free:
+            return None
+        priced = [(self.costs.venue(occ, o.venue) + self.costs.venue_at(occ, o.venue, start), n)
+                  for n, o in enumerate(free)]
+        _, best = min(priced)
+        return free[best], self.costs.venue_at(occ, free[best].venue, start)
 
     def improve(self, work: int, sweeps: int = SWEEPS) -> int:
         """Local search on the soft costs: take each movable occurrence out and put it back
@@ -214,7 +293,8 @@ class Greedy:
                 if self.work > budget:
                     return moves + moved
                 venue, start = self._release(occ)
-                here = self.costs.at(occ, start) + self.costs.venue(occ, venue)
+                here = (self.costs.at(occ, start) + self.costs.venue(occ, venue)
+                        + self.costs.venue_at(occ, venue, start))
                 found = self._cheapest(occ, self._earliest(occ), self._next_repeat(occ))
                 if found is not None and found[0] < here:
                     venue, start = found[2], found[1]
@@ -228,7 +308,9 @@ class Greedy:
     def _movable(self, occ: Occurrence) -> bool:
         """Timed, free to move (not pinned, not published) and in no relation with other
         items, whose order or days a move could break."""
-        related = any(occ.item in (r.item, r.other) for r in self.problem.relations)
+        related = any(occ.item in (r.item, r.other) for r in self.problem.relations) or any(
+            occ.item in (link.item, link.other) for link in self.problem.links)
+        related = related or occ.uid in self.before or occ.uid in self.after
         return (occ.uid in self.placed and not occ.installation and not occ.pinned
                 and occ.uid not in self.problem.previous and not related)
 
@@ -320,14 +402,80 @@ class Greedy:
         free = self._venue_free_from(venue, start, occ.duration + changeover)
         if free != start:
             return free
+        required = self._running_start(occ)
+        if required is not None and start != required:
+            return required if start < required else NEVER
+        pushed = self._artist_conflict(occ, venue, start)
+        if pushed is not None:
+            return pushed
+        return self._link_conflict(occ, venue, start) or self._day_conflict(occ, start)
+
+    def _artist_conflict(self, occ: Occurrence, venue: str, start: int) -> int | None:
         end = start + occ.duration
         for artist in occ.bound_artists:
+            most, rest = self.problem.limits.get(artist, (None, 0))
             for busy_start, busy_end, where in self.board.artist_busy[artist]:
-                there = self.problem.travel_between(where, venue)
-                back = self.problem.travel_between(venue, where)
+                there = self.problem.travel_between(where, venue) + rest
+                back = self.problem.travel_between(venue, where) + rest
                 if busy_start < end + back and start < busy_end + there:
                     return busy_end + there
-        return self._day_conflict(occ, start)
+            if most is not None and self._artist_day_count(artist, occ.festival, start) >= most:
+                return self._next_day_start(occ.festival, start, None)
+        return None
+
+    def _artists_free(self, occ: Occurrence, venue: str, start: int) -> bool:
+        return self._artist_conflict(occ, venue, start) is None
+
+    def _link_conflict(self, occ: Occurrence, venue: str, start: int) -> int | None:
+        """None if `start` at `venue` keeps occ's links (`rules.linked_pairs`) with the
+        placed occurrences they pair it with, else a later start worth trying (NEVER:
+        none)."""
+        grain = self.problem.clock.minutes
+        for link in self.problem.links:
+            if occ.item not in (link.item, link.other):
+                continue
+            low, high = -(-link.low // grain), None if link.high is None else link.high // grain
+            for child, parent in self._link_partners(link, occ):
+                other = parent if child is occ else child
+                if other.uid not in self.placed:
+                    continue
+                other_venue, other_start = self.placed[other.uid]
+                if link.same_venue and other_venue != venue:
+                    return NEVER
+                # the gap from occ's point of view: child start offset from the parent
+                if link.side == rules.LINKED_BEFORE:
+                    gap = (other_start - start - occ.duration if child is occ
+                           else start - other_start - other.duration)
+                else:
+                    gap = (start - other_start - other.duration if child is occ
+                           else other_start - start - occ.duration)
+                later_widens = (child is occ) != (link.side == rules.LINKED_BEFORE)
+                if gap < low:
+                    return start + (low - gap) if later_widens else NEVER
+                if high is not None and gap > high:
+                    return NEVER if later_widens else start + (gap - high)
+        return None
+
+    def _link_partners(
+        self, link: rules.Linked, occ: Occurrence
+    ) -> list[tuple[Occurrence, Occurrence]]:
+        """The (linked, its item) occurrence pairs `link` binds with `occ` on either side."""
+        me = {occ.number: occ}
+        pairs = []
+        if link.item == occ.item:
+            theirs = {o.number: o for o in self.by_item[link.other] if not o.installation}
+            pairs += rules.linked_pairs(link, me, theirs)
+        if link.other == occ.item:
+            mine = {o.number: o for o in self.by_item[link.item] if not o.installation}
+            pairs += rules.linked_pairs(link, mine, me)
+        return pairs
+
+    def _artist_day_count(self, artist: str, festival: str, start: int) -> int:
+        """How many of the artist's items are placed on the programme day of `start`."""
+        day = self.problem.day_of(festival, start)
+        return sum(self.problem.venues[where].festival == festival
+                   and self.problem.day_of(festival, busy_start) == day
+                   for busy_start, _, where in self.board.artist_busy[artist])
 
     def _venue_free_from(self, venue: str, start: int, length: int) -> int:
         """The earliest start from `start` at which `length` grains overlap nothing booked
@@ -378,7 +526,7 @@ class Greedy:
         if target is not None and current is not None and target > current:
             return days[target].start
         if current is None or current + 1 >= len(days):
-            return 1 << 40
+            return NEVER
         return days[current + 1].start
 
 

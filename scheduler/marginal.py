@@ -36,6 +36,8 @@ class MarginalCost:
         self._parts: list[Marginal] = [part for part in parts if part is not None]
         self._timed = [part for part in self._parts if part.prices_time]
         self._venued = [part for part in self._parts if type(part).venue is not Marginal.venue]
+        self._venued_at = [part for part in self._parts
+                           if type(part).venue_at is not Marginal.venue_at]
         self._suggesting = [part for part in self._parts
                             if type(part).starts is not Marginal.starts]
         self._window_cache: dict[tuple[object, int], tuple[frozenset[int], Spans]] = {}
@@ -64,6 +66,14 @@ class MarginalCost:
     def venue(self, occ: Occurrence, venue: str) -> int:
         """What putting `occ` in `venue` adds."""
         return sum(part.venue(occ, venue) for part in self._venued)
+
+    def venue_at(self, occ: Occurrence, venue: str, start: int) -> int:
+        """What putting `occ` in `venue` at `start` adds beyond `at` and `venue`."""
+        return sum(part.venue_at(occ, venue, start) for part in self._venued_at)
+
+    def venue_matters_at(self, occ: Occurrence) -> bool:
+        """Whether the cheapest venue may depend on the start (see `venue_at`)."""
+        return bool(self._venued_at) and bool(occ.prime)
 
     def starts_worth_trying(self, occ: Occurrence, earliest: int, latest: int | None) -> list[int]:
         """Where a cheap start may be, from `earliest` to `latest` (None: any): the openings

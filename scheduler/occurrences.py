@@ -36,6 +36,11 @@ class Occurrence:
     priority: int = 3
     headliner: bool = False
     pinned: bool = False
+    slot_days: tuple[int, ...] = ()  # installations: the programme days (indexes) they
+    # hold a slot (`rules.installation_days`)
+    setup: int = 0  # installations: grains their artists set up before they first open
+    setup_artists: tuple[str, ...] = ()  # who that set-up books (`rules.books_setup`)
+    prime: tuple[tuple[str, Spans], ...] = ()  # a headliner's spans inside prime time, by venue
 
 
 @dataclass(frozen=True)

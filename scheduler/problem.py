@@ -16,7 +16,7 @@ from functools import reduce
 
 from affiche.programmes import rules
 from affiche.programmes.model import Festival, Spec, Weights
-from affiche.programmes.rules import Relation
+from affiche.programmes.rules import Linked, Relation
 from affiche.scheduler.domains import Frame, item_occurrences
 from affiche.scheduler.grains import Clock, origin_for
 from affiche.scheduler.occurrences import Day, Loc, Occurrence, Option, Unplaceable
@@ -51,6 +51,15 @@ class Problem:
     unplaceable: list[Unplaceable] = field(default_factory=list)
     previous: dict[str, tuple[str, int]] = field(default_factory=dict)
     labels: dict[str, str] = field(default_factory=dict)
+    links: list[Linked] = field(default_factory=list)  # `before`/`after` links
+    # artist -> (max_per_day or None, min rest in grains), for artists with either
+    limits: dict[str, tuple[int | None, int]] = field(default_factory=dict)
+    # (artist, festival) -> programme-day indices of arrival and departure (hotel nights)
+    stay_days: dict[tuple[str, str], tuple[int | None, int | None]] = field(
+        default_factory=dict)
+    # running orders: (occurrence, the one right after it, the venue's changeover in grains)
+    sequences: list[tuple[str, str, int]] = field(default_factory=list)
+    stay_words: dict[str, str] = field(default_factory=dict)  # artist -> `rules.stay_words`
     _festival_travel: dict[tuple[str, str], set[int]] = field(default_factory=dict, repr=False)
     _reach: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
 
@@ -90,6 +99,8 @@ def _clock_minutes(spec: Spec) -> list[int]:
         hours = [festival.hours, *festival.hours_by_day.values()]
         for venue in festival.venues:
             hours += [venue.hours] if venue.hours else []
+            hours += [venue.prime] if venue.prime else []
+            hours += list(venue.prime_by_day.values())
             times += [w.start for w in venue.open + venue.closures]
             times += [w.end for w in venue.open + venue.closures]
             times += [venue.sound_curfew] if venue.sound_curfew else []
@@ -100,6 +111,7 @@ def _clock_minutes(spec: Spec) -> list[int]:
         times += [h.opens for h in hours] + [h.closes for h in hours]
     for artist in spec.artists:
         times += [w.start for w in artist.availability] + [w.end for w in artist.availability]
+        times += [t for t in (artist.arrive, artist.depart) if isinstance(t, datetime)]
     return [t.minute for t in times]
 
 
@@ -111,7 +123,18 @@ def choose_grain(spec: Spec) -> int:
     minutes = [item.duration for f in spec.festivals for item in f.items if item.duration]
     minutes += [v.changeover_minutes for f in spec.festivals for v in f.venues]
     minutes += _clock_minutes(spec)
+    minutes += _link_minutes(spec)
     return reduce(math.gcd, minutes, 5) or 5
+
+
+def _link_minutes(spec: Spec) -> list[int]:
+    """The gaps of links and the set-up times of installations, which grains must divide."""
+    minutes = []
+    for festival in spec.festivals:
+        minutes += [link.low for link in rules.links(festival)]
+        minutes += [link.high for link in rules.links(festival) if link.high is not None]
+        minutes += [item.setup_minutes for item in festival.items]
+    return [m for m in minutes if m]
 
 
 def festival_days(festival: Festival, clock: Clock) -> list[Day]:
@@ -156,16 +179,49 @@ def build_problem(spec: Spec) -> Problem:
         travel=travel_grains(spec, clock),
         weights=spec.solver.weights,
         labels=_labels(spec),
+        links=[link for f in spec.festivals for link in rules.links(f)],
     )
     artists = {artist.id: artist for artist in spec.artists}
+    problem.limits = {
+        a.id: (a.max_per_day, clock.grains(a.min_rest_minutes))
+        for a in spec.artists if a.max_per_day is not None or a.min_rest_minutes
+    }
     for f_index, festival in enumerate(spec.festivals):
         frame = Frame(festival, clock, days[festival.id], artists)
+        _add_stays(spec, festival, frame, problem)
         for i_index, item in enumerate(festival.items):
             loc: Loc = ("festivals", f_index, "items", i_index)
             placed, unplaceable = item_occurrences(frame, item, loc)
             problem.occurrences += placed
             problem.unplaceable += unplaceable
+    problem.sequences = _sequences(spec, problem)
     return problem
+
+
+def _add_stays(spec: Spec, festival: Festival, frame: Frame, problem: Problem) -> None:
+    """Arrivals and departures: the frame's bounds on when artists play, and the days
+    hotel nights count from and to."""
+    for artist in spec.artists:
+        bounds = rules.stay_bounds(spec, festival, artist)
+        if bounds is not None:
+            frame.stays[artist.id] = bounds
+            frame.stay_words[artist.id] = rules.stay_words(spec, festival, artist)
+            problem.stay_words.setdefault(artist.id, frame.stay_words[artist.id])
+            problem.stay_days[(artist.id, festival.id)] = rules.stay_days(festival, artist)
+
+
+def _sequences(spec: Spec, problem: Problem) -> list[tuple[str, str, int]]:
+    """Running orders as pairs of occurrences (the k-th of one item, the k-th of the next)."""
+    by_item = timed_by_item(problem)
+    found = []
+    for festival in spec.festivals:
+        for order, first, then in rules.running_pairs(festival):
+            mine = {o.number: o.uid for o in by_item.get(first, [])}
+            theirs = {o.number: o.uid for o in by_item.get(then, [])}
+            changeover = problem.venues[order.venue].changeover
+            found += [(a, b, changeover) for a, b in rules.related_pairs(rules.SAME_DAY, mine,
+                                                                           theirs)]
+    return found
 
 
 def set_previous(problem: Problem, placements: dict[str, tuple[str, datetime]]) -> int:

@@ -25,11 +25,14 @@ MODEL_SECONDS_PER_CANDIDATE = 2e-4
 
 def has_objective(problem: Problem) -> bool:
     """False when every programme that places everything costs 0: each soft weight is 0
-    (`moved` counts only against a published version, `unplaced` only for left-out items)."""
+    (`moved` counts only against a published version, `unplaced` only for left-out items,
+    `prime_time` only for headliners whose venues have a prime time)."""
     weights = problem.weights.model_dump()
     weights.pop("unplaced")
     if not problem.previous:
         weights.pop("moved")
+    if not any(occ.prime for occ in problem.occurrences):
+        weights.pop("prime_time")
     return any(weights.values())
 
 

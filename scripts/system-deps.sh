@@ -5,7 +5,6 @@ set -u
 needed=()
 command -v pdftoppm >/dev/null || needed+=(poppler-utils)
 command -v xmllint >/dev/null || needed+=(libxml2-utils)
-ldconfig -p 2>/dev/null | grep -q libpango-1.0 || needed+=(libpango-1.0-0 libpangoft2-1.0-0)
 fc-list 2>/dev/null | grep -qi dejavu || needed+=(fonts-dejavu-core)
 command -v chromium >/dev/null || needed+=(chromium)
 ls -d /usr/lib/postgresql/*/bin >/dev/null 2>&1 || needed+=(postgresql)

@@ -78,12 +78,13 @@ def test_invalid_yaml_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert "Traceback" not in err
 
 
-def test_item_that_fits_nowhere_exits_2_naming_its_line(
+def test_item_that_fits_nowhere_exits_1_naming_its_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """A well-formed spec no programme can hold: exit 1 (no programme), not 2 (bad spec)."""
     spec = small_spec(tmp_path, items=[item("talk"), item("crowd", audience=10_000)])
     out = tmp_path / "out"
-    assert solve(spec, out) == 2
+    assert solve(spec, out) == 1
     err = capsys.readouterr().err
     assert f"{spec}:{line_of(spec, 'id: crowd')}: festivals[0].items[1]" in err
     assert "capacity" in err and "--allow-unplaced" in err

@@ -220,4 +220,17 @@ def test_the_closed_jury_deliberation_is_private() -> None:
     """Booked like any item (salon-pro, after the competition), never on the public programme."""
     items = {i.id: i for i in festival_of("bains-numeriques-2018.yaml").items}
     assert items["competition-jury"].private
-    assert not any(i.private for i in items.values() if i.id != "competition-jury")
+    private = {i.id for i in items.values() if i.private}
+    assert private - {"competition-jury"} == {i for i in items if i.startswith("soundcheck-")}
+
+
+def test_the_lake_concerts_have_private_soundchecks_on_their_stage() -> None:
+    """Each lake concert has a private soundcheck linked before it (0 to 180 minutes)."""
+    items = {i.id: i for i in festival_of("bains-numeriques-2018.yaml").items}
+    checks = [i for i in items.values() if i.id.startswith("soundcheck-")]
+    assert len(checks) == 4
+    for check in checks:
+        ((_, _, link),) = check.links
+        assert check.private and link.gap_minutes == (0, 180) and link.same_venue
+        assert items[link.item].venues == ["scene-lac"]
+        assert check.artists == items[link.item].artists

@@ -165,10 +165,44 @@ def test_own_items_block_time_with_the_walk() -> None:
         at("10:40"), at("11:00")]
 
 
-def test_a_longer_meeting_takes_two_slots_inside_one_run() -> None:
-    spec = Spec.model_validate(spec_data([{"between": ["a", "b"], "minutes": 30}]))
+def test_a_longer_meeting_holds_its_own_minutes_on_a_finer_grid() -> None:
+    spec = Spec.model_validate(spec_data([{"between": ["a", "b"], "minutes": 30}, must("c", "d")]))
     grid = meeting_grid(spec, spec.festivals[0])
-    assert grid.requests[0].length == 2 and grid.requests[0].starts == [0, 1]
+    # 20 and 30 minutes: a 10-minute grid, the 30-minute meeting three slots, the other two
+    assert grid.step == 10 and [r.length for r in grid.requests] == [3, 2]
+    assert [grid.slots[s].start for s in grid.requests[0].starts] == [
+        at("10:00"), at("10:10"), at("10:20"), at("10:30")]
+
+
+def long_then_short(closes: str) -> dict[str, Any]:
+    return spec_data([{"between": ["a", "b"], "minutes": 30, "priority": "must"},
+                      must("a", "c")], tables=1, closes=closes)
+
+
+def test_a_30_minute_meeting_frees_its_people_and_table_when_it_ends() -> None:
+    # 10:00-10:50, one table: a-b 30 min then a-c 20 min fit only if a-b ends at 10:30
+    # (on a 20-minute grid it held 40 minutes and a-c could not follow)
+    spec, grid, solution = solved(long_then_short("10:50"))
+    assert unplaced_musts(grid, solution) == [] and solution.musts == "all placed"
+    schedule = meeting_schedule(spec, spec.festivals[0], grid, solution)
+    times = sorted((p.start, p.end, p.table) for p in schedule.placements)
+    assert times in ([(at("10:00"), at("10:30"), 1), (at("10:30"), at("10:50"), 1)],
+                     [(at("10:00"), at("10:20"), 1), (at("10:20"), at("10:50"), 1)])
+    # ten minutes short: 50 minutes of meetings for a in 40 minutes
+    _, grid, solution = solved(long_then_short("10:40"))
+    assert len(unplaced_musts(grid, solution)) == 1 and solution.musts == "infeasible"
+
+
+def test_runs_on_a_finer_grid_count_default_lengths() -> None:
+    # max_in_a_row 2 of 20 minutes: a run of back-to-back meetings spans at most 40
+    # minutes; a 10-minute pause is shorter than a meeting and does not end the run
+    requests = [must("a", "b"), {"between": ["a", "c"], "minutes": 30, "priority": "must"}]
+    _, grid, solution = solved(spec_data(requests, max_in_a_row=2, closes="10:50"))
+    assert len(unplaced_musts(grid, solution)) == 1  # 20 + 30 in 50 minutes, at most 10 apart
+    _, grid, solution = solved(spec_data(requests, max_in_a_row=3, closes="10:50"))
+    assert unplaced_musts(grid, solution) == []
+    _, grid, solution = solved(spec_data(requests, max_in_a_row=2, closes="11:10"))
+    assert unplaced_musts(grid, solution) == []  # room for a 20-minute pause between them
 
 
 # --- hard rules: feasible / infeasible pairs -------------------------------------------
@@ -232,6 +266,43 @@ def test_own_items_keep_the_must_out_of_their_time() -> None:
     _, grid, solution = solved(spec_data([must("a", "b")], closes="11:20"), [talk])
     assert grid.slots[solution.starts[0]].start == at("11:00")
     _, grid, solution = solved(spec_data([must("a", "b")], closes="11:00"), [talk])
+    assert unplaced_musts(grid, solution) == [0]
+
+
+def with_other_festival(data: dict[str, Any], walking: int = 25) -> dict[str, Any]:
+    """A second festival of the spec in the same city: the way there is the larger of the
+    two festivals' default walking times (the programme's rule)."""
+    data["festivals"].append({"id": "other", "name": "Other", "timezone": "Europe/Paris",
+                              "start": "2016-06-16", "end": "2016-06-16",
+                              "default_walking_minutes": walking,
+                              "venues": [{"id": "hall", "name": "Hall"}]})
+    return data
+
+
+def commitment(festival: str, venue: str, start: str, end: str, who: str,
+               private: bool = False) -> Placement:
+    return Placement(uid=f"{festival}.{venue}.1", festival=festival, item=f"duty-{venue}",
+                     occurrence=1, venue=venue, start=at(start), end=at(end),
+                     day=at(start).date(), artists=[who], private=private)
+
+
+def test_items_of_another_festival_block_time_with_the_way_there() -> None:
+    talk = commitment("other", "hall", "10:00", "10:20", "b")  # free again at 10:45
+    _, grid, solution = solved(with_other_festival(spec_data([must("a", "b")], closes="11:20")),
+                               [talk])
+    assert grid.slots[solution.starts[0]].start == at("11:00")
+    _, grid, solution = solved(with_other_festival(spec_data([must("a", "b")])), [talk])
+    assert unplaced_musts(grid, solution) == [0] and solution.musts == "infeasible"
+    assert "b is never free" in solution.unplaced[0] and "own festival items" in \
+        solution.unplaced[0]
+
+
+def test_private_items_and_stand_duties_block_time_too() -> None:
+    jury = commitment("fab", "stage", "10:00", "10:25", "a", private=True)  # to 10:40
+    stand = commitment("fab", "tables", "10:40", "11:00", "b")  # at the area: no walk
+    _, grid, solution = solved(spec_data([must("a", "b")], closes="11:20"), [jury, stand])
+    assert grid.slots[solution.starts[0]].start == at("11:00")
+    _, grid, solution = solved(spec_data([must("a", "b")], closes="11:00"), [jury, stand])
     assert unplaced_musts(grid, solution) == [0]
 
 

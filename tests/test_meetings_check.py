@@ -140,3 +140,19 @@ def test_a_wrong_length_or_venue_or_public_flag_is_caught() -> None:
     assert any("not 20 min" in p for p in found)
     assert any("not the meeting venue" in p for p in found)
     assert any("not marked private" in p for p in found)
+
+
+def test_a_clash_with_an_item_of_another_festival_is_caught() -> None:
+    from tests.test_meetings import with_other_festival
+
+    spec, schedule = agenda()
+    spec = Spec.model_validate(with_other_festival(spec.model_dump(mode="json"), walking=25))
+    ab = schedule.placements[find(schedule, "a", "b")]
+    talk = Placement(uid="other.talk.1", festival="other", item="talk", occurrence=1,
+                     venue="hall", start=ab.end + timedelta(minutes=20),
+                     end=ab.end + timedelta(minutes=40), day=ab.day, artists=["b"], private=True)
+    assert any("clashes with their talk at hall (walk 25 min)" in p
+               for p in problems(spec, schedule, [talk]))
+    later = talk.model_copy(update={"start": ab.end + timedelta(minutes=25),
+                                    "end": ab.end + timedelta(minutes=45)})
+    assert problems(spec, schedule, [later]) == []

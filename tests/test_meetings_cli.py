@@ -53,6 +53,7 @@ def test_the_docs_example_solves_and_writes_every_output(
     assert "SUMMARY:Table " in feed and "Claire Martin (Orange Labs)" in feed
     page = (folder / "agendas" / "studio-hybride.html").read_text(encoding="utf-8")
     assert "<h1>Studio Hybride</h1>" in page and "Claire Martin (Orange Labs)" in page
+    assert (folder / "agendas" / "studio-hybride.pdf").read_bytes().startswith(b"%PDF")
     sheets = sorted(p.name for p in (folder / "tables").iterdir())
     assert "tables.html" in sheets and "table-001.csv" in sheets
     report = json.loads((folder / "report.json").read_text(encoding="utf-8"))

@@ -26,7 +26,7 @@ THIRD = datetime(2026, 3, 22, 9, 0, tzinfo=UTC)
 
 @pytest.fixture(autouse=True)
 def no_pdf(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Versions do not depend on the booklet; skip WeasyPrint to keep these tests fast."""
+    """Versions do not depend on the booklet; skip the booklet to keep these tests fast."""
     monkeypatch.setattr(
         engine.pdf,
         "render_programme",

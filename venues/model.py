@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import time
+from datetime import date, time
 from enum import StrEnum
 from typing import Annotated
 
@@ -57,6 +57,14 @@ class Feature(StrEnum):
     wifi = "wifi"
 
 
+# A feature name: the built-in ones above, or one a festival declares in its `features`
+# (a technical rider: haze, projection-4k, piano); `programmes/validate.py` refuses others.
+FeatureName = Annotated[
+    str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=120)
+]
+BUILTIN_FEATURES = frozenset(feature.value for feature in Feature)
+
+
 class Hours(BaseModel):
     """Daily opening hours. `closes` earlier than `opens` means the venue closes after
     midnight (that night still belongs to the same programme day)."""
@@ -78,7 +86,7 @@ class Venue(BaseModel):
     name: Name
     name_fr: Name | None = None
     capacity: int | None = Field(default=None, ge=1, le=10_000_000)
-    features: list[Feature] = Field(default_factory=list, max_length=50)
+    features: list[FeatureName] = Field(default_factory=list, max_length=50)
     outdoor: bool = False
     hours: Hours | None = Field(default=None, description="daily hours; default: the festival's")
     open: list[Window] = Field(
@@ -95,6 +103,12 @@ class Venue(BaseModel):
     sound_curfew: time | None = Field(
         default=None, description="loud items must end by this local time (outdoor venues)"
     )
+    prime: Hours | None = Field(
+        default=None, description="prime time, daily: where `headliner` items go"
+    )
+    prime_by_day: dict[date, Hours] = Field(
+        default_factory=dict, max_length=1000, description="prime time on given programme days"
+    )
     installation_slots: int = Field(default=0, ge=0, le=10_000)
     address: Line = ""
     latitude: float | None = Field(default=None, ge=-90, le=90)
@@ -103,8 +117,8 @@ class Venue(BaseModel):
         default_factory=dict, max_length=10_000
     )
 
-    def has_feature(self, feature: Feature) -> bool:
-        return feature in self.features or (feature is Feature.outdoor and self.outdoor)
+    def has_feature(self, feature: str) -> bool:
+        return feature in self.features or (feature == Feature.outdoor and self.outdoor)
 
     @model_validator(mode="after")
     def _coordinates_in_pairs(self) -> Venue:

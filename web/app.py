@@ -1,24 +1,28 @@
 """The web app: public programme pages, feeds, JSON API and the producer's API.
 
 `create_app(DIR)` builds an app serving `DIR` (a solved, maybe published, folder);
-`run(DIR)` serves it with uvicorn (used by `affiche serve` and `affiche demo`).
+`serving.run(DIR, workers=N)` serves it with granian (`affiche serve`, `affiche demo`).
 All state lives on the app object (`app.state`): no module-level mutable state.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import datetime
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.middleware.gzip import GZipMiddleware
 
 from affiche.web import api, feeds, notify, producer, public
+from affiche.web.deps import get_now
 from affiche.web.errors import install_handlers
-from affiche.web.guard import BodyGuard, security_headers
+from affiche.web.guard import BodyGuard
+from affiche.web.middleware import CachedStatic, HeadAsGet, SecurityHeaders
+from affiche.web.pagecache import PageCache
+from affiche.web.pagecache import Store as PageStore
 from affiche.web.programme import ProgrammeSource
 from affiche.web.settings import Settings, checked_token, get_settings
 from affiche.web.store import Store, default_db_url
@@ -65,9 +69,9 @@ def create_app(directory: Path, settings: Settings | None = None) -> FastAPI:
     state.store.migrate()
     state.runner = SolveRunner(state.store, processes=settings.solve_processes)
     install_handlers(app)
-    app.middleware("http")(security_headers)
-    app.add_middleware(BodyGuard, state=state)  # outermost: before anything reads the body
-    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    _middleware(app)
+    static = CachedStatic(directory=str(HERE / "static"), max_age=settings.static_max_age)
+    app.mount("/static", static, name="static")
     app.include_router(public.router)
     app.include_router(feeds.router)
     app.include_router(api.router)
@@ -77,18 +81,27 @@ def create_app(directory: Path, settings: Settings | None = None) -> FastAPI:
     return app
 
 
+def _middleware(app: FastAPI) -> None:
+    """From the outside in: the body guard, HEAD, security headers, the page cache, gzip
+    for whatever the cache does not keep (each `add_middleware` wraps the ones before)."""
+
+    def clock() -> datetime:
+        return app.dependency_overrides.get(get_now, get_now)()
+
+    app.add_middleware(GZipMiddleware, minimum_size=1000, compresslevel=6)
+    app.state.page_cache = PageStore()
+    app.add_middleware(
+        PageCache, directory=app.state.directory, clock=clock, store=app.state.page_cache
+    )
+    app.add_middleware(SecurityHeaders)
+    app.add_middleware(HeadAsGet)
+    app.add_middleware(BodyGuard, state=app.state)  # outermost: before anything reads the body
+
+
 def run(
     directory: Path, host: str = "127.0.0.1", port: int = 8000, db: str | None = None
 ) -> None:
-    """Serve `directory` with uvicorn until interrupted; `db` overrides AFFICHE_DB."""
-    import uvicorn
+    """Serve `directory` until interrupted (one worker; `serving.run` for more)."""
+    from affiche.web.serving import run as serve
 
-    settings = get_settings().model_copy(update={"db": db}) if db else None
-    app = create_app(Path(directory), settings)
-    if app.state.token_generated:
-        print(
-            f"affiche: development producer token (this run only): {app.state.token}",
-            file=sys.stderr,
-            flush=True,
-        )
-    uvicorn.run(app, host=host, port=port, proxy_headers=True)
+    serve(Path(directory), host=host, port=port, db=db)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
@@ -19,6 +20,10 @@ class FileNotPublished(LookupError):
 
 class NotFoundInStore(LookupError):
     """A spec, solve, pin or version the store does not hold."""
+
+
+class OutOfRange(ValueError):
+    """A value the store cannot hold (an id longer than its column, a number past 2^31)."""
 
 
 class Conflict(RuntimeError):
@@ -74,6 +79,18 @@ def install_handlers(app: FastAPI) -> None:
     async def publish_failed(request: Request, error: Exception) -> Response:
         return JSONResponse({"detail": f"nothing published: {error}"}, status_code=409)
 
+    async def out_of_range(request: Request, error: Exception) -> Response:
+        return JSONResponse({"detail": str(error)}, status_code=422)
+
+    async def data_error(request: Request, error: Exception) -> Response:
+        """The database refused a value (the checks before it should have): 422, not 500."""
+        return JSONResponse(
+            {"detail": "a value does not fit the store (too long or out of range)"},
+            status_code=422,
+        )
+
+    app.add_exception_handler(OutOfRange, out_of_range)
+    app.add_exception_handler(DataError, data_error)
     app.add_exception_handler(PublishError, publish_failed)
     app.add_exception_handler(RecursionError, too_deep)  # a deeply nested JSON body
     app.add_exception_handler(UnknownEntity, unknown_entity)

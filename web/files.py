@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from affiche.programmes.publish.exporters import top_level_files
@@ -29,10 +30,24 @@ class Feed:
 
 
 def list_feeds(directory: Path) -> list[Feed]:
-    """The iCal feeds present in `DIR/ical/`, by kind then id, English first."""
+    """The iCal feeds present in `DIR/ical/`, by kind then id, English first: listed once
+    per published version (a FOSDEM folder holds ~2,000 feeds; every item page asks)."""
     folder = Path(directory) / "ical"
+    try:
+        stat = folder.stat()  # through the release symlink: a new version, a new folder
+    except OSError:
+        return []
     if not folder.is_dir():
         return []
+    return list(_listed(folder, stat.st_dev, stat.st_ino, stat.st_mtime_ns))
+
+
+@lru_cache(maxsize=16)
+def _listed(folder: Path, device: int, inode: int, mtime_ns: int) -> tuple[Feed, ...]:
+    return tuple(_read_feeds(folder))
+
+
+def _read_feeds(folder: Path) -> list[Feed]:
     feeds = []
     for path in sorted(folder.glob("*.ics")):
         match = FEED_NAME.match(path.name)

@@ -6,8 +6,9 @@
 - a body larger than `max_body_bytes` answers 413: at once when its Content-Length says
   so, else as soon as the bytes received pass the limit (Starlette's body limit).
 
-`security_headers` sets, on every response: a Content-Security-Policy without inline script
-(scripts only from the site, nothing may frame it), `X-Content-Type-Options: nosniff`,
+`HEADERS`, set on every response by `middleware.SecurityHeaders`: a Content-Security-Policy
+without inline script (scripts only from the site, nothing may frame it),
+`X-Content-Type-Options: nosniff`,
 `Referrer-Policy` and `X-Frame-Options` for older browsers.
 """
 
@@ -15,12 +16,10 @@ from __future__ import annotations
 
 import hmac
 import json
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.middleware.body_limit import RequestBodyLimitMiddleware
 from starlette.requests import Request
-from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from affiche.web.sessions import SESSION_COOKIE, current_session
@@ -38,15 +37,6 @@ HEADERS = {
 }
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 OPEN_PATHS = frozenset({"/producer/login", "/producer/logout"})
-
-
-async def security_headers(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    response = await call_next(request)
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
 
 
 def _protected(scope: Scope) -> bool:

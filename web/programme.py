@@ -10,7 +10,7 @@ import hashlib
 import threading
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,7 @@ class Occurrence:
     artists: tuple[ArtistInfo, ...]
     start: datetime
     end: datetime
+    spells: tuple[tuple[datetime, datetime], ...] = ()  # an installation's open days
 
     @property
     def uid(self) -> str:
@@ -116,7 +117,7 @@ class Filters:
 
 
 def _spans_day(occ: Occurrence, day: date) -> bool:
-    return occ.is_installation and occ.start.date() <= day <= occ.end.date()
+    return occ.is_installation and day in open_days(occ)
 
 
 @dataclass
@@ -190,6 +191,8 @@ def build_programme(schedule: Schedule, digest: str = "", *, public: bool = True
                 artists=tuple(artists[a] for a in placement.artists if a in artists),
                 start=placement.start.astimezone(tz),
                 end=placement.end.astimezone(tz),
+                spells=tuple((a.astimezone(tz), b.astimezone(tz))
+                             for a, b in placement.spells()) if placement.open else (),
             )
         )
     occurrences.sort(key=lambda o: (o.placement.start, o.venue.id, o.uid))
@@ -204,9 +207,23 @@ class DayGroup:
     installations: list[Occurrence] = field(default_factory=list)  # open that day
 
 
+def _programme_day(occ: Occurrence, moment: datetime) -> date:
+    return (moment - timedelta(hours=occ.festival.day_start_hour)).date()
+
+
+def open_spells(occ: Occurrence) -> list[tuple[date, Occurrence]]:
+    """An installation open on several days: each open day with the occurrence as it is
+    that day (that day's hours); anything else: each day it covers, as it is."""
+    if not occ.spells:
+        return [(day, occ) for day in open_days(occ)]
+    return [(_programme_day(occ, a), replace(occ, start=a, end=b)) for a, b in occ.spells]
+
+
 def open_days(occ: Occurrence) -> list[date]:
     """The programme days an occurrence covers: its own day for a show, every day it is
     open for an installation (one closing at midnight is not open the day after)."""
+    if occ.spells:
+        return [_programme_day(occ, a) for a, _ in occ.spells]
     last_moment = occ.end - timedelta(minutes=1)
     last = last_moment.date()
     if last_moment.hour < occ.festival.day_start_hour:
@@ -227,9 +244,9 @@ def group_by_day(
         if not occ.is_installation:
             groups[(occ.festival.id, occ.day)].append(occ)
         elif installations:
-            for open_day in open_days(occ):
+            for open_day, that_day in open_spells(occ):
                 if day is None or open_day == day:
-                    open_on[(occ.festival.id, open_day)].append(occ)
+                    open_on[(occ.festival.id, open_day)].append(that_day)
     keys = sorted(set(groups) | set(open_on), key=lambda k: (festivals[k[0]].start, k[0], k[1]))
     return [
         DayGroup(festivals[f], d, groups.get((f, d), []), open_on.get((f, d), []))

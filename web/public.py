@@ -398,8 +398,9 @@ def my_calendar(
     cancelled), since every request reads the latest published version."""
     versions = _versions(directory, 1)
     wanted = set(uid or [])
-    occurrences = [o for o in versions[0].occurrences if o.uid in wanted] if versions else []
-    if not occurrences:
+    occurrences = [o for o in versions[0].occurrences
+                   if o.uid in wanted or o.spell_of in wanted] if versions else []
+    if not occurrences:  # a starred installation: each of its open days (`spell_of`)
         raise UnknownEntity("starred item", ", ".join(sorted(wanted))[:80] or "-")
     name = {"en": "My programme", "fr": "Mon programme"}.get(lang, "My programme")
     return _calendar_response(versions[0], Feed("festival", "my", name, tuple(occurrences)),

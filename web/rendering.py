@@ -42,7 +42,8 @@ def typeset(text: str, lang: str) -> str:
 def last_day(occ: Any) -> date:
     """The last day an installation is open: one closing at midnight (or in the small hours
     before the festival's day starts) closes on the evening before, not the next day."""
-    end = occ.end
+    spells = getattr(occ, "spells", ())
+    end = spells[-1][1] if spells else occ.end
     small_hours = end.hour * 60 + end.minute <= occ.festival.day_start_hour * 60
     if end.date() > occ.start.date() and small_hours:
         return end.date() - timedelta(days=1)

@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     solve_time_limit: float = Field(default=30.0, gt=0, le=3600)
     page_max_age: int = Field(default=60, ge=0)
     file_max_age: int = Field(default=300, ge=0)
+    static_max_age: int = Field(default=3600, ge=0, description="Cache-Control of /static")
     base_url: str | None = Field(
         default=None,
         description="the site's public address (https://...): absolute links and feeds are "

@@ -18,13 +18,30 @@ from typing import Any, overload
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-from affiche.web.errors import NotFoundInStore
+from affiche.web.errors import NotFoundInStore, OutOfRange
+
+MAX_INT = 2**31 - 1  # INTEGER on PostgreSQL (and what the ids of every table fit in)
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def fitting(what: str, value: str, length: int) -> str:
+    """`value` when its column can hold it, else a 422 saying which and how long."""
+    if len(value) > length:
+        raise OutOfRange(f"{what} is {len(value)} characters long; at most {length}")
+    return value
+
+
+def known_id(what: str, value: int) -> int:
+    """An id the tables can hold; others name nothing (404), on every database alike."""
+    if not 1 <= value <= MAX_INT:
+        raise NotFoundInStore(f"no {what} {value}")
+    return value
 
 
 def default_db_url(directory: Path) -> str:
@@ -253,11 +270,20 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "connect")
         def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # the driver's own BEGIN off: see _begin
             cursor = dbapi_conn.cursor()
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: Connection) -> None:
+            """Every transaction takes the write lock at its start, waiting for it (busy
+            timeout): a read-then-write transaction started as a reader cannot upgrade once
+            another writer committed, and SQLite answers "database is locked" at once,
+            without waiting. The transactions are short; the public pages never use them."""
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
@@ -301,12 +327,29 @@ class Store:
         with self._sessions.begin() as session:
             yield session
 
+    def _upsert(self, write: Callable[[Session], Any]) -> Any:
+        """`write` (read the row, then insert or update it) in its own transaction, again
+        when a concurrent writer inserted the same key first: the second attempt finds the
+        row and updates it. (SQLite serialises writers already; PostgreSQL's unique index
+        is what two racing inserts meet.)"""
+        for attempt in range(3):
+            try:
+                with self.session() as s:
+                    return write(s)
+            except IntegrityError:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
+
     # specs
     def put_spec(
         self, name: str, fmt: str, content: str, festivals: list[str]
     ) -> tuple[SpecRow, bool]:
         """Create or replace the spec `name`; whether it was new."""
-        with self.session() as s:
+        fitting("the spec name", name, 80)
+        fitting("the format", fmt, 16)
+
+        def write(s: Session) -> tuple[SpecRow, bool]:
             row = s.scalar(sa.select(SpecRow).where(SpecRow.name == name))
             created = row is None
             if row is None:
@@ -317,11 +360,15 @@ class Store:
             s.flush()
             return row, created
 
+        return self._upsert(write)
+
     def specs(self) -> list[SpecRow]:
         with self.session() as s:
             return list(s.scalars(sa.select(SpecRow).order_by(SpecRow.name)))
 
     def spec(self, name: str) -> SpecRow:
+        if len(name) > 80:
+            raise NotFoundInStore(f"no spec {name[:80]!r}...")
         with self.session() as s:
             row = s.scalar(sa.select(SpecRow).where(SpecRow.name == name))
             if row is None:
@@ -329,6 +376,8 @@ class Store:
             return row
 
     def delete_spec(self, name: str) -> None:
+        if len(name) > 80:
+            raise NotFoundInStore(f"no spec {name[:80]!r}...")
         with self.session() as s:
             if _rowcount(s.execute(sa.delete(SpecRow).where(SpecRow.name == name))) == 0:
                 raise NotFoundInStore(f"no spec {name!r}")
@@ -343,7 +392,15 @@ class Store:
         venue: str | None,
         start: str | None,
     ) -> PinRow:
-        with self.session() as s:
+        fitting("the occurrence uid", uid, 300)
+        fitting("the festival id", festival, 120)
+        fitting("the item id", item, 120)
+        fitting("the venue id", venue or "", 120)
+        fitting("the start", start or "", 40)
+        if not 0 <= occurrence <= MAX_INT:
+            raise OutOfRange(f"occurrence number {occurrence} is out of range")
+
+        def write(s: Session) -> PinRow:
             row = s.scalar(sa.select(PinRow).where(PinRow.uid == uid))
             if row is None:
                 row = PinRow(uid=uid, created=utcnow())
@@ -353,11 +410,15 @@ class Store:
             s.flush()
             return row
 
+        return self._upsert(write)
+
     def pins(self) -> list[PinRow]:
         with self.session() as s:
             return list(s.scalars(sa.select(PinRow).order_by(PinRow.uid)))
 
     def delete_pin(self, uid: str) -> None:
+        if len(uid) > 300:
+            raise NotFoundInStore(f"no pin {uid[:80]!r}...")
         with self.session() as s:
             if _rowcount(s.execute(sa.delete(PinRow).where(PinRow.uid == uid))) == 0:
                 raise NotFoundInStore(f"no pin {uid!r}")
@@ -376,6 +437,7 @@ class Store:
             return row
 
     def solve(self, solve_id: int) -> SolveRow:
+        known_id("solve", solve_id)
         with self.session() as s:
             row = s.get(SolveRow, solve_id)
             if row is None:

@@ -139,12 +139,23 @@ class SolveRunner:
     async def wait(self, solve_id: int, timeout: float) -> None:
         """Wait (without blocking the loop) until run `solve_id` ends or `timeout` passes."""
         future = self.futures.get(solve_id)
-        if future is None or timeout <= 0:
+        if timeout <= 0:
+            return
+        if future is None:  # started by another server process: its row tells
+            await self._poll(solve_id, timeout)
             return
         try:
             await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), timeout)
         except (TimeoutError, Exception):
             return
+
+    async def _poll(self, solve_id: int, timeout: float) -> None:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while asyncio.get_running_loop().time() < deadline:
+            row = await asyncio.to_thread(self.store.solve, solve_id)
+            if row.status not in ("queued", "running"):
+                return
+            await asyncio.sleep(0.25)
 
     async def call(self, function: Any, *args: Any) -> Any:
         """Run `function(*args)` in the pool (publishing: PDF rendering is heavy)."""
@@ -152,9 +163,21 @@ class SolveRunner:
         return await loop.run_in_executor(self._executor(), function, *args)
 
     def shutdown(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
+        """Stop the pool and the processes in it, a solve running or not (the server is
+        stopping: a solve left running would hold its memory and CPU with nobody to serve
+        its result); the runs they held are marked failed by `_finished`."""
+        if self._pool is None:
+            return
+        pool, self._pool = self._pool, None
+        processes = list(getattr(pool, "_processes", {}).values())  # no public accessor
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()
+        for process in processes:
+            process.join(5)
+            if process.is_alive():
+                process.kill()
 
 
 def publish_job(directory: str, schedule_json: str | None, base_url: str | None) -> dict[str, Any]:

@@ -27,8 +27,9 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from affiche.programmes.identity import Source
-from affiche.programmes.schedule import Schedule
+from affiche.programmes.schedule import Placement, Schedule
 from affiche.programmes.text import Text
+from affiche.venues.timeutil import programme_day
 
 VERSION_FORMAT = "affiche-published/1"
 VERSION_FILE = re.compile(r"^(\d{4,})\.json$")
@@ -67,6 +68,7 @@ class PublishedOccurrence(BaseModel):
     sequence: int = 0
     status: Status = "CONFIRMED"
     private: bool = False  # in its artists' and venue's own feeds only, never in public outputs
+    spell_of: str | None = None  # one open day of an installation: the placement's uid
 
     @property
     def cancelled(self) -> bool:
@@ -113,8 +115,7 @@ def occurrences_from_schedule(schedule: Schedule) -> list[PublishedOccurrence]:
         venue = schedule.venue(placement.venue)
         festival = schedule.festival(placement.festival)
         artist_ids = tuple(placement.artists or item.artists)
-        result.append(
-            PublishedOccurrence(
+        one = PublishedOccurrence(
                 uid=placement.uid,
                 festival=festival.id,
                 item=item.id,
@@ -138,8 +139,25 @@ def occurrences_from_schedule(schedule: Schedule) -> list[PublishedOccurrence]:
                 source=item.source,
                 artist_sources=tuple(schedule.artist(a).source for a in artist_ids),
             )
-        )
+        result += open_spells(one, placement, festival.day_start_hour)
     return result
+
+
+def open_spells(
+    occ: PublishedOccurrence, placement: Placement, day_start_hour: int
+) -> list[PublishedOccurrence]:
+    """An installation open on several days as one occurrence per open day, with that
+    day's hours (uid: the placement's, then the day); anything else as it is."""
+    if not placement.open:
+        return [occ]
+    spells = []
+    for spell in placement.open:
+        day = programme_day(spell.start, occ.timezone, day_start_hour)
+        spells.append(occ.model_copy(update={
+            "uid": f"{occ.uid}.{day:%Y%m%d}", "start": spell.start, "end": spell.end,
+            "day": day, "spell_of": occ.uid,
+        }))
+    return spells
 
 
 def public_occurrences(occurrences: list[PublishedOccurrence]) -> list[PublishedOccurrence]:

@@ -23,6 +23,7 @@ from affiche.scheduler.soft.family import SoftFamily, Term
 from affiche.scheduler.soft.hotel_nights import HotelNights
 from affiche.scheduler.soft.preferred_hours import PreferredHours
 from affiche.scheduler.soft.preferred_venue import PreferredVenue
+from affiche.scheduler.soft.prime_time import PrimeTime
 from affiche.scheduler.soft.repeats import RepeatOnOneDay
 from affiche.scheduler.soft.stability import Stability
 from affiche.scheduler.soft.unplaced import Unplaced
@@ -38,6 +39,7 @@ SOFT_FAMILIES: list[SoftFamily] = [
     AudienceClash(),
     HotelNights(),
     RepeatOnOneDay(),
+    PrimeTime(),
     Stability(),
     Unplaced(),
 ]

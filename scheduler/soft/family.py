@@ -87,6 +87,11 @@ class Marginal:
         """Starts worth pricing for `occ` beyond its venues' openings."""
         return ()
 
+    def venue_at(self, occ: Occurrence, venue: str, start: int) -> int:
+        """What putting `occ` in `venue` adds at `start`, beyond `at` and `venue` (a wish
+        that depends on both, like a venue's own prime time)."""
+        return 0
+
 
 class SoftFamily:
     """One soft family. Subclasses set `name` (the term's name in reports) and `weight_name`

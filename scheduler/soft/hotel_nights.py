@@ -1,5 +1,6 @@
-"""An artist's stay runs from their first to their last programme day of a festival; each
-night in between costs the weight."""
+"""An artist's stay runs from their first to their last programme day of a festival (from
+their arrival, to their departure, when the spec gives them: `rules.stay_days`); each night
+in between costs the weight."""
 
 from __future__ import annotations
 
@@ -27,13 +28,19 @@ Stay = tuple[str, str]  # (artist, festival)
 
 def stays(problem: Problem) -> dict[Stay, list[Occurrence]]:
     """The occurrences of each artist at each festival, where the artist has two or more
-    (artist by artist, in the order they first appear)."""
+    or an arrival or departure (artist by artist, in the order they first appear)."""
     by_artist: dict[str, dict[str, list[Occurrence]]] = defaultdict(lambda: defaultdict(list))
     for occ in problem.occurrences:
         for artist in occ.bound_artists:
             by_artist[artist][occ.festival].append(occ)
     return {(artist, festival): occs for artist, festivals in by_artist.items()
-            for festival, occs in festivals.items() if len(occs) >= 2}
+            for festival, occs in festivals.items()
+            if len(occs) >= 2 or (artist, festival) in problem.stay_days}
+
+
+def anchors(problem: Problem, stay: Stay) -> list[int]:
+    """The days of arrival and departure a stay counts from and to (those given)."""
+    return [d for d in problem.stay_days.get(stay, (None, None)) if d is not None]
 
 
 def _term(artist: str, festival: str, weight: int, expr: Expr,
@@ -50,16 +57,18 @@ class HotelNights(SoftFamily):
         weight = self.weight(problem)
         terms = []
         for (artist, festival), occs in stays(problem).items() if weight else []:
-            days = [v.day_of(o.uid) for o in occs]
+            fixed_days = anchors(problem, (artist, festival))
+            days = [v.day_of(o.uid) for o in occs] + fixed_days
             if all(isinstance(d, int) for d in days):
                 fixed = [d for d in days if isinstance(d, int)]
                 terms.append(_term(artist, festival, weight, max(fixed) - min(fixed), occs))
                 continue
             label = f"{artist}@{festival}"
-            last_index = len(problem.days[festival]) - 1
-            first = v.model.new_int_var(0, last_index, f"first_day[{label}]")
-            last = v.model.new_int_var(0, last_index, f"last_day[{label}]")
-            nights = v.model.new_int_var(0, last_index, f"nights[{label}]")
+            low = min([0, *fixed_days])
+            high = max([len(problem.days[festival]) - 1, *fixed_days])
+            first = v.model.new_int_var(low, high, f"first_day[{label}]")
+            last = v.model.new_int_var(low, high, f"last_day[{label}]")
+            nights = v.model.new_int_var(0, high - low, f"nights[{label}]")
             v.model.add_min_equality(first, days)
             v.model.add_max_equality(last, days)
             v.model.add(nights == last - first)
@@ -71,6 +80,7 @@ class HotelNights(SoftFamily):
         found = []
         for (artist, festival), occs in stays(problem).items():
             days = [day_of(problem, occ, placed) or 0 for occ in occs if occ.uid in placed]
+            days += anchors(problem, (artist, festival))
             if days and max(days) > min(days):
                 term = _term(artist, festival, weight, 1, occs)
                 found.append(term.violation(max(days) - min(days)))
@@ -82,14 +92,16 @@ class HotelNights(SoftFamily):
         forced = 0
         for stay, occs in stays(problem).items():
             days = context.days
-            nights = max(0, max(days[o.uid][0] for o in occs) - min(days[o.uid][1] for o in occs))
+            lows = [days[o.uid][0] for o in occs] + anchors(problem, stay)
+            highs = [days[o.uid][1] for o in occs] + anchors(problem, stay)
+            nights = max(0, max(lows) - min(highs))
             forced += self.weight(problem) * nights
             if nights:
                 context.counted_stays.add(stay)
         return float(forced)
 
     def marginal(self, problem: Problem) -> Marginal:
-        return _Nights(self.weight(problem))
+        return _Nights(self.weight(problem), problem)
 
 
 class _Nights(Marginal):
@@ -97,9 +109,11 @@ class _Nights(Marginal):
 
     prices_time = True
 
-    def __init__(self, weight: int) -> None:
+    def __init__(self, weight: int, problem: Problem) -> None:
         self.weight = weight
         self._days: dict[Stay, list[int]] = defaultdict(list)
+        for stay in problem.stay_days:
+            self._days[stay] += anchors(problem, stay)
 
     def record(self, occ: Occurrence, start: int, day: int | None) -> None:
         if day is not None:
