@@ -17,6 +17,7 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
+from affiche.programmes.calendar_words import MONTHS, WEEKDAYS
 from affiche.programmes.publish.ical import Feed, build_calendar, serialize_calendar
 from affiche.programmes.publish.versions import (
     PublishedOccurrence,
@@ -89,10 +90,14 @@ LABELS = {
 
 
 def when_where(occ: PublishedOccurrence, lang: str = "en") -> str:
-    """`Sat 31 Jan 10:00-10:50, Janson` in the festival's own zone."""
+    """`Sat 31 Jan 10:00-10:50, Janson` (`sam. 31 janv. 10:00-10:50, ...` in French) in
+    the festival's own zone."""
     tz = zone(occ.timezone)
     start, end = occ.start.astimezone(tz), occ.end.astimezone(tz)
-    return f"{start:%a %d %b %H:%M}-{end:%H:%M}, {occ.venue_in(lang)}"
+    day = f"{start:%a %d %b}" if lang == "en" else " ".join((
+        WEEKDAYS[lang][start.weekday()][:3] + ".", str(start.day),
+        MONTHS[lang][start.month - 1]))
+    return f"{day} {start:%H:%M}-{end:%H:%M}, {occ.venue_in(lang)}"
 
 
 @dataclass
@@ -109,7 +114,8 @@ class Notice:
 def _line(kind: str, occ: PublishedOccurrence, lang: str, was: PublishedOccurrence | None
           ) -> str:
     words = LABELS[lang]
-    text = f"{words[kind]}: {occ.title.in_language(lang)}, {when_where(occ, lang)}"
+    colon = "\u00a0: " if lang == "fr" else ": "
+    text = f"{words[kind]}{colon}{occ.title.in_language(lang)}, {when_where(occ, lang)}"
     return text + (f" ({words['from']} {when_where(was, lang)})" if was else "")
 
 
