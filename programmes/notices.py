@@ -10,13 +10,14 @@ concerned, cancelled ones as CANCELLED) and `send_notices` hands them to an SMTP
 from __future__ import annotations
 
 import smtplib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
+from affiche.programmes.calendar_words import MONTHS, WEEKDAYS
 from affiche.programmes.publish.ical import Feed, build_calendar, serialize_calendar
 from affiche.programmes.publish.versions import (
     PublishedOccurrence,
@@ -89,10 +90,14 @@ LABELS = {
 
 
 def when_where(occ: PublishedOccurrence, lang: str = "en") -> str:
-    """`Sat 31 Jan 10:00-10:50, Janson` in the festival's own zone."""
+    """`Sat 31 Jan 10:00-10:50, Janson` (`sam. 31 janv. 10:00-10:50, ...` in French) in
+    the festival's own zone."""
     tz = zone(occ.timezone)
     start, end = occ.start.astimezone(tz), occ.end.astimezone(tz)
-    return f"{start:%a %d %b %H:%M}-{end:%H:%M}, {occ.venue_in(lang)}"
+    day = f"{start:%a %d %b}" if lang == "en" else " ".join((
+        WEEKDAYS[lang][start.weekday()][:3] + ".", str(start.day),
+        MONTHS[lang][start.month - 1]))
+    return f"{day} {start:%H:%M}-{end:%H:%M}, {occ.venue_in(lang)}"
 
 
 @dataclass
@@ -109,7 +114,8 @@ class Notice:
 def _line(kind: str, occ: PublishedOccurrence, lang: str, was: PublishedOccurrence | None
           ) -> str:
     words = LABELS[lang]
-    text = f"{words[kind]}: {occ.title.in_language(lang)}, {when_where(occ, lang)}"
+    colon = "\u00a0: " if lang == "fr" else ": "
+    text = f"{words[kind]}{colon}{occ.title.in_language(lang)}, {when_where(occ, lang)}"
     return text + (f" ({words['from']} {when_where(was, lang)})" if was else "")
 
 
@@ -202,17 +208,23 @@ def send_notices(messages: Sequence[EmailMessage], server: Smtp) -> int:
     return len(addressed)
 
 
-def read_versions(directory: Path) -> list[PublishedVersion]:
-    """Every readable published version of `directory`, oldest first."""
+def read_version(path: Path) -> PublishedVersion | None:
+    try:
+        return PublishedVersion.model_validate_json(path.read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def read_versions(
+    directory: Path, numbers: Iterable[int] | None = None,
+    reader: Callable[[Path], PublishedVersion | None] = read_version,
+) -> list[PublishedVersion]:
+    """The readable published versions of `directory` (all, or those `numbers`), oldest
+    first; `reader` may be a cached one."""
     folder = Path(directory) / "versions"
-    found = []
-    for number in version_numbers(folder):
-        try:
-            found.append(PublishedVersion.model_validate_json(
-                version_path(folder, number).read_bytes()))
-        except (OSError, ValueError):
-            continue
-    return found
+    wanted = version_numbers(folder) if numbers is None else sorted(numbers)
+    found = (reader(version_path(folder, number)) for number in wanted)
+    return [v for v in found if v is not None]
 
 
 @dataclass(frozen=True)
@@ -234,13 +246,17 @@ def folder_notices(
     """What to tell whom about version `number` (default: the latest) of a published
     folder; addresses come from the artists' `email` in DIR/schedule.json (never
     published). None before the first publish or for an unknown version."""
-    versions = read_versions(directory)
-    chosen = [n for n, v in enumerate(versions) if number is None or v.version == number]
-    if not chosen:
+    numbers = version_numbers(Path(directory) / "versions")
+    if number is None and numbers:
+        number = numbers[-1]
+    if number not in numbers:
         return None
-    at = chosen[-1]
-    before = versions[at - 1] if at > 0 else None
-    diff = version_diff(before, versions[at])
+    at = numbers.index(number)
+    versions = read_versions(directory, numbers[max(0, at - 1): at + 1])
+    if not versions or versions[-1].version != number:
+        return None
+    before = versions[0] if len(versions) == 2 else None
+    diff = version_diff(before, versions[-1])
     emails, festivals = {}, ""
     try:
         schedule = load_schedule(directory)
@@ -248,5 +264,5 @@ def folder_notices(
         festivals = " · ".join(f.name for f in schedule.festivals)
     except (OSError, ValueError):
         pass
-    return FolderNotices(versions[at], festivals or "affiche",
+    return FolderNotices(versions[-1], festivals or "affiche",
                          artist_notices(diff, lang, emails))

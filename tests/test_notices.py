@@ -69,7 +69,8 @@ def test_each_artist_is_told_by_name_what_changed_for_them() -> None:
                         "(was Sat 28 Mar 18:00-18:45, Le Cube & Co)")
     assert lines[1] == "Cancelled: Before dawn, Sun 29 Mar 03:30-04:00, Le Cube & Co"
     french = artist_notices(version_diff(first, second), "fr")[0]
-    assert french.lines[0].startswith("Déplacé: Écouter les villes")
+    assert french.lines[0] == ("Déplacé\u00a0: Écouter les villes, sam. 28 mars 19:00-19:45, "
+                               "Le Cube & Co (avant sam. 28 mars 18:00-18:45, Le Cube & Co)")
 
 
 def test_the_message_carries_text_and_a_calendar_of_the_changes() -> None:

@@ -223,3 +223,27 @@ def test_an_artists_feed_is_shown_in_the_artists_own_zone(tmp_path: Path, monkey
     bo = parse((tmp_path / "ical" / "artist-bo.ics").read_bytes())  # no zone of his own
     assert bo.contents["x-wr-timezone"][0].value == "Europe/Paris"
     assert "Your time" not in (tmp_path / "ical" / "festival-nuits.ics").read_text()
+
+
+def test_fast_folding_gives_icalendars_own_bytes() -> None:
+    """`fold` cuts where icalendar's char-by-char folding cuts: never inside a UTF-8
+    character nor just after a backslash or caret (icalendar's own is the oracle)."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+    from icalendar.parser.string import _foldline
+
+    alphabet = st.sampled_from(list("ab \\^;,:é€😀\u2028") + ["x" * 10])
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(alphabet, max_size=60).map("".join))
+    def same(text: str) -> None:
+        line = "DESCRIPTION:" + text
+        assert ical.fold(line.encode()) == _foldline(line).encode()
+
+    same()
+    for data in render_all(paris_and_tokyo(), "pytz", BASE_URL).values():
+        cal = vobject.readOne(data.decode())  # parses; and the bytes are icalendar's
+        assert cal is not None
+    for feed in feeds_of(paris_and_tokyo()):
+        built = ical.build_calendar(feed, "fr", STAMP, BASE_URL)
+        assert ical.serialize_calendar(built) == built.to_ical()

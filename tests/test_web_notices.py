@@ -80,3 +80,16 @@ def test_without_an_smtp_server_the_page_says_how_to_send(site_dir, tmp_path) ->
         page = client.get("/producer?lang=en").text
         assert "No SMTP server configured" in page
         assert client.post("/producer/notices/send", data={"csrf": csrf}).status_code == 409
+
+
+def test_an_artists_address_never_reaches_a_public_output(site_dir, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    late_change(site_dir)
+    with TestClient(create_app(site_dir, make_settings(tmp_path))) as client:
+        for url in ("/api/programme", "/api/artists/oikawa", "/artist/oikawa", "/",
+                    "/schedule.xml", "/schedule.frab.json", "/programme.csv",
+                    "/ical/artist-oikawa.ics", "/ical/festival-webfest.ics", "/changes"):
+            answer = client.get(url)
+            assert answer.status_code == 200, url
+            assert "junya@example.org" not in answer.text, url
+    published = [p for p in site_dir.rglob("*") if p.is_file() and p.name != "schedule.json"]
+    assert published and not any(b"junya@example.org" in p.read_bytes() for p in published)

@@ -354,6 +354,25 @@ def test_the_changes_page_lists_each_versions_changes(client: TestClient, site_d
     assert client.get("/changes", params={"version": "9"}).status_code == 404
 
 
+def test_the_changes_page_reads_only_the_versions_it_shows(
+    client: TestClient, site_dir, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _republish_with_changes(site_dir)  # version 2
+    _republish_with_changes(site_dir)  # version 3: the talk moves again
+    monkeypatch.setattr(public, "CHANGES_SHOWN", 1)
+    read: list[str] = []
+    cached = public._cached_version
+    monkeypatch.setattr(public, "_cached_version", lambda path: read.append(path.name)
+                        or cached(path))
+    page = client.get("/changes", params={"lang": "en"}).text
+    assert "Version 3" in page and "Version 2<" not in page and "Rescheduled (1)" in page
+    assert read == ["0002.json", "0003.json"]
+    assert "Cancelled (1)" not in page  # the workshop was cancelled in version 2, not 3
+    read.clear()
+    assert "Cancelled (1)" in client.get("/changes", params={"version": "2"}).text
+    assert read == ["0001.json", "0002.json"]
+
+
 def test_the_front_page_points_to_the_latest_changes(client: TestClient, site_dir) -> None:
     assert "changes-note" not in client.get("/", params={"lang": "en"}).text  # version 1
     _republish_with_changes(site_dir)

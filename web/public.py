@@ -280,9 +280,16 @@ class PublishedChanges:
     previous_start: dict[str, datetime]  # uid -> the start it had before it moved
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=32)  # the changes page reads up to CHANGES_SHOWN + 1 versions
 def _read_version(path: Path, mtime: float) -> PublishedVersion:
     return PublishedVersion.model_validate_json(path.read_bytes())
+
+
+def _cached_version(path: Path) -> PublishedVersion | None:
+    try:
+        return _read_version(path, path.stat().st_mtime)
+    except (OSError, ValueError):
+        return None
 
 
 def _versions(directory: Path, count: int = 2) -> list[PublishedVersion]:
@@ -349,15 +356,22 @@ def changes_page(
 ) -> Response:
     """Per version, newest first: what moved (with the previous time), was cancelled or is
     new; the first version only says how much it held."""
-    versions = read_versions(directory)
+    numbers = version_numbers(Path(directory) / "versions")
+    if version is None:
+        numbers = numbers[-(CHANGES_SHOWN + 1):]
+    elif version in numbers:
+        numbers = numbers[max(0, numbers.index(version) - 1): numbers.index(version) + 1]
+    versions = read_versions(directory, numbers, _cached_version)
     diffs = [(v, version_diff(versions[n - 1] if n else None, v)) for n, v in enumerate(versions)]
+    if versions and versions[0].version != 1:  # its predecessor was only read to compare
+        diffs = diffs[1:]
     if version is not None:
         diffs = [(v, d) for v, d in diffs if v.version == version]
         if not diffs:
             raise UnknownEntity("version", str(version))
     shown = list(reversed(diffs))[:CHANGES_SHOWN]
     context = {
-        "diffs": [(v, d, v is versions[0]) for v, d in shown],
+        "diffs": [(v, d, v.version == 1) for v, d in shown],
         "public_count": lambda v: sum(not (o.private or o.cancelled) for o in v.occurrences),
         "local": _local,
         "single": version is not None,
