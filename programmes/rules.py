@@ -204,6 +204,21 @@ def has_prime(venue: Venue) -> bool:
     return venue.prime is not None or bool(venue.prime_by_day)
 
 
+def item_time_rules(item: Item) -> list[str]:
+    """The hard rules an item's own fields put on its time, by name (for explanations of
+    an impossible programme: a core narrowed by them says so)."""
+    held = [
+        (item.must_take_prime, PRIME),
+        (item.after_dark, AFTER_DARK),
+        (item.before_dark, BEFORE_DARK),
+        (item.at_sunrise, AT_SUNRISE),
+        (bool(item.days), ITEM_DAYS),
+        (bool(item.windows), ITEM_WINDOWS),
+        (any(pin.start is not None for pin in item.pins), PINNED_START),
+    ]
+    return [name for on, name in held if on]
+
+
 # --- running orders ------------------------------------------------------------------------
 
 

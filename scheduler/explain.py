@@ -217,6 +217,7 @@ def describe_core(problem: Problem, uids: list[str]) -> Conflict:
     in_core = sorted({a for o in occs for a in o.bound_artists if a in problem.stay_words})
     parts += [f"{problem.stay_words[a]} ({rules.STAY})" for a in in_core]
     parts += _running_orders(problem, {o.uid for o in occs})
+    parts += _item_rules(problem, occs)
     parts.append("they may only use " + ", ".join(_label(problem, v) for v in venues))
     if common:
         parts.append(f"within {_minutes(problem, total(common))} minutes they have in common")
@@ -235,6 +236,7 @@ def _link_parts(problem: Problem, occs: list[Occurrence]) -> list[str]:
             gap = (f"{link.low} to {link.high}" if link.high is not None
                    else f"at least {link.low}")
             venue = ", in its venue" if link.same_venue else ""
+            venue += _changeover_words(problem, occs, link.other) if link.same_venue else ""
             parts.append(f"{_label(problem, link.item)} must {word} {gap} minutes {side} "
                          f"{_label(problem, link.other)} {edge}{venue} ({link.side})")
     for occ in occs:
@@ -243,6 +245,24 @@ def _link_parts(problem: Problem, occs: list[Occurrence]) -> list[str]:
             parts.append(f"{who} must set {_label(problem, occ.item)} up for "
                          f"{_minutes(problem, occ.setup)} minutes before it first opens "
                          f"({rules.SETUP})")
+    return parts
+
+
+def _changeover_words(problem: Problem, occs: list[Occurrence], other: str) -> str:
+    """A same-venue link's gap is at least the venue's changeover: say so when it has one."""
+    venues = {opt.venue for o in occs if o.item == other for opt in o.options}
+    kept = sorted((problem.venues[v].changeover, v) for v in venues if problem.venues[v].changeover)
+    return "".join(f" ({_label(problem, v)} keeps {_minutes(problem, c)} minutes of changeover "
+                   "between items)" for c, v in kept)
+
+
+def _item_rules(problem: Problem, occs: list[Occurrence]) -> list[str]:
+    """The core's items' own time rules (prime time, daylight, days, pins), by name."""
+    parts = []
+    for item in sorted({o.item for o in occs}, key=lambda i: _label(problem, i)):
+        names = problem.item_rules.get(item, ())
+        if names:
+            parts.append(f"{_label(problem, item)} is bound by {', '.join(names)}")
     return parts
 
 

@@ -1,0 +1,86 @@
+"""Issue 13 judged black-box: small festival specs written from docs/spec-format.md alone,
+solved through the command line; an impossible variant exits 1 with a reason naming every
+rule that makes it so, not only some of them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from affiche.cli import main
+from affiche.programmes import rules
+
+FESTIVAL: dict[str, Any] = {
+    "id": "nuits", "name": "Nuits du lac", "city": "Annecy", "timezone": "Europe/Paris",
+    "start": "2026-07-04", "end": "2026-07-05",
+    "venues": [{
+        "id": "scene", "name": "Main stage", "name_fr": "Grande scène",
+        "hours": {"opens": "17:00", "closes": "23:59"}, "changeover_minutes": 20,
+        "prime_by_day": {"2026-07-05": {"opens": "21:00", "closes": "23:30"}},
+    }],
+    "running_orders": [{"venue": "scene", "day": "2026-07-05",
+                        "order": ["premiere", "seconde", "cloture"]}],
+    "items": [
+        {"id": "premiere", "kind": "concert", "title": "Opening set", "duration": 45},
+        {"id": "seconde", "kind": "concert", "title": "Second set", "duration": 60},
+        {"id": "cloture", "kind": "concert", "title": "Closing set", "duration": 75,
+         "headliner": "must"},
+        {"id": "ondes", "kind": "concert", "title": "Les Ondes", "duration": 90,
+         "days": ["2026-07-04"]},
+        {"id": "balance", "kind": "performance", "title": "Soundcheck", "duration": 45,
+         "private": True, "loud": False,
+         "before": {"item": "ondes", "gap_minutes": [0, 180]}},
+    ],
+}
+
+
+def solve(tmp_path: Path, festival: dict[str, Any]) -> int:
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump({"festivals": [festival]}, sort_keys=False))
+    return main(["solve", str(path), "--out", str(tmp_path / "out"), "--workers", "1"])
+
+
+def variant(**changes: dict[str, Any]) -> dict[str, Any]:
+    """The festival with some items' fields changed (item id -> fields)."""
+    items = [dict(i, **changes.get(i["id"], {})) for i in FESTIVAL["items"]]
+    return dict(FESTIVAL, items=items)
+
+
+def test_the_small_festival_is_feasible(tmp_path: Path) -> None:
+    assert solve(tmp_path, FESTIVAL) == 0
+
+
+def test_running_order_against_prime_time_names_both(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Third in a running order from 17:00, the closing set cannot keep a prime time of
+    17:00-18:30: the reason names prime time as well as the running order."""
+    venue = dict(FESTIVAL["venues"][0],
+                 prime_by_day={"2026-07-05": {"opens": "17:00", "closes": "18:30"}})
+    assert solve(tmp_path, dict(FESTIVAL, venues=[venue])) == 1
+    err = capsys.readouterr().err
+    assert rules.RUNNING_ORDER in err and rules.PRIME in err, err
+
+
+def test_pinned_starts_against_running_order_names_the_pins(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    festival = variant(premiere={"pins": [{"start": "2026-07-05 19:00"}]},
+                       seconde={"pins": [{"start": "2026-07-05 19:50"}]})
+    assert solve(tmp_path, festival) == 1
+    err = capsys.readouterr().err
+    assert rules.RUNNING_ORDER in err and rules.PINNED_START in err, err
+
+
+def test_soundcheck_gap_below_the_changeover_names_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A soundcheck 0-10 minutes before the show on a stage that keeps 20 minutes of
+    changeover: the link alone looks possible, so the reason names the changeover."""
+    festival = variant(balance={"before": {"item": "ondes", "gap_minutes": [0, 10]}})
+    assert solve(tmp_path, festival) == 1
+    err = capsys.readouterr().err
+    assert rules.LINKED_BEFORE in err and "20 minutes of changeover" in err, err
