@@ -4,6 +4,7 @@ rule that makes it so, not only some of them."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -84,3 +85,16 @@ def test_soundcheck_gap_below_the_changeover_names_it(
     assert solve(tmp_path, festival) == 1
     err = capsys.readouterr().err
     assert rules.LINKED_BEFORE in err and "20 minutes of changeover" in err, err
+
+
+def test_the_docs_daylight_example_solves(tmp_path: Path) -> None:
+    """docs/spec-format.md's features-and-daylight example, given the festival fields it
+    leaves to the examples above it, has a programme (its dawn concert once sat in a venue
+    opening at 10:00, so it fitted nowhere)."""
+    docs = (Path(__file__).parents[1] / "docs" / "spec-format.md").read_text()
+    block = next(b for b in re.findall(r"```yaml\n(.*?)```", docs, re.S)
+                 if "at_sunrise: true" in b and "features: [haze" in b)
+    festival = yaml.safe_load(block)["festivals"][0]
+    festival.update(name="Bains", timezone="Europe/Paris", start="2018-06-14",
+                    end="2018-06-17", latitude=48.970, longitude=2.307)
+    assert solve(tmp_path, festival) == 0
