@@ -98,3 +98,27 @@ def test_the_docs_daylight_example_solves(tmp_path: Path) -> None:
     festival.update(name="Bains", timezone="Europe/Paris", start="2018-06-14",
                     end="2018-06-17", latitude=48.970, longitude=2.307)
     assert solve(tmp_path, festival) == 0
+
+
+def test_an_installation_across_a_closure_publishes_once_a_day(tmp_path: Path) -> None:
+    """A closure splits the hall's Saturday in two spells: the installation is still one
+    event that day (one uid), and the booklet is set (it stopped at a label used twice)."""
+    festival = {
+        "id": "aurores", "name": "Aurores", "timezone": "Europe/Paris",
+        "start": "2026-08-21", "end": "2026-08-22",
+        "venues": [{"id": "halle", "name": "Hall", "name_fr": "Grande halle",
+                    "installation_slots": 1, "hours": {"opens": "10:00", "closes": "22:00"},
+                    "closures": [{"start": "2026-08-21 12:00", "end": "2026-08-21 13:00"}]}],
+        "items": [{"id": "lumiere", "kind": "installation", "title": "Light field",
+                   "venues": ["halle"]}],
+    }
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump({"festivals": [festival]}, sort_keys=False))
+    out = tmp_path / "out"
+    assert main(["solve", str(path), "--out", str(out), "--workers", "1", "--publish"]) == 0
+    feed = (out / "ical" / "festival-aurores.ics").read_text()
+    uids = [line for line in feed.splitlines() if line.startswith("UID:")]
+    assert len(uids) == 2 == len(set(uids)), uids
+    assert "DTSTART;TZID=Europe/Paris:20260821T100000" in feed
+    assert "DTEND;TZID=Europe/Paris:20260821T220000" in feed
+    assert (out / "programme.fr.pdf").exists()
