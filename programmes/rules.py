@@ -324,13 +324,16 @@ def stay_words(spec: Spec, festival: Festival, artist: Artist) -> str:
     trip = f" (from {artist.home_city}, {hours})" if minutes else ""
     back = f" (to {artist.home_city}, {hours})" if minutes else ""
     parts = []
+    # the artist's own clock, named when it is not the festival's (the rest is the festival's)
+    own = artist.timezone or festival.timezone
+    clock = "" if own == festival.timezone else f" {own.rsplit('/', 1)[-1].replace('_', ' ')} time"
     came, leaves = arrival(festival, artist), departure(festival, artist)
     if came is not None:
-        came = came.astimezone(zone(artist.timezone or festival.timezone))
-        parts.append(f"arrives on {came:%-d %B} at {came:%H:%M}{trip}")
+        came = came.astimezone(zone(own))
+        parts.append(f"arrives on {came:%-d %B} at {came:%H:%M}{clock}{trip}")
     if leaves is not None:
-        leaves = leaves.astimezone(zone(artist.timezone or festival.timezone))
-        parts.append(f"leaves on {leaves:%-d %B} at {leaves:%H:%M}{back}")
+        leaves = leaves.astimezone(zone(own))
+        parts.append(f"leaves on {leaves:%-d %B} at {leaves:%H:%M}{clock}{back}")
     bounds = stay_bounds(spec, festival, artist)
     on_stage = ""
     if bounds is not None:

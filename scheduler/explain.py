@@ -70,15 +70,31 @@ def overloaded_venue_days(problem: Problem) -> list[Conflict]:
         if need > total(window) * facts.parallel:
             day = problem.days[occs[0].festival][day_index].date
             at_once = f", {facts.parallel} at a time" if facts.parallel > 1 else ""
+            why = "".join(f"; {part}" for part in _bound_by(problem, occs))
             conflicts.append(
                 Conflict(
                     tuple(o.uid for o in occs),
                     f"{_label(problem, venue)} is open {_minutes(problem, total(window))} minutes "
-                    f"on {day:%d %B} for them{at_once}; {_titles(problem, occs)} need "
-                    f"{_minutes(problem, need)} (changeovers included)",
+                    f"on {day:%d %B} for them{at_once}; {_counted_titles(problem, occs)} need "
+                    f"{_minutes(problem, need)} (changeovers included){why}",
                 )
             )
     return conflicts
+
+
+def _counted_titles(problem: Problem, occs: list[Occurrence]) -> str:
+    """Their titles, or "2 occurrences of X" when they are all one item's."""
+    if len(occs) > 1 and len({o.item for o in occs}) == 1:
+        return f"{len(occs)} occurrences of {_label(problem, occs[0].item)}"
+    return _titles(problem, occs)
+
+
+def _bound_by(problem: Problem, occs: list[Occurrence]) -> list[str]:
+    """What keeps these occurrences where they are: their items' own time rules and
+    their artists' stays, by name."""
+    artists = sorted({a for o in occs for a in o.bound_artists if a in problem.stay_words})
+    return _item_rules(problem, occs) + [f"{problem.stay_words[a]} ({rules.STAY})"
+                                         for a in artists]
 
 
 def overbooked_artists(problem: Problem) -> list[Conflict]:

@@ -122,3 +122,45 @@ def test_an_installation_across_a_closure_publishes_once_a_day(tmp_path: Path) -
     assert "DTSTART;TZID=Europe/Paris:20260821T100000" in feed
     assert "DTEND;TZID=Europe/Paris:20260821T220000" in feed
     assert (out / "programme.fr.pdf").exists()
+
+
+def test_a_departure_that_crowds_a_day_names_prime_time_and_the_stay(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A touring orchestra leaving early has both its must-headliner shows on the first
+    evening, which prime time cannot hold: the reason says why they are bound to that day,
+    and reads the departure on the artist's own clock, named."""
+    festival = {
+        "id": "aurores", "name": "Aurores", "city": "Arles", "timezone": "Europe/Paris",
+        "start": "2026-08-20", "end": "2026-08-21",
+        "venues": [{"id": "theatre", "name": "Antique theatre", "changeover_minutes": 30,
+                    "hours": {"opens": "19:00", "closes": "02:00"},
+                    "prime": {"opens": "23:00", "closes": "01:30"}}],
+        "items": [{"id": "nuit", "kind": "concert", "title": "Blue night", "duration": 75,
+                   "occurrences": 2, "artists": ["kyiv"], "headliner": "must"}],
+    }
+    spec = {"festivals": [festival],
+            "artists": [{"id": "kyiv", "name": "Orchestre de Kyiv", "home_city": "Kyiv",
+                         "timezone": "Europe/Kyiv", "depart": "2026-08-22 06:00"}],
+            "solver": {"travel": [{"between": ["Kyiv", "Arles"], "minutes": 360}]}}
+    path = tmp_path / "spec.yaml"
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    assert main(["solve", str(path), "--out", str(tmp_path / "out"), "--workers", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "2 occurrences of Blue night need 180" in err, err
+    assert rules.PRIME in err and rules.STAY in err, err
+    assert "leaves on 22 August at 06:00 Kyiv time" in err, err
+
+
+def test_an_item_that_fits_nowhere_is_told_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two occurrences of a must-headliner too long for prime time: one line, not two."""
+    venue = dict(FESTIVAL["venues"][0], prime={"opens": "22:00", "closes": "23:00"},
+                 prime_by_day={})
+    festival = dict(FESTIVAL, venues=[venue], running_orders=[], items=[
+        {"id": "ondes", "kind": "concert", "title": "Les Ondes", "duration": 90,
+         "occurrences": 2, "headliner": "must"}])
+    assert solve(tmp_path, festival) == 1
+    err = capsys.readouterr().err
+    assert err.count("fits in no venue") == 1 and rules.PRIME in err, err
