@@ -133,7 +133,7 @@ def _plan(paths: Sequence[Path], out: Path, args: argparse.Namespace) -> Plan:
     except FitsNowhere as error:
         raise CommandError(
             "some items fit nowhere, whatever the rest of the programme:\n"
-            + "\n".join(f"  {line}" for line in error.located)
+            + "\n".join(f"  {line}" for line in dict.fromkeys(error.located))  # once per item
             + "\n(fix the spec, or use --allow-unplaced to programme the rest)",
             EXIT_NO_PROGRAMME,  # the spec is well formed; no programme can hold the item
         ) from None

@@ -204,6 +204,21 @@ def has_prime(venue: Venue) -> bool:
     return venue.prime is not None or bool(venue.prime_by_day)
 
 
+def item_time_rules(item: Item) -> list[str]:
+    """The hard rules an item's own fields put on its time, by name (for explanations of
+    an impossible programme: a core narrowed by them says so)."""
+    held = [
+        (item.must_take_prime, PRIME),
+        (item.after_dark, AFTER_DARK),
+        (item.before_dark, BEFORE_DARK),
+        (item.at_sunrise, AT_SUNRISE),
+        (bool(item.days), ITEM_DAYS),
+        (bool(item.windows), ITEM_WINDOWS),
+        (any(pin.start is not None for pin in item.pins), PINNED_START),
+    ]
+    return [name for on, name in held if on]
+
+
 # --- running orders ------------------------------------------------------------------------
 
 
@@ -309,13 +324,16 @@ def stay_words(spec: Spec, festival: Festival, artist: Artist) -> str:
     trip = f" (from {artist.home_city}, {hours})" if minutes else ""
     back = f" (to {artist.home_city}, {hours})" if minutes else ""
     parts = []
+    # the artist's own clock, named when it is not the festival's (the rest is the festival's)
+    own = artist.timezone or festival.timezone
+    clock = "" if own == festival.timezone else f" {own.rsplit('/', 1)[-1].replace('_', ' ')} time"
     came, leaves = arrival(festival, artist), departure(festival, artist)
     if came is not None:
-        came = came.astimezone(zone(artist.timezone or festival.timezone))
-        parts.append(f"arrives on {came:%-d %B} at {came:%H:%M}{trip}")
+        came = came.astimezone(zone(own))
+        parts.append(f"arrives on {came:%-d %B} at {came:%H:%M}{clock}{trip}")
     if leaves is not None:
-        leaves = leaves.astimezone(zone(artist.timezone or festival.timezone))
-        parts.append(f"leaves on {leaves:%-d %B} at {leaves:%H:%M}{back}")
+        leaves = leaves.astimezone(zone(own))
+        parts.append(f"leaves on {leaves:%-d %B} at {leaves:%H:%M}{clock}{back}")
     bounds = stay_bounds(spec, festival, artist)
     on_stage = ""
     if bounds is not None:

@@ -18,6 +18,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from affiche.programmes.identity import Source
 from affiche.programmes.text import Text
+from affiche.venues.timeutil import programme_day
 
 SCHEDULE_FORMAT = "affiche-schedule/1"
 Status = Literal["optimal", "feasible", "unknown", "infeasible", "invalid"]
@@ -115,6 +116,17 @@ class Placement(BaseModel):
     def spells(self) -> list[tuple[datetime, datetime]]:
         """When the occurrence runs: its spells, else start to end."""
         return [(s.start, s.end) for s in self.open] or [(self.start, self.end)]
+
+    def daily_spells(self, zone: str, day_start_hour: int) -> list[tuple[date, datetime, datetime]]:
+        """One spell per programme day it runs (what is published: one event a day), from
+        that day's first opening to its last closing: a venue closure splits a day's
+        opening in two, which would otherwise be two events of one uid."""
+        days: dict[date, tuple[datetime, datetime]] = {}
+        for start, end in self.spells():
+            day = programme_day(start, zone, day_start_hour)
+            first, last = days.get(day, (start, end))
+            days[day] = (min(first, start), max(last, end))
+        return [(day, start, end) for day, (start, end) in sorted(days.items())]
 
 
 class Unplaced(BaseModel):

@@ -72,15 +72,31 @@ def overloaded_venue_days(problem: Problem) -> list[Conflict]:
         if need > total(window) * facts.parallel:
             day = problem.days[occs[0].festival][day_index].date
             at_once = f", {facts.parallel} at a time" if facts.parallel > 1 else ""
+            why = "".join(f"; {part}" for part in _bound_by(problem, occs))
             conflicts.append(
                 Conflict(
                     tuple(o.uid for o in occs),
                     f"{_label(problem, venue)} is open {_minutes(problem, total(window))} minutes "
-                    f"on {day:%d %B} for them{at_once}; {_titles(problem, occs)} need "
-                    f"{_minutes(problem, need)} (changeovers included)",
+                    f"on {day:%d %B} for them{at_once}; {_counted_titles(problem, occs)} need "
+                    f"{_minutes(problem, need)} (changeovers included){why}",
                 )
             )
     return conflicts
+
+
+def _counted_titles(problem: Problem, occs: list[Occurrence]) -> str:
+    """Their titles, or "2 occurrences of X" when they are all one item's."""
+    if len(occs) > 1 and len({o.item for o in occs}) == 1:
+        return f"{len(occs)} occurrences of {_label(problem, occs[0].item)}"
+    return _titles(problem, occs)
+
+
+def _bound_by(problem: Problem, occs: list[Occurrence]) -> list[str]:
+    """What keeps these occurrences where they are: their items' own time rules and
+    their artists' stays, by name."""
+    artists = sorted({a for o in occs for a in o.bound_artists if a in problem.stay_words})
+    return _item_rules(problem, occs) + [f"{problem.stay_words[a]} ({rules.STAY})"
+                                         for a in artists]
 
 
 def overbooked_artists(problem: Problem) -> list[Conflict]:
@@ -219,6 +235,7 @@ def describe_core(problem: Problem, uids: list[str]) -> Conflict:
     in_core = sorted({a for o in occs for a in o.bound_artists if a in problem.stay_words})
     parts += [f"{problem.stay_words[a]} ({rules.STAY})" for a in in_core]
     parts += _running_orders(problem, {o.uid for o in occs})
+    parts += _item_rules(problem, occs)
     parts.append("they may only use " + ", ".join(_label(problem, v) for v in venues))
     if common:
         parts.append(f"within {_minutes(problem, total(common))} minutes they have in common")
@@ -237,6 +254,7 @@ def _link_parts(problem: Problem, occs: list[Occurrence]) -> list[str]:
             gap = (f"{link.low} to {link.high}" if link.high is not None
                    else f"at least {link.low}")
             venue = ", in its venue" if link.same_venue else ""
+            venue += _changeover_words(problem, occs, link.other) if link.same_venue else ""
             parts.append(f"{_label(problem, link.item)} must {word} {gap} minutes {side} "
                          f"{_label(problem, link.other)} {edge}{venue} ({link.side})")
     for occ in occs:
@@ -245,6 +263,24 @@ def _link_parts(problem: Problem, occs: list[Occurrence]) -> list[str]:
             parts.append(f"{who} must set {_label(problem, occ.item)} up for "
                          f"{_minutes(problem, occ.setup)} minutes before it first opens "
                          f"({rules.SETUP})")
+    return parts
+
+
+def _changeover_words(problem: Problem, occs: list[Occurrence], other: str) -> str:
+    """A same-venue link's gap is at least the venue's changeover: say so when it has one."""
+    venues = {opt.venue for o in occs if o.item == other for opt in o.options}
+    kept = sorted((problem.venues[v].changeover, v) for v in venues if problem.venues[v].changeover)
+    return "".join(f" ({_label(problem, v)} keeps {_minutes(problem, c)} minutes of changeover "
+                   "between items)" for c, v in kept)
+
+
+def _item_rules(problem: Problem, occs: list[Occurrence]) -> list[str]:
+    """The core's items' own time rules (prime time, daylight, days, pins), by name."""
+    parts = []
+    for item in sorted({o.item for o in occs}, key=lambda i: _label(problem, i)):
+        names = problem.item_rules.get(item, ())
+        if names:
+            parts.append(f"{_label(problem, item)} is bound by {', '.join(names)}")
     return parts
 
 

@@ -61,6 +61,7 @@ class Problem:
     sequences: list[tuple[str, str, int]] = field(default_factory=list)
     stay_words: dict[str, str] = field(default_factory=dict)  # artist -> `rules.stay_words`
     zones: dict[str, str] = field(default_factory=dict)  # festival -> time zone (messages)
+    item_rules: dict[str, tuple[str, ...]] = field(default_factory=dict)  # `rules.item_time_rules`
     _festival_travel: dict[tuple[str, str], set[int]] = field(default_factory=dict, repr=False)
     _reach: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
 
@@ -182,6 +183,8 @@ def build_problem(spec: Spec) -> Problem:
         labels=_labels(spec),
         links=[link for f in spec.festivals for link in rules.links(f)],
         zones={f.id: f.timezone for f in spec.festivals},
+        item_rules={item.id: tuple(rules.item_time_rules(item))
+                    for f in spec.festivals for item in f.items},
     )
     artists = {artist.id: artist for artist in spec.artists}
     problem.limits = {

@@ -360,7 +360,8 @@ def test_parallel_venue_infeasible() -> None:
     reasons = explain_infeasible(build_problem(spec))
     assert [r.message for r in reasons] == [
         "Room is open 60 minutes on 12 June for them, 2 at a time; Stand 0, Stand 1 and "
-        "Stand 2 need 180 (changeovers included)"
+        "Stand 2 need 180 (changeovers included); Stand 0 is bound by the pinned start; "
+        "Stand 1 is bound by the pinned start; Stand 2 is bound by the pinned start"
     ]
 
 

@@ -191,8 +191,9 @@ def build_programme(schedule: Schedule, digest: str = "", *, public: bool = True
                 artists=tuple(artists[a] for a in placement.artists if a in artists),
                 start=placement.start.astimezone(tz),
                 end=placement.end.astimezone(tz),
-                spells=tuple((a.astimezone(tz), b.astimezone(tz))
-                             for a, b in placement.spells()) if placement.open else (),
+                spells=tuple((a.astimezone(tz), b.astimezone(tz)) for _, a, b in
+                             placement.daily_spells(festival.timezone, festival.day_start_hour)
+                             ) if placement.open else (),
             )
         )
     occurrences.sort(key=lambda o: (o.placement.start, o.venue.id, o.uid))

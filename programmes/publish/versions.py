@@ -29,7 +29,6 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from affiche.programmes.identity import Source
 from affiche.programmes.schedule import Placement, Schedule
 from affiche.programmes.text import Text
-from affiche.venues.timeutil import programme_day
 
 VERSION_FORMAT = "affiche-published/1"
 VERSION_FILE = re.compile(r"^(\d{4,})\.json$")
@@ -150,14 +149,13 @@ def open_spells(
     day's hours (uid: the placement's, then the day); anything else as it is."""
     if not placement.open:
         return [occ]
-    spells = []
-    for spell in placement.open:
-        day = programme_day(spell.start, occ.timezone, day_start_hour)
-        spells.append(occ.model_copy(update={
-            "uid": f"{occ.uid}.{day:%Y%m%d}", "start": spell.start, "end": spell.end,
+    return [
+        occ.model_copy(update={
+            "uid": f"{occ.uid}.{day:%Y%m%d}", "start": start, "end": end,
             "day": day, "spell_of": occ.uid,
-        }))
-    return spells
+        })
+        for day, start, end in placement.daily_spells(occ.timezone, day_start_hour)
+    ]
 
 
 def public_occurrences(occurrences: list[PublishedOccurrence]) -> list[PublishedOccurrence]:
