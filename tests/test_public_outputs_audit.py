@@ -99,3 +99,10 @@ def test_the_public_items_urls_still_answer(site: TestClient) -> None:
     feed = site.get("/my.ics", params=[("uid", "fest.show.1"), ("uid", "fest.jury.1")])
     uids = [line for line in feed.text.splitlines() if line.startswith("UID:")]
     assert feed.status_code == 200 and uids == ["UID:fest.show.1@affiche"]
+
+
+def test_a_french_feed_names_kinds_in_french(site: TestClient) -> None:
+    """CATEGORIES carried the kind's id ("talk", "workshop") in every .fr.ics feed."""
+    french = site.get("/ical/festival-fest.fr.ics").text
+    assert "CATEGORIES:conférence" in french and "CATEGORIES:talk" not in french
+    assert "CATEGORIES:talk" in site.get("/ical/festival-fest.ics").text
