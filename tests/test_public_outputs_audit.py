@@ -106,3 +106,17 @@ def test_a_french_feed_names_kinds_in_french(site: TestClient) -> None:
     french = site.get("/ical/festival-fest.fr.ics").text
     assert "CATEGORIES:conférence" in french and "CATEGORIES:talk" not in french
     assert "CATEGORIES:talk" in site.get("/ical/festival-fest.ics").text
+
+
+def test_the_producers_timeline_shows_the_private_items(site: TestClient) -> None:
+    """Served from a CLI solve (no solve in the store), the timeline read the public
+    programme and lost the soundcheck and the jury, which book their venue all the same."""
+    from tests.test_web_support import TOKEN
+
+    site.post("/producer/login", data={"token": TOKEN}, follow_redirects=False)
+    try:
+        page = site.get("/producer", params={"lang": "en"}).text
+        assert 'class="timeline"' in page
+        assert "Soundcheck of the show" in page and "Jury deliberation" in page
+    finally:
+        site.cookies.clear()
