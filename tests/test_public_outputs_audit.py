@@ -31,8 +31,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
                  private=True),
             item("jury", kind="meeting", duration=60, venues=["hall"], private=True,
                  title={"en": "Jury deliberation", "fr": "Délibération (huis clos)"}),
+            item("get-in", duration=30, artists=["crew"], venues=["hall"], private=True,
+                 title="Soundcheck crew get-in"),
         ])],
-        artists=[artist("ana")],
+        artists=[artist("ana"), artist("crew", name="Crew only in private")],
     )
     spec, out = write_yaml(tmp / "fest.yaml", data), tmp / "out"
     assert main(["solve", str(spec), "--out", str(out), "--time-limit", "5", "--publish"]) == 0
@@ -92,6 +94,13 @@ def test_a_private_items_own_urls_answer_as_an_unknown_one(site: TestClient, url
     unknown = site.get(url.replace("soundcheck-show", "nothing").replace("jury", "nothing"))
     assert unknown.status_code == 404
     assert "Soundcheck of" not in answer.text and "deliberation" not in answer.text
+
+
+def test_an_artist_with_only_private_items_is_unknown_to_the_public(site: TestClient) -> None:
+    for url in ("/artist/crew", "/api/artists/crew"):
+        answer = site.get(url)
+        assert answer.status_code == site.get(url.replace("crew", "nobody")).status_code, url
+        assert "Crew only in private" not in answer.text, url
 
 
 def test_the_public_items_urls_still_answer(site: TestClient) -> None:
