@@ -201,7 +201,14 @@ class Schedule(BaseModel):
             p.item for p in placements
         }
         items = [i for i in self.items if i.id not in private_only]
-        return self.model_copy(update={"placements": placements, "items": items})
+        # an artist booked only in private placements (a jury member, a crew) has no public page
+        hidden = {a for p in self.placements if p.private for a in p.artists} - {
+            a for p in placements for a in p.artists
+        }
+        artists = [a for a in self.artists if a.id not in hidden]
+        return self.model_copy(
+            update={"placements": placements, "items": items, "artists": artists}
+        )
 
 
 def write_json_atomically(path: Path, payload: str) -> None:

@@ -252,7 +252,7 @@ def latest_programme(store: Store, request: Request) -> Programme | None:
     if solved is not None and solved.schedule_json:
         return build_programme(Schedule.model_validate_json(solved.schedule_json), public=False)
     try:
-        return request.app.state.programmes.get()
+        return request.app.state.programmes.get(public=False)  # soundchecks, juries too
     except NoProgramme:
         return None
 

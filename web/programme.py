@@ -369,8 +369,11 @@ class ProgrammeSource:
         self._lock = threading.Lock()
         self._key: tuple[int, int] | None = None
         self._programme: Programme | None = None
+        self._whole: Programme | None = None  # private placements too, for the producer
+        self._schedule: Schedule | None = None
 
-    def get(self) -> Programme:
+    def get(self, *, public: bool = True) -> Programme:
+        """The public programme, or with `public=False` the whole one (the producer's)."""
         path = self.directory / "schedule.json"
         try:
             stat = path.stat()
@@ -386,4 +389,10 @@ class ProgrammeSource:
                     raise NoProgramme(f"{path} is not a valid schedule: {error}") from error
                 digest = hashlib.sha256(raw).hexdigest()[:16]
                 self._programme, self._key = build_programme(schedule, digest), key
-            return self._programme
+                self._schedule, self._whole = schedule, None
+            if public:
+                return self._programme
+            if self._whole is None:  # built when the producer first asks, not on every change
+                assert self._schedule is not None
+                self._whole = build_programme(self._schedule, self._programme.digest, public=False)
+            return self._whole

@@ -21,6 +21,7 @@ from affiche.programmes.publish.pdf import sort_key
 from affiche.programmes.publish.versions import (
     PublishedOccurrence,
     PublishedVersion,
+    public_occurrences,
     version_numbers,
     version_path,
 )
@@ -282,7 +283,10 @@ class PublishedChanges:
 
 @lru_cache(maxsize=32)  # the changes page reads up to CHANGES_SHOWN + 1 versions
 def _read_version(path: Path, mtime: float) -> PublishedVersion:
-    return PublishedVersion.model_validate_json(path.read_bytes())
+    """A published version as the public pages may use it: without its private occurrences
+    (a soundcheck's uid in /my.ics or /item/ID/calendar.ics must not answer)."""
+    version = PublishedVersion.model_validate_json(path.read_bytes())
+    return version.model_copy(update={"occurrences": public_occurrences(version.occurrences)})
 
 
 def _cached_version(path: Path) -> PublishedVersion | None:

@@ -21,6 +21,7 @@ from functools import lru_cache
 from icalendar import Calendar, Event, Timezone, vText
 
 from affiche.programmes.publish.clock import ZoneLookup, in_zone
+from affiche.programmes.publish.pdf import kind_label
 from affiche.programmes.publish.versions import PublishedOccurrence
 from affiche.programmes.text import strip_controls
 from affiche.venues.timeutil import zone
@@ -155,7 +156,8 @@ def build_vevent(
     event.add("location", line_value(location(occ, lang)))
     if text := description(occ, lang, reader_zone, zones):  # no empty DESCRIPTION: lines
         event.add("description", text_value(text))
-    categories = [occ.kind] + ([occ.track] if occ.track else [])
+    # the kind in the feed's language, as the booklet and the pages name it
+    categories = [kind_label(occ.kind, lang)] + ([occ.track] if occ.track else [])
     event.add("categories", [line_value(c) for c in categories])
     if occ.kind == "installation":
         event.add("transp", "TRANSPARENT")
