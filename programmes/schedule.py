@@ -17,6 +17,7 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from affiche.programmes.identity import Source
+from affiche.programmes.model import DayBoundary
 from affiche.programmes.text import Text
 
 SCHEDULE_FORMAT = "affiche-schedule/1"
@@ -33,6 +34,7 @@ class FestivalInfo(BaseModel):
     start: date
     end: date
     day_start_hour: int = 4
+    day_boundaries: list[DayBoundary] = Field(default_factory=list)
     base_url: str | None = None
     description: Text = Field(default_factory=Text)
 

@@ -26,10 +26,10 @@ from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from affiche.programmes import rules
 from affiche.programmes.identity import Source
-from affiche.programmes.schedule import Placement, Schedule
+from affiche.programmes.schedule import FestivalInfo, Placement, Schedule
 from affiche.programmes.text import Text
-from affiche.venues.timeutil import programme_day
 
 VERSION_FORMAT = "affiche-published/1"
 VERSION_FILE = re.compile(r"^(\d{4,})\.json$")
@@ -139,12 +139,12 @@ def occurrences_from_schedule(schedule: Schedule) -> list[PublishedOccurrence]:
                 source=item.source,
                 artist_sources=tuple(schedule.artist(a).source for a in artist_ids),
             )
-        result += open_spells(one, placement, festival.day_start_hour)
+        result += open_spells(one, placement, festival)
     return result
 
 
 def open_spells(
-    occ: PublishedOccurrence, placement: Placement, day_start_hour: int
+    occ: PublishedOccurrence, placement: Placement, festival: FestivalInfo
 ) -> list[PublishedOccurrence]:
     """An installation open on several days as one occurrence per open day, with that
     day's hours (uid: the placement's, then the day); anything else as it is."""
@@ -152,7 +152,7 @@ def open_spells(
         return [occ]
     spells = []
     for spell in placement.open:
-        day = programme_day(spell.start, occ.timezone, day_start_hour)
+        day = rules.day_of(festival, spell.start)
         spells.append(occ.model_copy(update={
             "uid": f"{occ.uid}.{day:%Y%m%d}", "start": spell.start, "end": spell.end,
             "day": day, "spell_of": occ.uid,
