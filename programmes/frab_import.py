@@ -1014,7 +1014,7 @@ def _programme_days(events: list[_Event], zone_name: str, report: _Report) -> _D
                          localize(datetime.combine(label + timedelta(days=1), time(hour)),
                                   zone_name))
     own = _own_bounds(events, bounds)
-    if any(index in own for index in labels if index != max(labels)):
+    if any(own[index][0] < bounds[index][0] or index != max(labels) for index in own):
         report.warn(f"no day start hour in 0..12 files every event under its published day "
                     f"({misfits} events start on another date): using {hour}, and giving "
                     f"{len(own)} days their own boundaries (day_boundaries)")
@@ -1031,14 +1031,17 @@ def _own_bounds(
     to its latest end (a closing night set), so the festival's dates stay as published."""
     starts: dict[int, datetime] = {}
     ends: dict[int, datetime] = {}
+    misfiled: set[int] = set()
     for event in events:
         index = event.day_index
         starts[index] = min(starts.get(index, event.start), event.start)
         ends[index] = max(ends.get(index, event.end), event.end)
+        if not bounds[index][0] <= event.start < bounds[index][1]:
+            misfiled.add(index)
     last = max(bounds)
     own = {}
     for index, (first, end) in bounds.items():
-        if not first <= starts[index] < end:
+        if index in misfiled:
             own[index] = (min(first, starts[index]), max(end, ends[index]))
         elif index == last and ends[index] > end:
             own[index] = (first, ends[index])
