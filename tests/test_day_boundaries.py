@@ -110,5 +110,7 @@ def test_a_closing_night_set_past_the_last_day_keeps_the_festival_dates(tmp_path
                              capture_output=True, text=True, check=True).stdout
     assert "10–11 July 2026" in booklet
     assert "12 July" not in booklet  # no day page for the night set's morning
-    days = {d.get("date") for d in etree.parse(str(out / "schedule.xml")).iter("day")}
-    assert days == {"2026-07-10", "2026-07-11"}
+    days = {d.get("date"): d.get("end")
+            for d in etree.parse(str(out / "schedule.xml")).iter("day")}
+    assert days == {"2026-07-10": "2026-07-11T04:00:00+02:00",
+                    "2026-07-11": "2026-07-12T10:00:00+02:00"}  # the re-export says so too
