@@ -114,3 +114,46 @@ def test_a_closing_night_set_past_the_last_day_keeps_the_festival_dates(tmp_path
             for d in etree.parse(str(out / "schedule.xml")).iter("day")}
     assert days == {"2026-07-10": "2026-07-11T04:00:00+02:00",
                     "2026-07-11": "2026-07-12T10:00:00+02:00"}  # the re-export says so too
+
+
+SPEC = """festivals:
+- id: f
+  name: F
+  timezone: Europe/Berlin
+  start: 2026-07-10
+  end: 2026-07-11
+{boundaries}  venues:
+  - {{id: garden, name: Garden, open: [{{start: 2026-07-10T10:00, end: 2026-07-12T04:00}}]}}
+  items:
+  - id: after-hour
+    kind: concert
+    title: After-hour
+    duration: 60
+    days: [2026-07-10]
+    pins: [{{occurrence: 1, venue: garden, start: 2026-07-11T04:30}}]
+"""
+
+
+def write_spec(tmp_path: Path, boundaries: str) -> Path:
+    path = tmp_path / "spec.yaml"
+    path.write_text(SPEC.format(boundaries=boundaries), encoding="utf-8")
+    return path
+
+
+def test_a_day_that_ends_later_holds_its_after_hour(tmp_path: Path) -> None:
+    path = write_spec(tmp_path, "  day_boundaries:\n"
+                                "  - {date: 2026-07-10, starts: 2026-07-10T10:00, "
+                                "ends: 2026-07-11T06:00}\n")
+    out = tmp_path / "out"
+    assert main(["solve", str(path), "--out", str(out)]) == 0
+    assert solved_days(out) == {"after-hour": date(2026, 7, 10)}
+    assert main(["check", str(path), str(out)]) == 0
+
+
+def test_without_its_boundary_the_after_hour_is_off_its_day(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_spec(tmp_path, "")
+    assert main(["solve", str(path), "--out", str(tmp_path / "out")]) == 1
+    said = capsys.readouterr()
+    assert "after the pinned start" in said.out + said.err, said.err
