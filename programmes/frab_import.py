@@ -869,7 +869,7 @@ def _build_spec(
             event.day = days.labels[event.day_index]
         windows = _room_day_windows(events)
         venues = _venues(events, room_ids, windows, days, zone_name, report)
-        items = _items(events, room_ids, artists_of, windows, days, keep_times, report)
+        items = _items(events, room_ids, artists_of, windows, days, keep_times)
         start, end = _festival_dates(conference, events, report)
         festival = Festival(
             id=festival_id,
@@ -1014,10 +1014,13 @@ def _programme_days(events: list[_Event], zone_name: str, report: _Report) -> _D
                          localize(datetime.combine(label + timedelta(days=1), time(hour)),
                                   zone_name))
     own = _own_bounds(events, bounds)
-    if any(own[index][0] < bounds[index][0] or index != max(labels) for index in own):
-        report.warn(f"no day start hour in 0..12 files every event under its published day "
-                    f"({misfits} events start on another date): using {hour}, and giving "
-                    f"{len(own)} days their own boundaries (day_boundaries)")
+    for event in events:
+        opens, closes = bounds[event.day_index]
+        if not opens <= event.start < closes:
+            report.note(f"events starting outside their published day at any one day start "
+                        f"hour (using {hour}; kept on that day at their published times: "
+                        f"it has its own day_boundaries)", f"event {event.id} at "
+                        f"{event.start.isoformat()}, listed under {labels[event.day_index]}")
     bounds.update(own)
     return _Days(hour, labels, bounds, own)
 
@@ -1131,7 +1134,7 @@ def _merged(
 
 def _items(
     events: list[_Event], room_ids: dict[str, str], artists_of: dict[str, list[str]],
-    windows: _Windows, days: _Days, keep_times: bool, report: _Report,
+    windows: _Windows, days: _Days, keep_times: bool,
 ) -> list[Item]:
     rooms_of_track: dict[str, dict[str, None]] = defaultdict(dict)
     for event in events:
@@ -1145,13 +1148,7 @@ def _items(
         inside_its_day = first <= event.start and event.end <= last
         own_windows: list[Window] = []
         if spilling & set(rooms) or not inside_its_day:
-            keep_outside = keep_times and not first <= event.start < last
-            own_windows = _day_windows(event, rooms, windows, (first, last), keep_outside)
-            if keep_outside:  # no day start hour gives this day its own dates
-                report.note("events starting outside their published day at any one day "
-                            "start hour (kept at their published times, filed under the "
-                            "day they start in)", f"event {event.id} at "
-                            f"{event.start.isoformat()}, listed under {event.day}")
+            own_windows = _day_windows(event, rooms, windows, (first, last))
         items.append(_item(event, room_ids, rooms, artists_of, own_windows, keep_times,
                            [event.day] if inside_its_day else []))
     return items
@@ -1159,12 +1156,10 @@ def _items(
 
 def _day_windows(
     event: _Event, rooms: list[str], windows: _Windows, bounds: tuple[datetime, datetime],
-    keep_published: bool = False,
 ) -> list[Window]:
     """Where an event may run when its programme day cannot say it (it runs past the day's
     end, or a room's windows spill over): inside its rooms' windows of its own frab day,
-    starting within that programme day; with `keep_published`, its published time too
-    (a pin that starts outside the programme day, which is then filed where it starts)."""
+    starting within that programme day (which holds every start listed under it)."""
     first, last = bounds
     latest_end = last + timedelta(minutes=event.duration)
     spans = set()
@@ -1173,8 +1168,6 @@ def _day_windows(
             start, end = windows[room][event.day_index]
             if min(end, latest_end) > max(start, first):
                 spans.add((max(start, first), min(end, latest_end)))
-    if keep_published:
-        spans.add((event.start, event.end))
     joined: list[tuple[datetime, datetime]] = []
     for start, end in sorted(spans):
         if joined and start <= joined[-1][1]:
