@@ -19,7 +19,7 @@ from affiche.programmes.identity import occurrence_uid
 from affiche.programmes.model import Artist, Festival, Item, Spec
 from affiche.programmes.schedule import Placement, Schedule
 from affiche.venues.model import Venue
-from affiche.venues.timeutil import localize, programme_day
+from affiche.venues.timeutil import localize
 
 COVERAGE = "every occurrence placed once or listed as unplaced"
 IDENTITY = "placements name their item, venue and festival"
@@ -140,7 +140,7 @@ class Checker:
         windows = rules.item_windows(festival, item)
         if windows and not rules.inside_one(p.start, p.end, windows):
             self.fail(rules.ITEM_WINDOWS, p, "outside the item's windows")
-        day = programme_day(p.start, festival.timezone, festival.day_start_hour)
+        day = rules.day_of(festival, p.start, rules.item_days(item))
         if day != p.day:
             self.fail(PROGRAMME_DAY, p, f"programme day is {day}, the schedule says {p.day}")
         if item.days and day not in item.days:

@@ -27,7 +27,7 @@ from pydantic import ValidationError
 
 from affiche.programmes.errors import SpecError, SpecIssue, field_path
 from affiche.programmes.identity import Link, Source
-from affiche.programmes.model import Artist, Festival, Item, Kind, Pin, Spec
+from affiche.programmes.model import Artist, DayBoundary, Festival, Item, Kind, Pin, Spec
 from affiche.programmes.text import (
     Text,
     control_characters,
@@ -869,8 +869,8 @@ def _build_spec(
             event.day = days.labels[event.day_index]
         windows = _room_day_windows(events)
         venues = _venues(events, room_ids, windows, days, zone_name, report)
-        items = _items(events, room_ids, artists_of, windows, days, keep_times, report)
-        start, end = _festival_dates(conference, events, days, zone_name, report)
+        items = _items(events, room_ids, artists_of, windows, days, keep_times)
+        start, end = _festival_dates(conference, events, report)
         festival = Festival(
             id=festival_id,
             name=conference.title or conference.acronym or festival_id,
@@ -879,6 +879,7 @@ def _build_spec(
             start=start,
             end=end,
             day_start_hour=days.hour,
+            day_boundaries=days.boundaries(zone_name),
             default_walking_minutes=0,
             venues=venues,
             items=items,
@@ -906,25 +907,17 @@ def _festival_id(conference: _Conference, report: _Report) -> str:
 
 
 def _festival_dates(
-    conference: _Conference, events: list[_Event], programme: _Days, zone_name: str,
-    report: _Report,
+    conference: _Conference, events: list[_Event], report: _Report
 ) -> tuple[date, date]:
-    """The conference's start and end, widened to cover every programme day, and to one day
-    more when events of the last day run past its end (a night set closing the festival, a
-    room open round the clock): the programme's time ends with its last day, and those
-    events must still fit at their published times."""
+    """The conference's start and end, widened to cover every programme day (a last day's
+    events running past its end do not widen it: that day has its own boundaries)."""
     days = [event.day for event in events]
     start = min([conference.start] if conference.start else days)
     end = max([conference.end] if conference.end else days)
     if min(days) < start or max(days) > end:
         report.warn(f"programme days {min(days)} to {max(days)} run outside the conference "
                     f"dates {start} to {end}; the festival covers them all")
-    start, end = min(start, *days), max(end, *days)
-    latest = max(event.end for event in events)
-    while latest > localize(datetime.combine(end + timedelta(days=1), time(programme.hour)),
-                            zone_name):
-        end += timedelta(days=1)
-    return start, end
+    return min(start, *days), max(end, *days)
 
 
 def _room_ids(events: list[_Event]) -> dict[str, str]:
@@ -949,6 +942,15 @@ class _Days:
     hour: int
     labels: dict[int, date]
     bounds: dict[int, tuple[datetime, datetime]]
+    own: dict[int, tuple[datetime, datetime]] = field(default_factory=dict)
+
+    def boundaries(self, zone_name: str) -> list[DayBoundary]:
+        """The days with bounds of their own, as the festival's `day_boundaries`."""
+        tz = zone(zone_name)
+        return [DayBoundary(date=self.labels[index],
+                            starts=start.astimezone(tz).replace(tzinfo=None),
+                            ends=end.astimezone(tz).replace(tzinfo=None))
+                for index, (start, end) in sorted(self.own.items())]
 
 
 def _labels_at(
@@ -1000,10 +1002,6 @@ def _programme_days(events: list[_Event], zone_name: str, report: _Report) -> _D
 
     hour = min(DAY_START_HOURS, key=cost)  # stable: 4 wins ties, then 0..12
     labels, misfits = _labels_at(local, hour)
-    if misfits:
-        report.warn(f"no day start hour in 0..12 gives each published day a date of its own "
-                    f"({misfits} events start on another date): using {hour}; those events "
-                    f"keep to their published day by their windows")
     moved = sorted(i for i in labels if labels[i] != published[i])
     if moved:
         first = moved[0]
@@ -1015,7 +1013,42 @@ def _programme_days(events: list[_Event], zone_name: str, report: _Report) -> _D
         bounds[index] = (localize(datetime.combine(label, time(hour)), zone_name),
                          localize(datetime.combine(label + timedelta(days=1), time(hour)),
                                   zone_name))
-    return _Days(hour, labels, bounds)
+    own = _own_bounds(events, bounds)
+    for event in events:
+        opens, closes = bounds[event.day_index]
+        if not opens <= event.start < closes:
+            report.note(f"events starting outside their published day at any one day start "
+                        f"hour (using {hour}; kept on that day at their published times: "
+                        f"it has its own day_boundaries)", f"event {event.id} at "
+                        f"{event.start.isoformat()}, listed under {labels[event.day_index]}")
+    bounds.update(own)
+    return _Days(hour, labels, bounds, own)
+
+
+def _own_bounds(
+    events: list[_Event], bounds: dict[int, tuple[datetime, datetime]]
+) -> dict[int, tuple[datetime, datetime]]:
+    """The days whose `day_start_hour` bounds do not hold their own events: a day with an
+    event starting outside it runs from its earliest start to its latest end (the days may
+    overlap: each event stays on its listed day at its published time); the last day runs
+    to its latest end (a closing night set), so the festival's dates stay as published."""
+    starts: dict[int, datetime] = {}
+    ends: dict[int, datetime] = {}
+    misfiled: set[int] = set()
+    for event in events:
+        index = event.day_index
+        starts[index] = min(starts.get(index, event.start), event.start)
+        ends[index] = max(ends.get(index, event.end), event.end)
+        if not bounds[index][0] <= event.start < bounds[index][1]:
+            misfiled.add(index)
+    last = max(bounds)
+    own = {}
+    for index, (first, end) in bounds.items():
+        if index in misfiled:
+            own[index] = (min(first, starts[index]), max(end, ends[index]))
+        elif index == last and ends[index] > end:
+            own[index] = (first, ends[index])
+    return own
 
 
 _Windows = dict[str, dict[int, tuple[datetime, datetime]]]
@@ -1101,7 +1134,7 @@ def _merged(
 
 def _items(
     events: list[_Event], room_ids: dict[str, str], artists_of: dict[str, list[str]],
-    windows: _Windows, days: _Days, keep_times: bool, report: _Report,
+    windows: _Windows, days: _Days, keep_times: bool,
 ) -> list[Item]:
     rooms_of_track: dict[str, dict[str, None]] = defaultdict(dict)
     for event in events:
@@ -1115,13 +1148,7 @@ def _items(
         inside_its_day = first <= event.start and event.end <= last
         own_windows: list[Window] = []
         if spilling & set(rooms) or not inside_its_day:
-            keep_outside = keep_times and not first <= event.start < last
-            own_windows = _day_windows(event, rooms, windows, (first, last), keep_outside)
-            if keep_outside:  # no day start hour gives this day its own dates
-                report.note("events starting outside their published day at any one day "
-                            "start hour (kept at their published times, filed under the "
-                            "day they start in)", f"event {event.id} at "
-                            f"{event.start.isoformat()}, listed under {event.day}")
+            own_windows = _day_windows(event, rooms, windows, (first, last))
         items.append(_item(event, room_ids, rooms, artists_of, own_windows, keep_times,
                            [event.day] if inside_its_day else []))
     return items
@@ -1129,12 +1156,10 @@ def _items(
 
 def _day_windows(
     event: _Event, rooms: list[str], windows: _Windows, bounds: tuple[datetime, datetime],
-    keep_published: bool = False,
 ) -> list[Window]:
     """Where an event may run when its programme day cannot say it (it runs past the day's
     end, or a room's windows spill over): inside its rooms' windows of its own frab day,
-    starting within that programme day; with `keep_published`, its published time too
-    (a pin that starts outside the programme day, which is then filed where it starts)."""
+    starting within that programme day (which holds every start listed under it)."""
     first, last = bounds
     latest_end = last + timedelta(minutes=event.duration)
     spans = set()
@@ -1143,8 +1168,6 @@ def _day_windows(
             start, end = windows[room][event.day_index]
             if min(end, latest_end) > max(start, first):
                 spans.add((max(start, first), min(end, latest_end)))
-    if keep_published:
-        spans.add((event.start, event.end))
     joined: list[tuple[datetime, datetime]] = []
     for start, end in sorted(spans):
         if joined and start <= joined[-1][1]:

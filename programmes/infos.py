@@ -17,6 +17,7 @@ def festival_info(festival: Festival) -> FestivalInfo:
         start=festival.start,
         end=festival.end,
         day_start_hour=festival.day_start_hour,
+        day_boundaries=list(festival.day_boundaries),
         base_url=festival.base_url,
         description=festival.description,
     )

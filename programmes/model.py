@@ -374,6 +374,28 @@ class RunningOrder(Strict):
     order: list[Slug] = Field(min_length=2, max_length=1000)
 
 
+class DayBoundary(Strict):
+    """One programme day's own boundaries (local wall clock, no offset): from `starts` to
+    `ends` (default: the next day's start). Days may overlap; an event filed under a day
+    stays on it (a 04:30 after-hour of day 1 beside a 03:00 workshop of day 2)."""
+
+    date: Day
+    starts: Moment
+    ends: Moment | None = None
+
+    @model_validator(mode="after")
+    def _sensible(self) -> DayBoundary:
+        if self.starts.tzinfo is not None or (self.ends and self.ends.tzinfo is not None):
+            raise ValueError("write starts and ends as local wall-clock times, without offset")
+        if not timedelta(hours=-12) <= self.starts - datetime.combine(self.date, time()) \
+                <= timedelta(hours=36):
+            raise ValueError(f"starts {self.starts} is more than a day from {self.date}")
+        if self.ends is not None and not timedelta(0) < self.ends - self.starts \
+                <= timedelta(hours=48):
+            raise ValueError(f"ends {self.ends} is not within 48 hours after starts")
+        return self
+
+
 class Festival(Strict):
     id: Slug
     name: Name
@@ -385,6 +407,10 @@ class Festival(Strict):
     hours: Hours = Field(default_factory=lambda: Hours(opens=time(10), closes=time(23)))
     hours_by_day: dict[Day, Hours] = Field(default_factory=dict, max_length=1000)
     day_start_hour: int = Field(default=4, ge=0, le=12)
+    day_boundaries: list[DayBoundary] = Field(
+        default_factory=list, max_length=1000,
+        description="programme days with their own start (and end); others: day_start_hour",
+    )
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
     default_walking_minutes: int = Field(default=10, ge=0, le=MINUTES_CAP)
@@ -419,6 +445,12 @@ class Festival(Strict):
             raise ValueError(f"end {self.end} is before start {self.start}")
         if (self.end - self.start).days > 120:
             raise ValueError("a festival longer than 120 days: check start and end")
+        seen: set[date] = set()
+        for boundary in self.day_boundaries:
+            if not self.start <= boundary.date <= self.end or boundary.date in seen:
+                raise ValueError(f"day_boundaries: {boundary.date} is not a festival day, "
+                                 f"or is listed twice")
+            seen.add(boundary.date)
         return self
 
 

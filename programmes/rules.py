@@ -13,13 +13,13 @@ The same holds for an item's own windows and an artist's availability.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from itertools import pairwise
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
-from affiche.programmes.model import Artist, Festival, Item, RunningOrder, Spec
+from affiche.programmes.model import Artist, DayBoundary, Festival, Item, RunningOrder, Spec
 from affiche.venues.model import Hours, Venue
 from affiche.venues.sun import sunrise, sunset
 from affiche.venues.timeutil import days_between, local_at, localize, programme_day, zone
@@ -60,15 +60,60 @@ AT_SUNRISE = "at sunrise"
 # --- programme days ----------------------------------------------------------------------
 
 
-def programme_days(festival: Festival) -> list[date]:
+class DayRule(Protocol):
+    """What the programme-day rule reads: a spec `Festival` or a schedule's `FestivalInfo`."""
+
+    @property
+    def timezone(self) -> str: ...
+    @property
+    def start(self) -> date: ...
+    @property
+    def end(self) -> date: ...
+    @property
+    def day_start_hour(self) -> int: ...
+    @property
+    def day_boundaries(self) -> Sequence[DayBoundary]: ...
+
+
+def programme_days(festival: DayRule) -> list[date]:
     return days_between(festival.start, festival.end)
 
 
-def day_bounds(festival: Festival, day: date) -> Interval:
-    """Programme day `day`: from `day_start_hour` to the same hour the next morning."""
-    start = datetime.combine(day, datetime.min.time()) + timedelta(hours=festival.day_start_hour)
+def _day_starts(festival: DayRule, day: date) -> datetime:
+    """The wall-clock start of programme day `day`: its `day_boundaries` entry, else
+    `day_start_hour` on that date."""
+    for boundary in festival.day_boundaries:
+        if boundary.date == day:
+            return boundary.starts
+    return datetime.combine(day, datetime.min.time()) + timedelta(hours=festival.day_start_hour)
+
+
+def day_bounds(festival: DayRule, day: date) -> Interval:
+    """Programme day `day`: from its start to its `ends`, else to the next day's start
+    (by default from `day_start_hour` to the same hour the next morning)."""
     tz = festival.timezone
-    return localize(start, tz), localize(start + timedelta(days=1), tz)
+    end = next((b.ends for b in festival.day_boundaries if b.date == day and b.ends), None)
+    if end is None:
+        end = _day_starts(festival, day + timedelta(days=1))
+    return localize(_day_starts(festival, day), tz), localize(end, tz)
+
+
+def day_of(festival: DayRule, moment: datetime, listed: Iterable[date] = ()) -> date:
+    """The programme day an occurrence starting at `moment` belongs to: the one of its
+    `listed` days whose bounds hold `moment`, else the latest-starting day that holds it,
+    else (outside every day) the `day_start_hour` rule. Without `day_boundaries` this is
+    the `day_start_hour` rule itself."""
+    if not festival.day_boundaries:
+        return programme_day(moment, festival.timezone, festival.day_start_hour)
+    holding = [day for day in programme_days(festival)
+               if (bounds := day_bounds(festival, day))[0] <= moment < bounds[1]]
+    wanted = set(listed)
+    for day in holding:
+        if day in wanted:
+            return day
+    if holding:
+        return max(holding, key=lambda day: day_bounds(festival, day)[0])
+    return programme_day(moment, festival.timezone, festival.day_start_hour)
 
 
 # --- windows -------------------------------------------------------------------------------
@@ -348,8 +393,7 @@ def stay_days(festival: Festival, artist: Artist) -> tuple[int | None, int | Non
     def index(value: date | None, moment: datetime | None) -> int | None:
         if value is None or moment is None:
             return None
-        day = value if not isinstance(value, datetime) else programme_day(
-            moment, festival.timezone, festival.day_start_hour)
+        day = value if not isinstance(value, datetime) else day_of(festival, moment)
         return (day - festival.start).days
 
     return (index(artist.arrive, arrival(festival, artist)),

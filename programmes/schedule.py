@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Literal
@@ -17,8 +18,8 @@ from typing import Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from affiche.programmes.identity import Source
+from affiche.programmes.model import DayBoundary
 from affiche.programmes.text import Text
-from affiche.venues.timeutil import programme_day
 
 SCHEDULE_FORMAT = "affiche-schedule/1"
 Status = Literal["optimal", "feasible", "unknown", "infeasible", "invalid"]
@@ -34,6 +35,7 @@ class FestivalInfo(BaseModel):
     start: date
     end: date
     day_start_hour: int = 4
+    day_boundaries: list[DayBoundary] = Field(default_factory=list)
     base_url: str | None = None
     description: Text = Field(default_factory=Text)
 
@@ -117,13 +119,16 @@ class Placement(BaseModel):
         """When the occurrence runs: its spells, else start to end."""
         return [(s.start, s.end) for s in self.open] or [(self.start, self.end)]
 
-    def daily_spells(self, zone: str, day_start_hour: int) -> list[tuple[date, datetime, datetime]]:
+    def daily_spells(
+        self, day_of: Callable[[datetime], date]
+    ) -> list[tuple[date, datetime, datetime]]:
         """One spell per programme day it runs (what is published: one event a day), from
         that day's first opening to its last closing: a venue closure splits a day's
-        opening in two, which would otherwise be two events of one uid."""
+        opening in two, which would otherwise be two events of one uid. `day_of`: the
+        festival's programme-day rule (`rules.day_of`)."""
         days: dict[date, tuple[datetime, datetime]] = {}
         for start, end in self.spells():
-            day = programme_day(start, zone, day_start_hour)
+            day = day_of(start)
             first, last = days.get(day, (start, end))
             days[day] = (min(first, start), max(last, end))
         return [(day, start, end) for day, (start, end) in sorted(days.items())]

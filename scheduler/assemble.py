@@ -20,7 +20,7 @@ from affiche.programmes.schedule import (
 )
 from affiche.scheduler.problem import Problem
 from affiche.scheduler.solve import SolveResult
-from affiche.venues.timeutil import programme_day, zone
+from affiche.venues.timeutil import zone
 
 
 def _placements(festival: Festival, item: Item, result: SolveResult) -> list[Placement]:
@@ -50,7 +50,7 @@ def _placements(festival: Festival, item: Item, result: SolveResult) -> list[Pla
                 venue=chosen.venue,
                 start=start,
                 end=end,
-                day=programme_day(start, festival.timezone, festival.day_start_hour),
+                day=rules.day_of(festival, start, rules.item_days(item)),
                 artists=list(item.artists),
                 pinned=any(pin.occurrence == number for pin in item.pins),
                 private=item.private,

@@ -12,11 +12,13 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytz
 
+from affiche.programmes import rules
 from affiche.programmes.schedule import (
     ArtistInfo,
     FestivalInfo,
@@ -192,7 +194,7 @@ def build_programme(schedule: Schedule, digest: str = "", *, public: bool = True
                 start=placement.start.astimezone(tz),
                 end=placement.end.astimezone(tz),
                 spells=tuple((a.astimezone(tz), b.astimezone(tz)) for _, a, b in
-                             placement.daily_spells(festival.timezone, festival.day_start_hour)
+                             placement.daily_spells(partial(rules.day_of, festival))
                              ) if placement.open else (),
             )
         )

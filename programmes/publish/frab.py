@@ -30,16 +30,17 @@ import re
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from lxml import etree
 
+from affiche.programmes import rules
 from affiche.programmes.identity import Source
 from affiche.programmes.publish.clock import in_zone
 from affiche.programmes.publish.versions import PublishedOccurrence
 from affiche.programmes.schedule import FestivalInfo
-from affiche.venues.timeutil import days_between, localize
+from affiche.venues.timeutil import days_between
 
 GENERATOR = {"name": "affiche", "version": "0.1.0"}
 JSON_SCHEMA_ID = "https://c3voc.de/schedule/schema.json"
@@ -145,11 +146,9 @@ def hhmm(span: timedelta) -> str:
 
 
 def day_bounds(day: date, festival: FestivalInfo) -> tuple[datetime, datetime]:
-    """From `day_start_hour` on `day` to the same hour the next date, in the festival zone."""
-    opening = time(festival.day_start_hour)
-    start = localize(datetime.combine(day, opening), festival.timezone)
-    end = localize(datetime.combine(day + timedelta(days=1), opening), festival.timezone)
-    return start, end
+    """The programme day's bounds (`rules.day_bounds`: by default from `day_start_hour` on
+    `day` to the same hour the next date), in the festival zone."""
+    return rules.day_bounds(festival, day)
 
 
 def frab_days(

@@ -219,6 +219,8 @@ def build_booklet(
 def open_days(occ: PublishedOccurrence, festival: FestivalInfo) -> list[date]:
     """The programme days an occurrence covers: one for a show, every day it is open for
     an installation (one closing at midnight is not open on the next day)."""
+    if occ.kind != "installation":  # a show belongs to its programme day alone
+        return [occ.day]
     last_moment = _local(occ.end, festival) - timedelta(minutes=1)
     last = last_moment.date()
     if last_moment.hour < festival.day_start_hour:

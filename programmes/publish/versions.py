@@ -21,13 +21,15 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from affiche.programmes import rules
 from affiche.programmes.identity import Source
-from affiche.programmes.schedule import Placement, Schedule
+from affiche.programmes.schedule import FestivalInfo, Placement, Schedule
 from affiche.programmes.text import Text
 
 VERSION_FORMAT = "affiche-published/1"
@@ -138,12 +140,12 @@ def occurrences_from_schedule(schedule: Schedule) -> list[PublishedOccurrence]:
                 source=item.source,
                 artist_sources=tuple(schedule.artist(a).source for a in artist_ids),
             )
-        result += open_spells(one, placement, festival.day_start_hour)
+        result += open_spells(one, placement, festival)
     return result
 
 
 def open_spells(
-    occ: PublishedOccurrence, placement: Placement, day_start_hour: int
+    occ: PublishedOccurrence, placement: Placement, festival: FestivalInfo
 ) -> list[PublishedOccurrence]:
     """An installation open on several days as one occurrence per open day, with that
     day's hours (uid: the placement's, then the day); anything else as it is."""
@@ -154,7 +156,7 @@ def open_spells(
             "uid": f"{occ.uid}.{day:%Y%m%d}", "start": start, "end": end,
             "day": day, "spell_of": occ.uid,
         })
-        for day, start, end in placement.daily_spells(occ.timezone, day_start_hour)
+        for day, start, end in placement.daily_spells(partial(rules.day_of, festival))
     ]
 
 
