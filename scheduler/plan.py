@@ -105,7 +105,8 @@ class SolveSummary:
 
     def as_dict(self) -> dict[str, Any]:
         return {"status": self.status, "objective": self.objective, "bound": self.bound,
-                "gap": self.gap, "wall_seconds": self.wall_seconds}
+                "gap": self.gap, "wall_seconds": self.wall_seconds,
+                "terms": dict(self.terms), "bounds": dict(self.bounds)}
 
 
 @dataclass

@@ -89,6 +89,9 @@ def test_upload_solve_pin_and_publish(client: TestClient, site_dir) -> None:
     finished = client.get(f"/api/producer/solves/{run['id']}?wait=60", headers=auth()).json()
     assert finished["status"] == "done", finished
     assert finished["summary"]["placed"] == 5
+    summary = finished["summary"]  # the objective and its proof, part by part, as the CLI says
+    assert summary["terms"] and summary["objective"] == sum(summary["terms"].values())
+    assert sum(summary["bounds"].values()) <= summary["objective"]
     assert any(line.startswith("solving") for line in finished["progress"])
 
     pin = client.put(

@@ -147,6 +147,13 @@ class SolveSummary(BaseModel):
     objective: float | None = None
     bound: float | None = None
     gap: float | None = None
+    terms: dict[str, float] = Field(
+        default_factory=dict, description="the objective's parts, soft family by family"
+    )
+    bounds: dict[str, float] = Field(
+        default_factory=dict,
+        description="what every programme pays at least, part by part (the bound's proof)",
+    )
     placed: int = 0
     unplaced: int = 0
     wall_seconds: float = 0.0
