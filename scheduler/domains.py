@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo as tz
 
 from affiche.programmes import rules
 from affiche.programmes.identity import occurrence_uid
@@ -243,19 +244,44 @@ def venue_option(
     families = list(TIME_FAMILIES)
     if pinned is not None:
         families.append((rules.PINNED_START, lambda f, i, v, s: intersect(s, pinned)))
+    narrowed_by = ""  # the last family that took time away: what a pin runs into
     for name, family in families:
         before = spans
         spans = family(frame, item, venue, spans)
         if not item.is_installation and not long_enough(spans, duration):
+            if name == rules.PINNED_START and pinned is not None and narrowed_by:
+                return (), _pin_outside(frame, venue, pinned, before, narrowed_by)
             minutes = _longest(spans) * frame.clock.minutes
             had = _longest(before) * frame.clock.minutes
             return (), (
                 f"{venue.name}: after {name} the longest window is {minutes} min "
                 f"(was {had}), the item needs {duration * frame.clock.minutes}"
             )
+        if spans != before:
+            narrowed_by = name
     if item.is_installation and not spans:
         return (), f"{venue.name}: never open during the festival"
     return long_enough(spans, duration) if not item.is_installation else spans, ""
+
+
+def _pin_outside(
+    frame: Frame, venue: Venue, pinned: Spans, left: Spans, narrowed_by: str
+) -> str:
+    """A pinned start the other rules do not leave, with the rule that closed it and the
+    nearest time they do leave: "the pinned 21:30-22:45 is not inside what after dark
+    leaves (nearest: 21:55-01:00)"."""
+    zone = frame.festival.timezone
+
+    def when(first: int, last: int) -> str:
+        a, b = (frame.clock.instant(g).astimezone(tz(zone)) for g in (first, last))
+        return f"{a:%-d %b %H:%M}-{b:%H:%M}" if a.date() == b.date() else (
+            f"{a:%-d %b %H:%M}-{b:%-d %b %H:%M}")
+
+    (start, end), = pinned
+    nearest = min(left, key=lambda span: abs(span[0] - start), default=None)
+    near = f" (nearest it leaves: {when(*nearest)})" if nearest else ""
+    return (f"{venue.name}: after {rules.PINNED_START} nothing is left: the pinned "
+            f"{when(start, end)} is not inside what {narrowed_by} leaves{near}")
 
 
 def _preferred_spans(frame: Frame, item: Item) -> Spans:
