@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from affiche.programmes import rules
 from affiche.programmes.identity import occurrence_uid
-from affiche.programmes.model import DayBoundary
+from affiche.programmes.model import DayBoundary, Spec
 from affiche.programmes.publish import pdf
 from affiche.programmes.publish.versions import occurrences_from_schedule
 from affiche.programmes.report import render_report
@@ -31,6 +31,7 @@ from affiche.programmes.schedule import (
     VenueInfo,
     save_schedule,
 )
+from affiche.scheduler.problem import build_problem
 from affiche.web.app import create_app
 from affiche.web.programme import build_programme, open_days
 from tests.test_web_support import make_settings
@@ -116,3 +117,26 @@ def test_the_report_draws_the_03_00_workshop_in_day_2s_column() -> None:
     bar = re.search(r"<title>Late lab \(workshop\)[^<]*</title>\s*<rect x=\"([-\d.]+)\"", html)
     assert bar is not None
     assert float(bar.group(1)) >= day_2_left
+
+
+def test_the_greedy_reads_overlapping_days_as_the_rule_does() -> None:
+    """Day 1 runs to 06:00 on 11 July, day 2 starts at 03:00: at 04:30 an item listed on
+    day 1 is on day 1, anything else on the later-starting day 2 (`rules.day_of`)."""
+    spec = Spec.model_validate({"festivals": [{
+        "id": "g", "name": "G", "timezone": "Europe/Berlin",
+        "start": "2026-07-10", "end": "2026-07-11",
+        "day_boundaries": [
+            {"date": "2026-07-10", "starts": "2026-07-10T10:00", "ends": "2026-07-11T06:00"},
+            {"date": "2026-07-11", "starts": "2026-07-11T03:00"}],
+        "venues": [{"id": "garden", "name": "Garden"}],
+        "items": [{"id": "after-hour", "kind": "concert", "title": "After-hour",
+                   "duration": 60, "days": ["2026-07-10"]}]}]})
+    problem = build_problem(spec)
+    moment = pytz.timezone("Europe/Berlin").localize(datetime(2026, 7, 11, 4, 30))
+    grain = problem.clock.ceil(moment)
+    days = [day.date for day in problem.days["g"]]
+    f = spec.festivals[0]
+    assert days[problem.day_of("g", grain, "after-hour") or 0] == rules.day_of(
+        f, moment, rules.item_days(f.items[0])) == date(2026, 7, 10)
+    unlisted = problem.day_of("g", grain)
+    assert unlisted is not None and days[unlisted] == rules.day_of(f, moment) == date(2026, 7, 11)
