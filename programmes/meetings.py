@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from math import gcd
 from typing import TYPE_CHECKING, Any
 
+from affiche.programmes import rules
 from affiche.programmes.meetings_spec import (  # the spec's section, re-exported
     MAX_MINUTES,
     MIN_MINUTES,
@@ -27,7 +28,7 @@ from affiche.programmes.meetings_spec import (  # the spec's section, re-exporte
     Priority,
 )
 from affiche.venues.model import Venue
-from affiche.venues.timeutil import days_between, local_at, programme_day
+from affiche.venues.timeutil import days_between, local_at
 
 if TYPE_CHECKING:
     from affiche.programmes.model import Artist, Festival, Spec
@@ -238,7 +239,7 @@ def meeting_slots(festival: Festival, section: Meetings) -> list[Slot]:
     for run, (start, end) in enumerate(sorted(runs)):
         moment = start
         while moment + step <= end:
-            day = programme_day(moment, festival.timezone, festival.day_start_hour)
+            day = rules.day_of(festival, moment)
             slots.append(Slot(moment, moment + step, day, run))
             moment += step
     return slots

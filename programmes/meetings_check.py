@@ -12,11 +12,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
+from affiche.programmes import rules
 from affiche.programmes.meetings import meeting_item_id
 from affiche.programmes.model import Festival, Spec
 from affiche.programmes.rules import travel_minutes
 from affiche.programmes.schedule import Placement, Unplaced
-from affiche.venues.timeutil import local_at, programme_day
+from affiche.venues.timeutil import local_at
 
 
 def _overlap(a: tuple[datetime, datetime], b: tuple[datetime, datetime]) -> bool:
@@ -29,7 +30,7 @@ def _hours_problems(festival: Festival, placement: Placement) -> list[str]:
     venue = next(v for v in festival.venues if v.id == section.venue)
     span = (placement.start, placement.end)
     zone_name = festival.timezone
-    day = programme_day(placement.start, zone_name, festival.day_start_hour)
+    day = rules.day_of(festival, placement.start)
     problems = []
     if venue.open:
         inside = any(w.localized(zone_name).start <= span[0] and span[1] <= w.localized(

@@ -18,6 +18,7 @@ from typing import Any
 
 from icalendar import Calendar, Event
 
+from affiche.programmes import rules
 from affiche.programmes.identity import occurrence_uid
 from affiche.programmes.infos import festival_info, venue_infos
 from affiche.programmes.meetings import MeetingGrid, MeetingSolution, Priority, meeting_item_id
@@ -33,7 +34,7 @@ from affiche.programmes.schedule import (
     write_json_atomically,
 )
 from affiche.programmes.text import Text
-from affiche.venues.timeutil import local_at, programme_day, zone
+from affiche.venues.timeutil import local_at, zone
 
 
 def _label(artist: Artist | None, who: str) -> str:
@@ -67,7 +68,7 @@ def meeting_schedule(
             placements.append(Placement(
                 uid=uid, festival=festival.id, item=item_id, occurrence=1, venue=grid.venue,
                 start=start, end=start + timedelta(minutes=request.minutes),
-                day=programme_day(start, festival.timezone, festival.day_start_hour),
+                day=rules.day_of(festival, start),
                 artists=list(request.participants), private=True,
                 table=solution.tables[request.index]))
         else:

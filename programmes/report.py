@@ -18,13 +18,14 @@ from typing import Protocol
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from affiche.programmes import rules
 from affiche.programmes.schedule import (
     FestivalInfo,
     Placement,
     Schedule,
     write_text_atomically,
 )
-from affiche.venues.timeutil import days_between, zone
+from affiche.venues.timeutil import zone
 
 TEMPLATE = "report.html"
 
@@ -190,15 +191,26 @@ def _hours_into_day(moment: datetime, day: date, festival: FestivalInfo) -> floa
     return (_local(moment, festival) - start) / timedelta(hours=1)
 
 
+def _earliest_start(festival: FestivalInfo) -> int:
+    """Hours from `day_start_hour` to the earliest programme-day start (`rules.day_bounds`):
+    0 unless a day's `day_boundaries` entry starts it earlier."""
+    starts = [_hours_into_day(rules.day_bounds(festival, day)[0], day, festival)
+              for day in rules.programme_days(festival)]
+    return min(0, math.floor(min(starts, default=0)))
+
+
 def _hour_range(placements: list[Placement], festival: FestivalInfo) -> tuple[int, int]:
-    """The hours of the programme day that timed items use (at least six)."""
+    """The hours of the programme day that timed items use (at least six), counted from
+    `day_start_hour` on each day: a day that `day_boundaries` starts earlier reaches back
+    before it, so that its small hours are drawn in its own column."""
     if not placements:
         return 6, 20
+    floor = _earliest_start(festival)
     low = math.floor(min(_hours_into_day(p.start, p.day, festival) for p in placements))
     high = math.ceil(max(_hours_into_day(p.end, p.day, festival) for p in placements))
-    low, high = max(low, 0), min(max(high, low + 1), 30)
+    low, high = max(low, floor), min(max(high, low + 1), 30)
     while high - low < 6:
-        low, high = max(low - 1, 0), high + 1
+        low, high = max(low - 1, floor), high + 1
     return low, high
 
 
@@ -291,7 +303,7 @@ def _chart(schedule: Schedule, festival: FestivalInfo) -> Chart:
     placements = [p for p in schedule.placements if p.festival == festival.id]
     kinds = {item.id: item.kind for item in schedule.items}
     timed = [p for p in placements if kinds.get(p.item) != "installation"]
-    days = days_between(festival.start, festival.end)
+    days = rules.programme_days(festival)
     low, high = _hour_range(timed, festival)
     chart = Chart(festival.name, WIDTH, TOP + ROW * len(venues) + LEGEND)
     chart.grid_bottom = TOP + ROW * len(venues)

@@ -60,7 +60,7 @@ def overloaded_venue_days(problem: Problem) -> list[Conflict]:
         if occ.installation or len(occ.options) != 1:
             continue
         option = occ.options[0]
-        days = {problem.day_of(occ.festival, a) for a, _ in option.spans}
+        days = {problem.day_of(occ.festival, a, occ.item) for a, _ in option.spans}
         index = days.pop() if len(days) == 1 else None
         if index is not None:
             bound[(option.venue, index)].append(occ)
@@ -317,8 +317,8 @@ def overbooked_artist_days(problem: Problem) -> list[Conflict]:
         by_day: dict[tuple[str, int], list[Occurrence]] = defaultdict(list)
         for occ in occs:
             first, last = problem.reach(occ)
-            days = {problem.day_of(occ.festival, first),
-                    problem.day_of(occ.festival, last - occ.duration)}
+            days = {problem.day_of(occ.festival, first, occ.item),
+                    problem.day_of(occ.festival, last - occ.duration, occ.item)}
             if len(days) == 1 and None not in days:
                 by_day[(occ.festival, days.pop() or 0)].append(occ)
         for (festival, index), bound in by_day.items():

@@ -383,7 +383,7 @@ class Greedy:
         if previous is None or previous.uid not in self.placed:
             return None
         days = self.problem.days[occ.festival]
-        day = self.problem.day_of(occ.festival, self.placed[previous.uid][1])
+        day = self.problem.day_of(occ.festival, self.placed[previous.uid][1], previous.item)
         return days[day + 1].start if day is not None and day + 1 < len(days) else None
 
     def _try_from(self, occ: Occurrence, earliest: int) -> bool:
@@ -582,14 +582,15 @@ class Greedy:
     def _day_conflict(self, occ: Occurrence, start: int) -> int | None:
         """None if `start` keeps occ's day relations with the placed occurrences they
         pair it with (`rules.related_pairs`), else a later start worth trying."""
-        day = self.problem.day_of(occ.festival, start)
+        day = self.problem.day_of(occ.festival, start, occ.item)
         for relation in self.problem.relations:
             if relation.kind == rules.AFTER or occ.item not in (relation.item, relation.other):
                 continue
             for other in self._partners(relation, occ):
                 if other.uid not in self.placed:
                     continue
-                other_day = self.problem.day_of(other.festival, self.placed[other.uid][1])
+                other_day = self.problem.day_of(other.festival, self.placed[other.uid][1],
+                                                 other.item)
                 if relation.kind == rules.SAME_DAY and other_day != day:
                     return self._next_day_start(occ.festival, start, other_day)
                 if relation.kind == rules.NOT_SAME_DAY and other_day == day:

@@ -130,7 +130,7 @@ def _fix(domains: object, var: cp_model.IntVar | int, value: int) -> None:
 
 
 def _day(problem: Problem, occ: Occurrence, best: Placed) -> tuple[str, int | None]:
-    return occ.festival, problem.day_of(occ.festival, best[occ.uid][1])
+    return occ.festival, problem.day_of(occ.festival, best[occ.uid][1], occ.item)
 
 
 def _by_artists(problem: Problem, best: Placed, timed: list[Occurrence],

@@ -107,4 +107,4 @@ class MarginalCost:
         return openings, startable
 
     def _day(self, occ: Occurrence, start: int) -> int | None:
-        return self.problem.day_of(occ.festival, start)
+        return self.problem.day_of(occ.festival, start, occ.item)

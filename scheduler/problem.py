@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from functools import reduce
 
 from affiche.programmes import rules
@@ -62,6 +62,7 @@ class Problem:
     stay_words: dict[str, str] = field(default_factory=dict)  # artist -> `rules.stay_words`
     zones: dict[str, str] = field(default_factory=dict)  # festival -> time zone (messages)
     item_rules: dict[str, tuple[str, ...]] = field(default_factory=dict)  # `rules.item_time_rules`
+    listed_days: dict[str, tuple[int, ...]] = field(default_factory=dict)  # item -> day indices
     _festival_travel: dict[tuple[str, str], set[int]] = field(default_factory=dict, repr=False)
     _reach: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
 
@@ -87,11 +88,17 @@ class Problem:
             self._reach[occ.uid] = (min(firsts), max(lasts))
         return self._reach[occ.uid]
 
-    def day_of(self, festival: str, grain: int) -> int | None:
-        for index, day in enumerate(self.days[festival]):
-            if day.start <= grain < day.end:
+    def day_of(self, festival: str, grain: int, item: str | None = None) -> int | None:
+        """`rules.day_of` in grains: the index of the day holding `grain` that `item` lists,
+        else of the latest-starting day holding it (days overlap only by `day_boundaries`);
+        None outside every day."""
+        days = self.days[festival]
+        holding = [index for index, day in enumerate(days) if day.start <= grain < day.end]
+        listed = self.listed_days.get(item, ()) if item is not None else ()
+        for index in holding:
+            if index in listed:
                 return index
-        return None
+        return max(holding, key=lambda index: days[index].start, default=None)
 
 
 def _clock_minutes(spec: Spec) -> list[int]:
@@ -148,6 +155,11 @@ def festival_days(festival: Festival, clock: Clock) -> list[Day]:
     return days
 
 
+def _listed_indices(days: list[Day], listed: list[date]) -> tuple[int, ...]:
+    """The indices of the programme days an item lists (`rules.item_days`)."""
+    return tuple(index for index, day in enumerate(days) if day.date in listed)
+
+
 def _first_instant(spec: Spec) -> datetime:
     return min(
         local_at(f.start, datetime.min.time(), f.timezone) - timedelta(days=1)
@@ -185,6 +197,8 @@ def build_problem(spec: Spec) -> Problem:
         zones={f.id: f.timezone for f in spec.festivals},
         item_rules={item.id: tuple(rules.item_time_rules(item))
                     for f in spec.festivals for item in f.items},
+        listed_days={item.id: _listed_indices(days[f.id], rules.item_days(item))
+                     for f in spec.festivals for item in f.items},
     )
     artists = {artist.id: artist for artist in spec.artists}
     problem.limits = {

@@ -211,7 +211,8 @@ class DayGroup:
 
 
 def _programme_day(occ: Occurrence, moment: datetime) -> date:
-    return (moment - timedelta(hours=occ.festival.day_start_hour)).date()
+    """The programme day `moment` falls in, by the festival's one rule (`rules.day_of`)."""
+    return rules.day_of(occ.festival, moment)
 
 
 def open_spells(occ: Occurrence) -> list[tuple[date, Occurrence]]:
@@ -227,10 +228,7 @@ def open_days(occ: Occurrence) -> list[date]:
     open for an installation (one closing at midnight is not open the day after)."""
     if occ.spells:
         return [_programme_day(occ, a) for a, _ in occ.spells]
-    last_moment = occ.end - timedelta(minutes=1)
-    last = last_moment.date()
-    if last_moment.hour < occ.festival.day_start_hour:
-        last -= timedelta(days=1)
+    last = _programme_day(occ, occ.end - timedelta(minutes=1))
     return [occ.day + timedelta(days=n) for n in range(max(0, (last - occ.day).days) + 1)]
 
 
@@ -285,8 +283,7 @@ def now_and_next(programme: Programme, moment: datetime, limit: int = 5) -> list
 
 
 def _festival_is_on(festival: FestivalInfo, timed: list[Occurrence], moment: datetime) -> bool:
-    local = moment.astimezone(pytz.timezone(festival.timezone))
-    programme_day = (local - timedelta(hours=festival.day_start_hour)).date()
+    programme_day = rules.day_of(festival, moment)
     return festival.start <= programme_day <= festival.end or any(
         o.day == programme_day for o in timed
     )

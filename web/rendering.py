@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from starlette.responses import Response
 
+from affiche.programmes import rules
 from affiche.programmes.publish.pdf import french_typography
 from affiche.web.caching import cached_html
 from affiche.web.deps import absolute, safe_path, webcal
@@ -44,9 +45,9 @@ def last_day(occ: Any) -> date:
     before the festival's day starts) closes on the evening before, not the next day."""
     spells = getattr(occ, "spells", ())
     end = spells[-1][1] if spells else occ.end
-    small_hours = end.hour * 60 + end.minute <= occ.festival.day_start_hour * 60
-    if end.date() > occ.start.date() and small_hours:
-        return end.date() - timedelta(days=1)
+    closing_day = rules.day_of(occ.festival, end - timedelta(minutes=1))
+    if end.date() > occ.start.date() and closing_day < end.date():
+        return closing_day
     return end.date()
 
 

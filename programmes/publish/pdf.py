@@ -28,6 +28,7 @@ from datetime import date, datetime, timedelta
 from importlib import resources
 from pathlib import Path
 
+from affiche.programmes import rules
 from affiche.programmes.calendar_words import MONTHS, WEEKDAYS
 from affiche.programmes.publish.clock import in_zone
 from affiche.programmes.publish.frab import day_bounds
@@ -221,10 +222,7 @@ def open_days(occ: PublishedOccurrence, festival: FestivalInfo) -> list[date]:
     an installation (one closing at midnight is not open on the next day)."""
     if occ.kind != "installation":  # a show belongs to its programme day alone
         return [occ.day]
-    last_moment = _local(occ.end, festival) - timedelta(minutes=1)
-    last = last_moment.date()
-    if last_moment.hour < festival.day_start_hour:
-        last -= timedelta(days=1)
+    last = rules.day_of(festival, occ.end - timedelta(minutes=1))
     count = max(0, (last - occ.day).days)
     return [occ.day + timedelta(days=n) for n in range(count + 1)]
 

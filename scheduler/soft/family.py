@@ -136,4 +136,4 @@ class SoftFamily:
 
 
 def day_of(problem: Problem, occ: Occurrence, placed: Placed) -> int | None:
-    return problem.day_of(occ.festival, placed[occ.uid][1])
+    return problem.day_of(occ.festival, placed[occ.uid][1], occ.item)
