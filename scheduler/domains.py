@@ -114,8 +114,12 @@ def item_windows(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
 
 
 def item_days(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
-    days = rules.item_days(item)
-    return intersect(spans, frame.day_spans(days)) if days else spans
+    """Its `days`, and its pin's day too: a day pin holds as the checker reads it, even
+    against the item's own days (which leaves nothing, said in words)."""
+    pinned = [pin.day for pin in item.pins if pin.day]
+    for days in (list(item.days), pinned):
+        spans = intersect(spans, frame.day_spans(days)) if days else spans
+    return spans
 
 
 def artist_availability(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
