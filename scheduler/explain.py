@@ -261,6 +261,7 @@ def describe_core(problem: Problem, uids: list[str]) -> Conflict:
     parts += _link_parts(problem, occs)
     if shared_artists:
         parts.append("they share " + ", ".join(_label(problem, a) for a in sorted(shared_artists)))
+    parts += _walking_parts(problem, occs, shared_artists)
     parts += _artist_limits(problem, shared_artists)
     in_core = sorted({a for o in occs for a in o.bound_artists if a in problem.stay_words})
     parts += [f"{problem.stay_words[a]} ({rules.STAY})" for a in in_core]
@@ -270,6 +271,30 @@ def describe_core(problem: Problem, uids: list[str]) -> Conflict:
     if common:
         parts.append(f"within {_minutes(problem, total(common))} minutes they have in common")
     return Conflict(tuple(o.uid for o in occs), "; ".join(parts))
+
+
+def _walking_parts(problem: Problem, occs: list[Occurrence], artists: set[str]) -> list[str]:
+    """The walking or travel time the shared artists need between the core's venues
+    (`rules.ARTIST_NO_OVERLAP`), and where each item is held, when it is held to one
+    place and window: "Ada needs 10 minutes between K.1 and K.2; Engines is held to K.1
+    10:00-11:00"."""
+    venues = sorted({opt.venue for o in occs for opt in o.options})
+    gaps = [(a, b, max(problem.travel_between(a, b), problem.travel_between(b, a)))
+            for i, a in enumerate(venues) for b in venues[i + 1:]]
+    gaps = [gap for gap in gaps if gap[2] > 0]
+    if not artists or not gaps:
+        return []
+    who = ", ".join(_label(problem, a) for a in sorted(artists))
+    parts = [f"{who} needs {_minutes(problem, grains)} minutes between {_label(problem, a)} "
+             f"and {_label(problem, b)} ({rules.ARTIST_NO_OVERLAP})" for a, b, grains in gaps]
+    for occ in sorted(occs, key=lambda o: _label(problem, o.item)):
+        if len(occ.options) == 1 and len(occ.options[0].spans) == 1:
+            ((low, high),) = occ.options[0].spans
+            held = "is at" if high - low == occ.duration else "is held to"
+            parts.append(f"{_label(problem, occ.item)} {held} "
+                         f"{_label(problem, occ.options[0].venue)} "
+                         f"{_spans_words(problem, occ.festival, occ.options[0].spans)}")
+    return parts
 
 
 def _link_parts(problem: Problem, occs: list[Occurrence]) -> list[str]:

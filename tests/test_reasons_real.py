@@ -8,13 +8,19 @@ from pathlib import Path
 import pytest
 
 from affiche.cli import main
+from tests.builders import artist, festival, item, spec_data, venue, write_yaml
 
 FIXTURES = Path(__file__).parent / "fixtures" / "real"
 FAST = ["--time-limit", "5", "--workers", "1"]
 
 
 def solve(capsys: pytest.CaptureFixture[str], name: str, out: Path, *extra: str) -> str:
-    code = main(["solve", str(FIXTURES / name), "--out", str(out), *FAST, *extra])
+    return solve_path(capsys, FIXTURES / name, out, *extra)
+
+
+def solve_path(capsys: pytest.CaptureFixture[str], spec: Path, out: Path, *extra: str) -> str:
+    """Run `affiche solve`, expecting exit 1 with a reason and nothing written."""
+    code = main(["solve", str(spec), "--out", str(out), *FAST, *extra])
     printed = capsys.readouterr().err
     assert code == 1, printed
     assert "internal error" not in printed and "Traceback" not in printed
@@ -39,3 +45,41 @@ def test_a_day_pin_against_the_listed_day_is_refused_in_words(
     internal error instead of a reason."""
     err = solve(capsys, "reasons-full-day.xml", tmp_path / "out", "--pin", "4=@2026-02-03")
     assert "'Four' fits in no venue: K.1: after the item's days" in err
+
+
+def _walking_spec(path: Path) -> Path:
+    """frab imports set no walking time, so this one is a YAML spec: Ada's two talks are
+    published back to back in two rooms 10 minutes' walk apart."""
+    room = {"start": "2026-06-12T10:00", "end": "2026-06-12T12:00"}
+    return write_yaml(path, spec_data(festivals=[festival(
+        start="2026-06-12", end="2026-06-12",
+        venues=[venue("k1", name="K.1", walking_minutes={"k2": 10}, open=[room]),
+                venue("k2", name="K.2", open=[room])],
+        items=[item("engines", title="Engines", artists=["ada"], venues=["k1"],
+                    pins=[{"occurrence": 1, "start": "2026-06-12T10:00"}]),
+               item("notes", title="Notes", artists=["ada"], venues=["k2"],
+                    pins=[{"occurrence": 1, "start": "2026-06-12T11:00"}])],
+    )], artists=[artist("ada", name="Ada Lovelace")]))
+
+
+def test_back_to_back_talks_in_two_rooms_name_the_walking_time(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    err = solve_path(capsys, _walking_spec(tmp_path / "walk.yaml"), tmp_path / "out")
+    assert ("Ada Lovelace needs 10 minutes between K.1 and K.2 (artist no-overlap, with "
+            "walking and travel time)") in err
+    assert "Engines is at K.1 10:00-11:00; Notes is at K.2 11:00-12:00" in err
+
+
+def test_a_loud_outdoor_concert_past_the_curfew_names_the_curfew(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec = write_yaml(tmp_path / "curfew.yaml", spec_data(festivals=[festival(
+        start="2026-06-12", end="2026-06-12",
+        venues=[venue("garden", name="Garden", outdoor=True, sound_curfew="22:00",
+                      open=[{"start": "2026-06-12T20:30", "end": "2026-06-12T23:30"}])],
+        items=[item("boom", kind="concert", title="Boom", duration=120)],
+    )]))
+    err = solve_path(capsys, spec, tmp_path / "out")
+    assert "'Boom' fits in no venue: Garden: after the sound curfew" in err
+    assert "the item needs 120" in err
