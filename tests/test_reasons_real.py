@@ -83,3 +83,17 @@ def test_a_loud_outdoor_concert_past_the_curfew_names_the_curfew(
     err = solve_path(capsys, spec, tmp_path / "out")
     assert "'Boom' fits in no venue: Garden: after the sound curfew" in err
     assert "the item needs 120" in err
+
+
+def test_a_person_the_published_schedule_double_books_is_named_with_both_events(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not a reason for failure: the published answer must stay valid, so the person is
+    exempted from no-overlap under the import rules, with a warning a producer can act on
+    (it said only "events 1 and 2")."""
+    out = tmp_path / "out"
+    spec = FIXTURES / "reasons-double-booked.xml"
+    assert main(["solve", str(spec), "--out", str(out), *FAST, "--keep-times"]) == 0
+    err = capsys.readouterr().err
+    assert ('person Ada Lovelace (p7): events 1 and 2 ("Engines" in K.1, 3 February '
+            '10:00-11:00; "Notes" in K.2, 3 February 10:00-11:00)') in err
