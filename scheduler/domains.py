@@ -258,14 +258,21 @@ def venue_option(
             minutes = _longest(spans) * frame.clock.minutes
             had = _longest(before) * frame.clock.minutes
             return (), (
-                f"{venue.name}: after {name} the longest window is {minutes} min "
-                f"(was {had}), the item needs {duration * frame.clock.minutes}"
+                f"{venue.name}: after {name}{_rule_words(name, venue)} the longest window is "
+                f"{minutes} min (was {had}), the item needs {duration * frame.clock.minutes}"
             )
         if spans != before:
             narrowed_by = name
     if item.is_installation and not spans:
         return (), f"{venue.name}: never open during the festival"
     return long_enough(spans, duration) if not item.is_installation else spans, ""
+
+
+def _rule_words(name: str, venue: Venue) -> str:
+    """The rule's own time, when it has one the producer wrote: " (loud items end by 22:00)"."""
+    if name == rules.CURFEW and venue.sound_curfew is not None:
+        return f" (loud items end by {venue.sound_curfew:%H:%M})"
+    return ""
 
 
 def _pin_outside(

@@ -81,7 +81,8 @@ def test_a_loud_outdoor_concert_past_the_curfew_names_the_curfew(
         items=[item("boom", kind="concert", title="Boom", duration=120)],
     )]))
     err = solve_path(capsys, spec, tmp_path / "out")
-    assert "'Boom' fits in no venue: Garden: after the sound curfew" in err
+    assert ("'Boom' fits in no venue: Garden: after the sound curfew (loud items end by "
+            "22:00) the longest window is 90 min") in err
     assert "the item needs 120" in err
 
 
