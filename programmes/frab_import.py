@@ -1298,10 +1298,16 @@ def _double_booked(
         clashes = list(_overlaps(events))
         if clashes:
             double.add(key)
-            pairs = ", ".join(f"{a.id} and {b.id}" for a, b in clashes)
+            pairs = ", ".join(f"{a.id} and {b.id} ({_where(a)}; {_where(b)})"
+                              for a, b in clashes)
             report.note("persons double-booked in the published schedule (exempted from "
                         "no-overlap)", f"person {names[key]} ({ids[key]}): events {pairs}")
     return double
+
+
+def _where(event: _Event) -> str:
+    """An event as a producer finds it in the published schedule: title, room, time."""
+    return f"\"{event.title}\" in {event.room}, {event.start:%-d %B %H:%M}-{event.end:%H:%M}"
 
 
 def _overlaps(events: Iterable[_Event]) -> Iterable[tuple[_Event, _Event]]:

@@ -114,8 +114,12 @@ def item_windows(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
 
 
 def item_days(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
-    days = rules.item_days(item)
-    return intersect(spans, frame.day_spans(days)) if days else spans
+    """Its `days`, and its pin's day too: a day pin holds as the checker reads it, even
+    against the item's own days (which leaves nothing, said in words)."""
+    pinned = [pin.day for pin in item.pins if pin.day]
+    for days in (list(item.days), pinned):
+        spans = intersect(spans, frame.day_spans(days)) if days else spans
+    return spans
 
 
 def artist_availability(frame: Frame, item: Item, venue: Venue, spans: Spans) -> Spans:
@@ -254,14 +258,21 @@ def venue_option(
             minutes = _longest(spans) * frame.clock.minutes
             had = _longest(before) * frame.clock.minutes
             return (), (
-                f"{venue.name}: after {name} the longest window is {minutes} min "
-                f"(was {had}), the item needs {duration * frame.clock.minutes}"
+                f"{venue.name}: after {name}{_rule_words(name, venue)} the longest window is "
+                f"{minutes} min (was {had}), the item needs {duration * frame.clock.minutes}"
             )
         if spans != before:
             narrowed_by = name
     if item.is_installation and not spans:
         return (), f"{venue.name}: never open during the festival"
     return long_enough(spans, duration) if not item.is_installation else spans, ""
+
+
+def _rule_words(name: str, venue: Venue) -> str:
+    """The rule's own time, when it has one the producer wrote: " (loud items end by 22:00)"."""
+    if name == rules.CURFEW and venue.sound_curfew is not None:
+        return f" (loud items end by {venue.sound_curfew:%H:%M})"
+    return ""
 
 
 def _pin_outside(

@@ -18,7 +18,7 @@ from affiche.programmes import rules
 from affiche.scheduler.hard import HARD_FAMILIES, artist_occurrences
 from affiche.scheduler.occurrences import Occurrence
 from affiche.scheduler.problem import Problem, VenueFacts, timed_by_item
-from affiche.scheduler.spans import intersect, normalise, subtract, total
+from affiche.scheduler.spans import Spans, intersect, normalise, subtract, total
 from affiche.scheduler.variables import Variables
 from affiche.venues.timeutil import zone
 
@@ -70,18 +70,46 @@ def overloaded_venue_days(problem: Problem) -> list[Conflict]:
         window = normalise(s for o in occs for s in o.options[0].spans)
         need = venue_day_need(facts, [o.duration for o in occs], len(window))
         if need > total(window) * facts.parallel:
-            day = problem.days[occs[0].festival][day_index].date
-            at_once = f", {facts.parallel} at a time" if facts.parallel > 1 else ""
-            why = "".join(f"; {part}" for part in _bound_by(problem, occs))
-            conflicts.append(
-                Conflict(
-                    tuple(o.uid for o in occs),
-                    f"{_label(problem, venue)} is open {_minutes(problem, total(window))} minutes "
-                    f"on {day:%d %B} for them{at_once}; {_counted_titles(problem, occs)} need "
-                    f"{_minutes(problem, need)} (changeovers included){why}",
-                )
-            )
+            conflicts.append(Conflict(
+                tuple(o.uid for o in occs),
+                _venue_day_words(problem, venue, day_index, occs, window, need),
+            ))
     return conflicts
+
+
+def _spans_words(problem: Problem, festival: str, spans: Spans) -> str:
+    return ", ".join(f"{_clock(problem, festival, a)}-{_clock(problem, festival, b)}"
+                     for a, b in spans)
+
+
+def _venue_day_words(
+    problem: Problem, venue: str, day_index: int, occs: list[Occurrence], window: Spans,
+    need: int,
+) -> str:
+    """"K.1 is open 09:00-12:00 on 3 February; One and Two need 120 minutes": the venue's
+    window that day as published, then, when narrower, the part these items may use and
+    why (a pin says where it holds them)."""
+    facts, festival = problem.venues[venue], occs[0].festival
+    day = problem.days[festival][day_index]
+    published = intersect(problem.opening.get(venue, ()), ((day.start, day.end),))
+    at_once = f", {facts.parallel} at a time" if facts.parallel > 1 else ""
+    opened = (f"{_label(problem, venue)} is open {_spans_words(problem, festival, published)}"
+              if published else f"{_label(problem, venue)} is open")
+    words = f"{opened} on {day.date:%-d %B}{at_once}"
+    if total(window) < total(published) or not published:
+        words += (f"; they may only use {_spans_words(problem, festival, window)} "
+                  f"({_minutes(problem, total(window))} minutes)")
+    words += (f"; {_counted_titles(problem, occs)} need {_minutes(problem, need)} minutes "
+              f"(changeovers included)")
+    pinned = [o for o in occs if rules.PINNED_START in problem.item_rules.get(o.item, ())
+              and _fixed(o) is not None]
+    if pinned:
+        words += "; " + ", ".join(
+            f"{_label(problem, o.item)} is pinned to {_clock(problem, festival, start)}-"
+            f"{_clock(problem, festival, start + o.duration)}"
+            for o in pinned for _, start in [_fixed(o) or ("", 0)])
+    said = {o.item for o in pinned}
+    return words + "".join(f"; {part}" for part in _bound_by(problem, occs, said))
 
 
 def _counted_titles(problem: Problem, occs: list[Occurrence]) -> str:
@@ -91,11 +119,13 @@ def _counted_titles(problem: Problem, occs: list[Occurrence]) -> str:
     return _titles(problem, occs)
 
 
-def _bound_by(problem: Problem, occs: list[Occurrence]) -> list[str]:
-    """What keeps these occurrences where they are: their items' own time rules and
-    their artists' stays, by name."""
+def _bound_by(
+    problem: Problem, occs: list[Occurrence], pinned: set[str] | frozenset[str] = frozenset(),
+) -> list[str]:
+    """What keeps these occurrences where they are: their items' own time rules (but the
+    pin of the `pinned` items, already said with its time) and their artists' stays."""
     artists = sorted({a for o in occs for a in o.bound_artists if a in problem.stay_words})
-    return _item_rules(problem, occs) + [f"{problem.stay_words[a]} ({rules.STAY})"
+    return _item_rules(problem, occs, pinned) + [f"{problem.stay_words[a]} ({rules.STAY})"
                                          for a in artists]
 
 
@@ -231,6 +261,7 @@ def describe_core(problem: Problem, uids: list[str]) -> Conflict:
     parts += _link_parts(problem, occs)
     if shared_artists:
         parts.append("they share " + ", ".join(_label(problem, a) for a in sorted(shared_artists)))
+    parts += _walking_parts(problem, occs, shared_artists)
     parts += _artist_limits(problem, shared_artists)
     in_core = sorted({a for o in occs for a in o.bound_artists if a in problem.stay_words})
     parts += [f"{problem.stay_words[a]} ({rules.STAY})" for a in in_core]
@@ -240,6 +271,30 @@ def describe_core(problem: Problem, uids: list[str]) -> Conflict:
     if common:
         parts.append(f"within {_minutes(problem, total(common))} minutes they have in common")
     return Conflict(tuple(o.uid for o in occs), "; ".join(parts))
+
+
+def _walking_parts(problem: Problem, occs: list[Occurrence], artists: set[str]) -> list[str]:
+    """The walking or travel time the shared artists need between the core's venues
+    (`rules.ARTIST_NO_OVERLAP`), and where each item is held, when it is held to one
+    place and window: "Ada needs 10 minutes between K.1 and K.2; Engines is held to K.1
+    10:00-11:00"."""
+    venues = sorted({opt.venue for o in occs for opt in o.options})
+    gaps = [(a, b, max(problem.travel_between(a, b), problem.travel_between(b, a)))
+            for i, a in enumerate(venues) for b in venues[i + 1:]]
+    gaps = [gap for gap in gaps if gap[2] > 0]
+    if not artists or not gaps:
+        return []
+    who = ", ".join(_label(problem, a) for a in sorted(artists))
+    parts = [f"{who} needs {_minutes(problem, grains)} minutes between {_label(problem, a)} "
+             f"and {_label(problem, b)} ({rules.ARTIST_NO_OVERLAP})" for a, b, grains in gaps]
+    for occ in sorted(occs, key=lambda o: _label(problem, o.item)):
+        if len(occ.options) == 1 and len(occ.options[0].spans) == 1:
+            ((low, high),) = occ.options[0].spans
+            held = "is at" if high - low == occ.duration else "is held to"
+            parts.append(f"{_label(problem, occ.item)} {held} "
+                         f"{_label(problem, occ.options[0].venue)} "
+                         f"{_spans_words(problem, occ.festival, occ.options[0].spans)}")
+    return parts
 
 
 def _link_parts(problem: Problem, occs: list[Occurrence]) -> list[str]:
@@ -274,11 +329,14 @@ def _changeover_words(problem: Problem, occs: list[Occurrence], other: str) -> s
                    "between items)" for c, v in kept)
 
 
-def _item_rules(problem: Problem, occs: list[Occurrence]) -> list[str]:
+def _item_rules(
+    problem: Problem, occs: list[Occurrence], pinned: set[str] | frozenset[str] = frozenset(),
+) -> list[str]:
     """The core's items' own time rules (prime time, daylight, days, pins), by name."""
     parts = []
     for item in sorted({o.item for o in occs}, key=lambda i: _label(problem, i)):
-        names = problem.item_rules.get(item, ())
+        names = [n for n in problem.item_rules.get(item, ())
+                 if not (item in pinned and n == rules.PINNED_START)]
         if names:
             parts.append(f"{_label(problem, item)} is bound by {', '.join(names)}")
     return parts

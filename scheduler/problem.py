@@ -17,7 +17,7 @@ from functools import reduce
 from affiche.programmes import rules
 from affiche.programmes.model import Festival, Spec, Weights
 from affiche.programmes.rules import Linked, Relation
-from affiche.scheduler.domains import Frame, item_occurrences
+from affiche.scheduler.domains import Frame, item_occurrences, venue_open_spans
 from affiche.scheduler.grains import Clock, origin_for
 from affiche.scheduler.occurrences import Day, Loc, Occurrence, Option, Unplaceable
 from affiche.venues.timeutil import local_at
@@ -63,6 +63,8 @@ class Problem:
     zones: dict[str, str] = field(default_factory=dict)  # festival -> time zone (messages)
     item_rules: dict[str, tuple[str, ...]] = field(default_factory=dict)  # `rules.item_time_rules`
     listed_days: dict[str, tuple[int, ...]] = field(default_factory=dict)  # item -> day indices
+    # venue -> its open windows as published (`rules.open_windows` minus closures), for messages
+    opening: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     _festival_travel: dict[tuple[str, str], set[int]] = field(default_factory=dict, repr=False)
     _reach: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
 
@@ -208,6 +210,7 @@ def build_problem(spec: Spec) -> Problem:
     for f_index, festival in enumerate(spec.festivals):
         frame = Frame(festival, clock, days[festival.id], artists)
         _add_stays(spec, festival, frame, problem)
+        problem.opening.update((v.id, tuple(venue_open_spans(frame, v))) for v in festival.venues)
         for i_index, item in enumerate(festival.items):
             loc: Loc = ("festivals", f_index, "items", i_index)
             placed, unplaceable = item_occurrences(frame, item, loc)

@@ -112,7 +112,7 @@ def test_infeasible_combination_exits_1_without_writing(
     printed = capsys.readouterr()
     assert "status: infeasible" in printed.out
     assert "no programme satisfies every hard constraint" in printed.err
-    assert "Room is open 60 minutes on 12 June for them; A and B need 120" in printed.err
+    assert "Room is open 10:00-11:00 on 12 June; A and B need 120 minutes" in printed.err
     assert "Traceback" not in printed.err
     assert not (out / "schedule.json").exists()
 

@@ -359,9 +359,10 @@ def test_parallel_venue_infeasible() -> None:
     infeasible(spec)
     reasons = explain_infeasible(build_problem(spec))
     assert [r.message for r in reasons] == [
-        "Room is open 60 minutes on 12 June for them, 2 at a time; Stand 0, Stand 1 and "
-        "Stand 2 need 180 (changeovers included); Stand 0 is bound by the pinned start; "
-        "Stand 1 is bound by the pinned start; Stand 2 is bound by the pinned start"
+        "Room is open 10:00-23:00 on 12 June, 2 at a time; they may only use 11:00-12:00 "
+        "(60 minutes); Stand 0, Stand 1 and Stand 2 need 180 minutes (changeovers included); "
+        "Stand 0 is pinned to 11:00-12:00, Stand 1 is pinned to 11:00-12:00, Stand 2 is "
+        "pinned to 11:00-12:00"
     ]
 
 

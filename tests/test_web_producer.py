@@ -186,5 +186,5 @@ def test_an_impossible_programme_fails_with_the_reason(client: TestClient) -> No
     run = client.post("/api/producer/solves", headers=auth(), json={"time_limit": 5}).json()
     done = client.get(f"/api/producer/solves/{run['id']}?wait=60", headers=auth()).json()
     assert done["status"] == "failed"
-    assert "Scène du lac is open 120 minutes" in done["error"], done
+    assert "Scène du lac is open 20:00-22:00 on 12 June" in done["error"], done
     assert "Points Cloud" in done["error"]
