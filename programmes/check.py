@@ -260,9 +260,7 @@ class Checker:
                           artists=(artist_id,))
 
     def check_running_orders(self, placements: list[Placement]) -> None:
-        by_item: dict[str, dict[int, Placement]] = defaultdict(dict)
-        for p in placements:
-            by_item[p.item][p.occurrence] = p
+        by_item = _by_item(placements)
         for festival in self.spec.festivals:
             for order in festival.running_orders:
                 stage = order.venue + (f" on {order.day}" if order.day else "")
@@ -282,9 +280,7 @@ class Checker:
                       f"(its end plus the {venue.changeover_minutes} min changeover)", (a,))
 
     def check_relations(self, placements: list[Placement]) -> None:
-        by_item: dict[str, dict[int, Placement]] = defaultdict(dict)
-        for p in placements:
-            by_item[p.item][p.occurrence] = p
+        by_item = _by_item(placements)
         for festival in self.spec.festivals:
             for relation in rules.relations(festival):
                 mine, theirs = by_item[relation.item], by_item[relation.other]
@@ -315,9 +311,7 @@ class Checker:
                 ))
 
     def check_links(self, placements: list[Placement]) -> None:
-        by_item: dict[str, dict[int, Placement]] = defaultdict(dict)
-        for p in placements:
-            by_item[p.item][p.occurrence] = p
+        by_item = _by_item(placements)
         for festival in self.spec.festivals:
             for link in rules.links(festival):
                 mine, theirs = by_item[link.item], by_item[link.other]
@@ -375,3 +369,11 @@ def check_schedule(spec: Spec, schedule: Schedule) -> list[Violation]:
     """Every hard rule the schedule breaks; empty when it is sound. `str(violation)` is
     the line `affiche check` prints."""
     return Checker(spec, schedule).run()
+
+
+def _by_item(placements: list[Placement]) -> dict[str, dict[int, Placement]]:
+    """Placements by item, then occurrence number (what the pair rules of `rules` read)."""
+    by_item: dict[str, dict[int, Placement]] = defaultdict(dict)
+    for p in placements:
+        by_item[p.item][p.occurrence] = p
+    return by_item
