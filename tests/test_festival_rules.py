@@ -409,3 +409,18 @@ def test_spreadsheet_columns_for_limits_prime_time_and_features(tmp_path: Path) 
     assert (nadia.max_per_day, nadia.min_rest_minutes) == (2, 45)
     star, picnic = fest.items
     assert star.must_take_prime and star.requires == ["haze"] and picnic.before_dark
+
+
+def test_a_converted_line_up_keeps_its_headliner_late() -> None:
+    """An evening of six sets on one stage (18:00 to 02:00), the headliner published at
+    00:15: solved from scratch, it stays in the stage's prime time (23:30 to 01:30), not at
+    the first free hour."""
+    sets = [item(f"set-{n}", kind="concert", duration=60, days=[FRIDAY.isoformat()])
+            for n in range(5)]
+    sets.append(item("closing", kind="concert", duration=75, headliner=True,
+                     days=[FRIDAY.isoformat()]))
+    stage = venue("main", hours={"opens": "18:00", "closes": "02:00"}, changeover_minutes=15,
+                  prime={"opens": "23:30", "closes": "01:30"})
+    _, result, schedule = feasible(make_spec(spec_data(venues=[stage], items=sets)))
+    closing = placement(schedule, "closing")
+    assert closing.start >= paris(FRIDAY, 23, 30) and result.terms["prime time"] == 0
