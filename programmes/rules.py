@@ -380,10 +380,12 @@ def stay_words(spec: Spec, festival: Festival, artist: Artist) -> str:
         leaves = leaves.astimezone(zone(own))
         parts.append(f"leaves on {leaves:%-d %B} at {leaves:%H:%M}{clock}{back}")
     bounds = stay_bounds(spec, festival, artist)
-    on_stage = ""
+    limits = []
     if bounds is not None:
         first, last = (moment.astimezone(zone(festival.timezone)) for moment in bounds)
-        on_stage = f", so plays only from {first:%-d %B %H:%M} to {last:%-d %B %H:%M}"
+        limits += [f"from {first:%-d %B %H:%M}"] if came is not None else []
+        limits += [f"until {last:%-d %B %H:%M}"] if leaves is not None else []
+    on_stage = ", so is on stage only " + " ".join(limits) if limits else ""
     return f"{artist.name} " + " and ".join(parts) + on_stage
 
 

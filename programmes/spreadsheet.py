@@ -5,7 +5,8 @@ One workbook describes one festival (merge several on the command line, as with 
 - `festival` (key / value rows: column A the field, column B its value; further columns
   are free for notes; an optional first row `field | value`): id, name, city, country,
   timezone, start, end, opens, closes, day_start_hour, latitude, longitude,
-  default_walking_minutes, base_url, description (or description_en / description_fr);
+  default_walking_minutes, base_url, description (or description_en / description_fr),
+  features;
 - `venues`, `artists`, `items`: one row per venue, artist, item under a header row whose
   columns are the YAML fields of docs/spec-format.md, with these differences:
   `opens` / `closes` for `hours`; `title_en` / `title_fr` (or `title` for both languages),
@@ -13,16 +14,20 @@ One workbook describes one festival (merge several on the command line, as with 
 - `availability`: one row per window, columns `artist`, `start`, `end`;
 - `solver` (optional, key / value): grain_minutes, default_travel_minutes and the weights
   (preferred_venue, preferred_hours, audience_clash per minute of overlap, hotel_nights,
-  repeat_same_day, moved, unplaced).
+  repeat_same_day, moved, unplaced, prime_time).
 
 Cells: list cells (`artists`, `requires`, `tags`, `days`, ...) are separated by `;` or `,`;
 `preferred_hours` as `21:00-23:59; 14:00-18:00`; `windows`, `open`, `closures` as
 `2026-06-13 18:00 to 2026-06-13 22:00; ...`; `walking_minutes` as `quai=6; halle=4`.
+A venue's `prime` is one window, `20:00-23:30`; an artist's `arrive` / `depart` a date or a
+date and time; an item's `headliner` true / false or `must`; the festival's `features`
+a list (its own feature names).
 Booleans: true / false, yes / no, 1 / 0 or x. Excel date, time and date-time cells are read
 as such (a time cell is `HH:MM`); durations stay minutes (a time cell there is refused,
 as `1:30` is in YAML). Empty rows are skipped; a column headed `notes` is ignored; sheets
 called `notes` or `readme` are ignored. Not available here (use YAML): `hours_by_day`,
-per-item pins other than the first occurrence's, `solver.travel`.
+per-item pins other than the first occurrence's, `solver.travel`, `prime_by_day`,
+`running_orders`.
 
 A single `.csv` file is not a spec (it cannot hold the festival's dates and venues): give
 the folder that holds `festival.csv`, `venues.csv`, ... CSV files may be separated by `,`,
@@ -74,10 +79,11 @@ FESTIVAL_KEYS = {
     "day_start_hour": "int", "latitude": "num", "longitude": "num",
     "default_walking_minutes": "int", "base_url": "str",
     "description": "str", "description_en": "str", "description_fr": "str",
+    "features": "list",
 }  # fmt: skip
 WEIGHTS = (
     "preferred_venue", "preferred_hours", "audience_clash", "hotel_nights",
-    "repeat_same_day", "moved", "unplaced",
+    "repeat_same_day", "moved", "unplaced", "prime_time",
 )  # fmt: skip
 SOLVER_KEYS = {"grain_minutes": "int", "default_travel_minutes": "int"} | {
     name: "int" for name in WEIGHTS
@@ -87,11 +93,12 @@ VENUE_COLUMNS = {
     "outdoor": "bool", "opens": "time", "closes": "time", "open": "windows",
     "closures": "windows", "changeover_minutes": "int", "sound_curfew": "time",
     "installation_slots": "int", "address": "str", "latitude": "num", "longitude": "num",
-    "walking_minutes": "walking",
+    "walking_minutes": "walking", "prime": "hour_range",
 }  # fmt: skip
 ARTIST_COLUMNS = {
     "id": "str", "name": "str", "home_city": "str", "timezone": "str",
-    "may_double_book": "bool",
+    "may_double_book": "bool", "max_per_day": "int", "min_rest_minutes": "int",
+    "arrive": "moment", "depart": "moment",
 }  # fmt: skip
 AVAILABILITY_COLUMNS = {"artist": "str", "start": "datetime", "end": "datetime"}
 ITEM_COLUMNS = {
@@ -102,7 +109,8 @@ ITEM_COLUMNS = {
     "days": "dates", "preferred_hours": "hours", "after_dark": "bool", "loud": "bool",
     "after": "list", "same_day_as": "list", "not_same_day_as": "list", "tags": "list",
     "pin_venue": "str", "pin_start": "datetime", "pin_day": "date", "priority": "int",
-    "headliner": "bool", "track": "str", "language": "str",
+    "headliner": "bool", "track": "str", "language": "str", "before_dark": "bool",
+    "at_sunrise": "bool",
 }  # fmt: skip
 COLUMNS: dict[str, Mapping[str, str]] = {
     "festival": FESTIVAL_KEYS, "solver": SOLVER_KEYS, "venues": VENUE_COLUMNS,
@@ -455,6 +463,21 @@ def _hours_list(value: Any) -> list[dict[str, str]]:
     return hours
 
 
+def _hour_range(value: Any) -> dict[str, str]:
+    """One daily window, 20:00-23:30 (a venue's prime time)."""
+    hours = _hours_list(value)
+    if len(hours) != 1:
+        raise CellProblem(f"write one window as HH:MM-HH:MM (got {_plain(value)!r})")
+    return hours[0]
+
+
+def _moment(value: Any) -> str:
+    """A date (arrives at the start of that programme day) or a date and time."""
+    if isinstance(value, datetime) and (value.hour, value.minute) == (0, 0):
+        return value.date().isoformat()
+    return _datetime_text(value) if isinstance(value, datetime) else _date_text(value)
+
+
 def _windows(value: Any) -> list[dict[str, str]]:
     windows = []
     for part in re.split(r"[;\n]", _plain(value)):
@@ -495,6 +518,8 @@ CONVERTERS: dict[str, Callable[[Any], Any]] = {
     "hours": _hours_list,
     "windows": _windows,
     "walking": _walking,
+    "hour_range": _hour_range,
+    "moment": _moment,
 }
 
 

@@ -5,7 +5,7 @@ programme passing the independent checker."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +14,7 @@ from affiche.cli import main
 from affiche.programmes import rules
 from affiche.programmes.check import check_schedule
 from affiche.programmes.model import Spec
+from affiche.programmes.spreadsheet import load_spreadsheet
 from affiche.programmes.validate import check_references
 from affiche.scheduler.cpsat import _read_terms, build_model, complete_hint
 from affiche.scheduler.explain import explain_infeasible
@@ -379,3 +380,47 @@ def test_price_is_what_cp_sat_reads_with_prime_time_and_stays() -> None:
     assert {k: v for k, v in costs.items() if k in read} == read
     assert sorted(violations) == sorted(read_violations)
     assert read["prime time"] == 8 and read["hotel nights"] > 0
+
+
+# --- spreadsheet columns -----------------------------------------------------------------
+
+
+def test_spreadsheet_columns_for_limits_prime_time_and_features(tmp_path: Path) -> None:
+    folder = tmp_path / "fest"
+    folder.mkdir()
+    (folder / "festival.csv").write_text(
+        "field,value\nid,fest\nname,Fest\ntimezone,Europe/Paris\nstart,2026-06-12\n"
+        "end,2026-06-14\ncity,Paris\nfeatures,haze; piano\nlatitude,48.85\nlongitude,2.35\n")
+    (folder / "venues.csv").write_text(
+        "id,name,features,prime\nlake,Lake,haze; sound,20:00-23:30\n")
+    (folder / "artists.csv").write_text(
+        "id,name,home_city,arrive,depart,max_per_day,min_rest_minutes\n"
+        "nadia,Nadia Lopez,Lyon,2026-06-12 15:00,2026-06-14,2,45\n")
+    (folder / "items.csv").write_text(
+        "id,kind,title,duration,artists,requires,headliner,before_dark,at_sunrise\n"
+        "star,concert,Star,60,nadia,haze,must,,\npicnic,workshop,Picnic,60,,,,x,\n")
+    spec = load_spreadsheet(folder)
+    fest = spec.festivals[0]
+    assert fest.features == ["haze", "piano"]
+    prime = fest.venues[0].prime
+    assert prime is not None and (prime.opens, prime.closes) == (time(20), time(23, 30))
+    nadia = spec.artists[0]
+    assert (nadia.arrive, nadia.depart) == (datetime(2026, 6, 12, 15), SUNDAY)
+    assert (nadia.max_per_day, nadia.min_rest_minutes) == (2, 45)
+    star, picnic = fest.items
+    assert star.must_take_prime and star.requires == ["haze"] and picnic.before_dark
+
+
+def test_a_converted_line_up_keeps_its_headliner_late() -> None:
+    """An evening of six sets on one stage (18:00 to 02:00), the headliner published at
+    00:15: solved from scratch, it stays in the stage's prime time (23:30 to 01:30), not at
+    the first free hour."""
+    sets = [item(f"set-{n}", kind="concert", duration=60, days=[FRIDAY.isoformat()])
+            for n in range(5)]
+    sets.append(item("closing", kind="concert", duration=75, headliner=True,
+                     days=[FRIDAY.isoformat()]))
+    stage = venue("main", hours={"opens": "18:00", "closes": "02:00"}, changeover_minutes=15,
+                  prime={"opens": "23:30", "closes": "01:30"})
+    _, result, schedule = feasible(make_spec(spec_data(venues=[stage], items=sets)))
+    closing = placement(schedule, "closing")
+    assert closing.start >= paris(FRIDAY, 23, 30) and result.terms["prime time"] == 0
