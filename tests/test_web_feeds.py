@@ -138,3 +138,21 @@ def test_each_festivals_booklet_is_served_and_listed(tmp_path) -> None:  # type:
         assert pdf.content.startswith(b"%PDF")
         assert client.get("/booklets/..%2Fschedule.pdf").status_code == 404
         assert client.get("/booklets/nope.pdf").status_code == 404
+
+
+def test_json_api_takes_the_front_page_search_and_filters(client: TestClient) -> None:
+    """`q`, `track` and `festival` as on the front page: every word, case and accents
+    ignored, in both languages' titles, artists and venue names."""
+
+    def items(query: str) -> list[str]:
+        answer = client.get(f"/api/programme?{query}")
+        assert answer.status_code == 200, answer.text
+        return sorted({o["item"] for o in answer.json()["occurrences"]})
+
+    assert items("q=ATELIER") == ["atelier"]  # the French title
+    assert items("q=claire+dumont") == ["atelier", "voice"]  # an artist's name
+    assert items("q=scène+du+LAC") == items("q=scene+du+lac") == ["evil"]  # accents ignored
+    assert items("q=atelier+nowhere") == []  # every word must appear
+    assert len(items("festival=webfest")) == 4 and items("festival=other") == []
+    assert items("track=no-such-track") == []
+    assert client.get("/api/programme?q=" + "x" * 201).status_code == 422

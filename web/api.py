@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 
 from affiche.web.deps import DirectoryDep, ProgrammeDep, absolute, webcal
 from affiche.web.files import list_feeds
@@ -22,6 +23,7 @@ from affiche.web.schemas import (
 )
 
 router = APIRouter(prefix="/api", tags=["programme API"])
+Bounded = Annotated[str | None, Query(max_length=200)]
 
 
 def occurrence_public(occ: Occurrence) -> OccurrencePublic:
@@ -44,12 +46,19 @@ def occurrence_public(occ: Occurrence) -> OccurrencePublic:
 def programme_api(
     programme: ProgrammeDep,
     day: date | None = None,
-    venue: str | None = None,
-    kind: str | None = None,
-    tag: str | None = None,
+    venue: Bounded = None,
+    kind: Bounded = None,
+    tag: Bounded = None,
+    track: Bounded = None,
+    festival: Bounded = None,
+    q: Annotated[str | None, Query(max_length=200, description="words to look for (all of "
+                                   "them, case and accents ignored)")] = None,
 ) -> ProgrammePublic:
+    """The same filters as the front page's (`Filters`), empty values meaning none."""
     schedule = programme.schedule
-    selected = programme.select(Filters(day, venue or None, kind or None, tag or None))
+    words = " ".join((q or "").split()) or None
+    selected = programme.select(Filters(day, venue or None, kind or None, tag or None,
+                                        track or None, festival or None, words))
     return ProgrammePublic(
         generated=schedule.generated,
         festivals=[
