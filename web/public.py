@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from urllib.parse import quote, urlencode
 
 import pytz
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 from starlette.responses import Response
 
@@ -64,15 +64,16 @@ Search = Annotated[str | None, Query(max_length=200, description="words to look 
 
 
 def parse_filters(
-    day: str | None = None,
-    venue: str | None = None,
-    kind: str | None = None,
-    tag: str | None = None,
-    track: str | None = None,
-    festival: str | None = None,
-    q: str | None = None,
+    day: Day = None,
+    venue: Venue = None,
+    kind: Kind = None,
+    tag: Tag = None,
+    track: Track = None,
+    festival: FestivalId = None,
+    q: Search = None,
 ) -> Filters:
-    """Filters from a plain GET form; empty values mean no filter, a bad day is ignored."""
+    """Filters from a plain GET form (the pages' dependency, `FiltersDep`); empty values
+    mean no filter, a bad day is ignored."""
     parsed_day = None
     if day:
         try:
@@ -82,6 +83,9 @@ def parse_filters(
     words = " ".join((q or "").split()) or None
     return Filters(parsed_day, _blank(venue), _blank(kind), _blank(tag), _blank(track),
                    _blank(festival), words)
+
+
+FiltersDep = Annotated[Filters, Depends(parse_filters)]
 
 
 def filter_context(programme: Any, filters: Filters) -> dict[str, Any]:
@@ -140,15 +144,8 @@ def front_page(
     lang: LangDep,
     now: NowDep,
     directory: DirectoryDep,
-    day: Day = None,
-    venue: Venue = None,
-    kind: Kind = None,
-    tag: Tag = None,
-    track: Track = None,
-    festival: FestivalId = None,
-    q: Search = None,
+    filters: FiltersDep,
 ) -> Response:
-    filters = parse_filters(day, venue, kind, tag, track, festival, q)
     selected = programme.select(filters)
     installations = [o for o in selected if o.is_installation]
     now_next = [] if filters.active else now_and_next(programme, now)
@@ -184,18 +181,11 @@ def grid_page(
     templates: TemplatesDep,
     settings: SettingsDep,
     lang: LangDep,
-    day: Day = None,
-    venue: Venue = None,
-    kind: Kind = None,
-    tag: Tag = None,
-    track: Track = None,
-    festival: FestivalId = None,
-    q: Search = None,
+    filters: FiltersDep,
 ) -> Response:
-    filters = parse_filters(day, venue, kind, tag, track, festival, q)
     days = programme.days()
     if not days:
-        raise UnknownEntity("day", day or "")
+        raise UnknownEntity("day", str(filters.day or ""))
     if filters.day is None:
         filters = replace(filters, day=days[0])
     elif filters.day not in days:
