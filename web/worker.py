@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import multiprocessing
 import traceback
+from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -117,6 +118,7 @@ def changes_summary(changes: Changes) -> dict[str, Any]:
 
 
 STOPPED = "the server stopped before the run ended: start it again"
+POLL_SECONDS = 0.25  # how often a run another server process started is looked up
 
 
 class SolveRunner:
@@ -164,17 +166,8 @@ class SolveRunner:
     async def wait_publish(self, run_id: int, timeout: float) -> None:
         """Wait until publish `run_id` ends or `timeout` passes (its row, whichever server
         process started it)."""
-        deadline = asyncio.get_running_loop().time() + timeout
-        while asyncio.get_running_loop().time() < deadline:
-            row = await asyncio.to_thread(self.store.publish_run, run_id)
-            if row.status not in ("queued", "running"):
-                return
-            future = self.publishes.get(run_id)
-            if future is not None:
-                with contextlib.suppress(TimeoutError, Exception):
-                    await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), 0.25)
-            else:
-                await asyncio.sleep(0.25)
+        await self._wait_for_row(lambda: self.store.publish_run(run_id),
+                                 self.publishes.get(run_id), timeout)
 
     def _finished(self, solve_id: int, future: Future[str]) -> None:
         error = future.exception() if not future.cancelled() else None
@@ -184,24 +177,28 @@ class SolveRunner:
 
     async def wait(self, solve_id: int, timeout: float) -> None:
         """Wait (without blocking the loop) until run `solve_id` ends or `timeout` passes."""
-        future = self.futures.get(solve_id)
-        if timeout <= 0:
-            return
-        if future is None:  # started by another server process: its row tells
-            await self._poll(solve_id, timeout)
-            return
-        try:
-            await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), timeout)
-        except (TimeoutError, Exception):
-            return
+        await self._wait_for_row(lambda: self.store.solve(solve_id),
+                                 self.futures.get(solve_id), timeout)
 
-    async def _poll(self, solve_id: int, timeout: float) -> None:
-        deadline = asyncio.get_running_loop().time() + timeout
-        while asyncio.get_running_loop().time() < deadline:
-            row = await asyncio.to_thread(self.store.solve, solve_id)
+    async def _wait_for_row(
+        self, read: Callable[[], Any], future: Future[str] | None, timeout: float
+    ) -> None:
+        """Until the run's row (`read`) has ended or `timeout` passes: this process's own
+        run wakes it as soon as its future ends; a run another server process started is
+        polled in the store."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while (left := deadline - loop.time()) > 0:
+            row = await asyncio.to_thread(read)
             if row.status not in ("queued", "running"):
                 return
-            await asyncio.sleep(0.25)
+            if future is None:
+                await asyncio.sleep(min(POLL_SECONDS, left))
+                continue
+            with contextlib.suppress(TimeoutError, Exception):
+                await asyncio.wait_for(asyncio.shield(asyncio.wrap_future(future)), left)
+            if future.done():
+                return
 
     async def call(self, function: Any, *args: Any) -> Any:
         """Run `function(*args)` in the pool (publishing: PDF rendering is heavy)."""
