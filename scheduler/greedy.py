@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from affiche.programmes import rules
 from affiche.programmes.rules import Relation
+from affiche.scheduler.exchange import shorten_stays
 from affiche.scheduler.marginal import MarginalCost, prices_time
 from affiche.scheduler.occurrences import Occurrence, Option
 from affiche.scheduler.pricing import at_floor
@@ -33,7 +34,10 @@ VENUE_CHECKS = 100  # venue-and-start checks per occurrence, before falling back
 START_VENUES = 12  # venues checked at one start (the cheapest first)
 SWEEPS = 2  # of local search over a complete priced programme, at most
 IMPROVING_SHARE = 0.5  # local search may do this share of the work the pass did
-IMPROVING_TIME_SHARE = 0.25  # and this share of the time left before the deadline
+# and shortening stays (`exchange.py`) this share: on gen/1000 its sweeps did 1.1, 0.7, 0.5,
+# 0.5 and 0.4 times the pass's work, for 14,105 -> 13,424, 13,238, 13,161, 13,135, 13,124
+SHORTENING_SHARE = 4.0
+IMPROVING_TIME_SHARE = 0.25  # both together this share of the time left before the deadline
 FIRST_PASS_GRACE = 0.25  # seconds a first pass may take even past the deadline
 
 
@@ -677,7 +681,9 @@ def greedy_placement(
                         at_floor(problem, placed)):
                     if deadline is not None:
                         greedy.deadline = now + IMPROVING_TIME_SHARE * (deadline - now)
-                    greedy.improve(int(IMPROVING_SHARE * greedy.work))
+                    work = greedy.work
+                    greedy.improve(int(IMPROVING_SHARE * work))
+                    shorten_stays(greedy, int(SHORTENING_SHARE * work))
                 return placed
             if deadline is not None and time.perf_counter() > deadline:
                 return best  # out of time: the fullest pass so far

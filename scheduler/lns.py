@@ -48,15 +48,18 @@ def search(
     if len(timed) <= NEIGHBOURHOOD:
         return best, 0  # the whole model is the neighbourhood: CP-SAT has had it
     round_index = 0
-    while deadline - time.perf_counter() > MIN_ROUND:
+    overhead = 0.0  # the most a round ran past its limit (copying the model, reading it)
+    while deadline - time.perf_counter() > MIN_ROUND + overhead:
         kind = kinds[round_index % len(kinds)]
         round_index += 1
         free = kind(problem, best, timed, rng)
         if not free:
             continue
-        limit = min(ROUND_SECONDS, deadline - time.perf_counter())
+        began = time.perf_counter()
+        limit = min(ROUND_SECONDS, deadline - began - overhead)
         found = _solve_round(problem, variables, best, incumbent, free, limit, workers,
                              rng.randrange(1 << 30))
+        overhead = max(overhead, time.perf_counter() - began - limit)
         if found is None:
             continue
         placed = read(found)
