@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 PARTNERS = 24  # exchange partners priced per occurrence and day, the likeliest first
 GROUP = 3  # occurrences of one stay's first or last day moved together, at most
-SWEEPS = 3  # over the stays that cost nights, at most
+SWEEPS = 6  # over the stays that cost nights, at most
 
 Undo = Callable[[], None]
 # (festival, day index) -> the occurrences there, each with the venues it may use
@@ -63,7 +63,7 @@ def _stay_days(greedy: Greedy) -> dict[tuple[str, str], list[tuple[int, str]]]:
     for occ in problem.occurrences:
         if occ.installation or occ.uid not in greedy.placed:
             continue
-        day = problem.day_of(occ.festival, greedy.placed[occ.uid][1], occ.item)
+        day = greedy.costs.day(occ, greedy.placed[occ.uid][1])
         if day is not None:
             for artist in occ.bound_artists:
                 days[(artist, occ.festival)].append((day, occ.uid))
@@ -173,16 +173,15 @@ def _free_time(
 
 
 def _on_day(greedy: Greedy, occ: Occurrence, start: int, day: int) -> bool:
-    return greedy.problem.day_of(occ.festival, start, occ.item) == day
+    return greedy.costs.day(occ, start) == day
 
 
 def _by_day(greedy: Greedy, movable: dict[str, Occurrence]) -> ByDay:
     """The movable occurrences on each programme day, as placed now."""
-    problem = greedy.problem
     found: ByDay = defaultdict(list)
     for occ in movable.values():
         if occ.uid in greedy.placed:
-            day = problem.day_of(occ.festival, greedy.placed[occ.uid][1], occ.item)
+            day = greedy.costs.day(occ, greedy.placed[occ.uid][1])
             if day is not None:
                 found[(occ.festival, day)].append(
                     (occ, frozenset(o.venue for o in occ.options)))
@@ -201,41 +200,45 @@ def _partners(greedy: Greedy, occ: Occurrence, day: int, on_day: ByDay) -> list[
     for other, theirs in on_day.get((occ.festival, day), ()):
         if other.item == occ.item or other.uid not in greedy.placed or mine not in theirs:
             continue
-        venue, start = greedy.placed[other.uid]
-        if venue not in venues:
-            continue
-        if not (greedy._artists_may_be_free(occ, start)
-                and greedy._artists_may_be_free(other, start_a)):
-            continue
-        found.append(((set(other.tags) != tags, abs(other.duration - occ.duration),
-                       len(other.bound_artists)), other))
-    found.sort(key=lambda pair: (pair[0], pair[1].uid))
-    return [other for _, other in found[:PARTNERS]]
+        if greedy.placed[other.uid][0] in venues:
+            found.append(((set(other.tags) != tags, abs(other.duration - occ.duration),
+                           len(other.bound_artists), other.uid), other))
+    found.sort(key=lambda pair: pair[0])
+    chosen = []
+    for _, other in found:
+        start = greedy.placed[other.uid][1]
+        if greedy._artists_may_be_free(occ, start) and greedy._artists_may_be_free(
+                other, start_a):
+            chosen.append(other)
+            if len(chosen) == PARTNERS:
+                break
+    return chosen
 
 
-def _exchange_cost(
-    greedy: Greedy, a: Occurrence, b: Occurrence
-) -> Relocation | None:
+def _exchange_cost(greedy: Greedy, a: Occurrence, b: Occurrence) -> Relocation | None:
     """What giving `a` the venue and start of `b`, and `b` those of `a`, adds, and the
     exchange; None if either does not fit there (every hard rule the greedy checks)."""
-    venue_a, start_a = greedy._release(a)
-    venue_b, start_b = greedy._release(b)
-    before = _cost(greedy, a, venue_a, start_a)
-    greedy._take(a, venue_a, start_a)
-    before += _cost(greedy, b, venue_b, start_b)
-    greedy._release(a)
-    after = None
-    if _fits(greedy, a, venue_b, start_b):
-        added = _cost(greedy, a, venue_b, start_b)
-        greedy._take(a, venue_b, start_b)
-        if _fits(greedy, b, venue_a, start_a):
-            after = added + _cost(greedy, b, venue_a, start_a)
+    place_a, place_b = greedy._release(a), greedy._release(b)
+    fits = _fits(greedy, a, *place_b)
+    if fits:
+        greedy._take(a, *place_b)
+        fits = _fits(greedy, b, *place_a)
         greedy._release(a)
-    greedy._take(a, venue_a, start_a)
-    greedy._take(b, venue_b, start_b)
-    if after is None:
+    added = None
+    if fits:  # price both ways: each second one counts the first in place
+        before = _cost(greedy, a, *place_a)
+        greedy._take(a, *place_a)
+        before += _cost(greedy, b, *place_b)
+        greedy._release(a)
+        added = _cost(greedy, a, *place_b)
+        greedy._take(a, *place_b)
+        added += _cost(greedy, b, *place_a) - before
+        greedy._release(a)
+    greedy._take(a, *place_a)
+    greedy._take(b, *place_b)
+    if added is None:
         return None
-    return after - before, lambda: _swap(greedy, a, b)
+    return added, lambda: _swap(greedy, a, b)
 
 
 def _swap(greedy: Greedy, a: Occurrence, b: Occurrence) -> Undo:
