@@ -23,7 +23,7 @@ from affiche.scheduler.pricing import Placed, total
 from affiche.scheduler.problem import Problem
 from affiche.scheduler.variables import Variables
 
-NEIGHBOURHOOD = 60  # occurrences freed per round, about
+NEIGHBOURHOOD = 30  # occurrences freed per round, about (60: more rounds ran out of time)
 ROUND_SECONDS = 2.0  # CP-SAT's limit per round, at most
 MIN_ROUND = 0.3  # no round starts with less time left
 
@@ -139,7 +139,8 @@ def _day(problem: Problem, occ: Occurrence, best: Placed) -> tuple[str, int | No
 def _by_artists(problem: Problem, best: Placed, timed: list[Occurrence],
                 rng: random.Random) -> set[str]:
     """A few artists (those whose stays cost nights first), all their occurrences, and
-    some of their audiences' occurrences on the artists' days (to make room there)."""
+    others on the artists' days in venues the artists' items may use (to make room there,
+    or to trade places with them), those sharing an audience first."""
     by_artist: dict[str, list[Occurrence]] = defaultdict(list)
     for occ in timed:
         for artist in occ.bound_artists:
@@ -150,15 +151,21 @@ def _by_artists(problem: Problem, best: Placed, timed: list[Occurrence],
     rng.shuffle(pool)
     free: set[str] = set()
     around: set[tuple[str, tuple[str, int | None]]] = set()  # (tag, day)
+    days: set[tuple[str, int | None]] = set()
+    venues: set[str] = set()
     for artist in pool:
         for occ in by_artist[artist]:
             free.add(occ.uid)
+            days.add(_day(problem, occ, best))
+            venues.update(option.venue for option in occ.options)
             around.update((tag, _day(problem, occ, best)) for tag in occ.tags)
         if len(free) >= NEIGHBOURHOOD // 3:
             break
-    neighbours = [o.uid for o in timed if o.uid not in free
-                  and any((tag, _day(problem, o, best)) in around for tag in o.tags)]
-    free.update(rng.sample(neighbours, min(len(neighbours), NEIGHBOURHOOD - len(free))))
+    near = [o for o in timed if o.uid not in free and best[o.uid][0] in venues
+            and _day(problem, o, best) in days]
+    rng.shuffle(near)
+    near.sort(key=lambda o: not any((tag, _day(problem, o, best)) in around for tag in o.tags))
+    free.update(o.uid for o in near[:max(0, NEIGHBOURHOOD - len(free))])
     return free
 
 
