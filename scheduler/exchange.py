@@ -139,16 +139,42 @@ def _cost(greedy: Greedy, occ: Occurrence, venue: str, start: int) -> int:
     return costs.at(occ, start) + costs.venue(occ, venue) + costs.venue_at(occ, venue, start)
 
 
-def _move(greedy: Greedy, occ: Occurrence, venue: str, start: int) -> Undo:
-    """Move `occ` to `venue` from `start`; how to put it back."""
-    was = greedy._release(occ)
-    greedy._take(occ, venue, start)
+def _apply(greedy: Greedy, moves: list[tuple[Occurrence, str, int]]) -> Undo:
+    """Move each occurrence to its (venue, start), then number the repeats of the items
+    moved in time order again (`_renumber`); how to put everything back."""
+    items = {occ.item for occ, _, _ in moves}
+    touched = [o for item in items for o in greedy.by_item[item] if o.uid in greedy.placed]
+    was = {o.uid: greedy.placed[o.uid] for o in touched}
+    for occ, _, _ in moves:
+        greedy._release(occ)
+    for occ, venue, start in moves:
+        greedy._take(occ, venue, start)
+    for item in items:
+        _renumber(greedy, item)
 
     def undo() -> None:
-        greedy._release(occ)
-        greedy._take(occ, *was)
+        for o in touched:
+            greedy._release(o)
+        for o in touched:
+            greedy._take(o, *was[o.uid])
 
     return undo
+
+
+def _renumber(greedy: Greedy, item: str) -> None:
+    """Repeats of an item start in their numbers' order (`add_repeat_order`): those
+    interchangeable (`Greedy.interchangeable`) take the item's places in time order."""
+    if not greedy.interchangeable(item) or any(
+            o.uid not in greedy.placed for o in greedy.by_item[item]):
+        return
+    occs = sorted(greedy.by_item[item], key=lambda o: o.number)
+    places = sorted((greedy.placed[o.uid] for o in occs), key=lambda place: place[1])
+    if [greedy.placed[o.uid] for o in occs] == places:
+        return
+    for occ in occs:
+        greedy._release(occ)
+    for occ, place in zip(occs, places, strict=True):
+        greedy._take(occ, *place)
 
 
 def _free_time(
@@ -159,17 +185,17 @@ def _free_time(
     span = greedy.problem.days[occ.festival][day]
     venue, start = greedy._release(occ)
     here = _cost(greedy, occ, venue, start)
-    earliest = max(greedy._earliest(occ), span.start)
-    latest = span.end - 1
-    later = greedy._next_repeat(occ)
-    if later is not None:
-        latest = min(latest, later)
+    earliest, latest = span.start, span.end - 1
+    if not greedy.interchangeable(occ.item):
+        earliest = max(greedy._earliest(occ), span.start)
+        later = greedy._next_repeat(occ)
+        latest = latest if later is None else min(latest, later)
     found = greedy._cheapest(occ, earliest, latest) if earliest <= latest else None
     greedy._take(occ, venue, start)
     if found is None or not _on_day(greedy, occ, found[1], day):
         return None
     cost, to, where = found
-    return cost - here, lambda: _move(greedy, occ, where, to)
+    return cost - here, lambda: _apply(greedy, [(occ, where, to)])
 
 
 def _on_day(greedy: Greedy, occ: Occurrence, start: int, day: int) -> bool:
@@ -238,31 +264,17 @@ def _exchange_cost(greedy: Greedy, a: Occurrence, b: Occurrence) -> Relocation |
     greedy._take(b, *place_b)
     if added is None:
         return None
-    return added, lambda: _swap(greedy, a, b)
-
-
-def _swap(greedy: Greedy, a: Occurrence, b: Occurrence) -> Undo:
-    """Exchange the places of `a` and `b` (checked by `_exchange_cost`); how to undo it."""
-    place_a, place_b = greedy._release(a), greedy._release(b)
-    greedy._take(a, *place_b)
-    greedy._take(b, *place_a)
-
-    def undo() -> None:
-        greedy._release(a)
-        greedy._release(b)
-        greedy._take(a, *place_a)
-        greedy._take(b, *place_b)
-
-    return undo
+    return added, lambda: _apply(greedy, [(a, *place_b), (b, *place_a)])
 
 
 def _fits(greedy: Greedy, occ: Occurrence, venue: str, start: int) -> bool:
     """Whether `occ` may start at `start` in `venue` given everything placed: its repeats'
-    order, and every rule `Greedy._fits_at` checks."""
+    order (unless they are interchangeable), and every rule `Greedy._fits_at` checks."""
     option = next((o for o in occ.options if o.venue == venue), None)
-    if option is None or start < greedy._earliest(occ):
+    if option is None:
         return False
-    later = greedy._next_repeat(occ)
-    if later is not None and start > later:
-        return False
+    if not greedy.interchangeable(occ.item):  # else `_renumber` restores the order
+        later = greedy._next_repeat(occ)
+        if start < greedy._earliest(occ) or (later is not None and start > later):
+            return False
     return greedy._fits_at(occ, option, start)

@@ -33,10 +33,11 @@ CHEAP_STARTS = 40  # of which the cheapest this many are tried, cheapest first
 VENUE_CHECKS = 100  # venue-and-start checks per occurrence, before falling back to earliest fit
 START_VENUES = 12  # venues checked at one start (the cheapest first)
 SWEEPS = 2  # of local search over a complete priced programme, at most
-# Shortening stays (`exchange.py`) first may do this many times the work the pass did: on
-# gen/1000 its sweeps did 1.1, 0.7, 0.5, 0.5 and 0.4 times it, for 14,148 -> 13,114; the
-# local search after it this share (it then found nothing more to move on gen/1000).
-SHORTENING_SHARE = 4.0
+# Shortening stays (`exchange.py`) first may do this many times the work the pass did: 4
+# against unlimited, gen/200 171 against 142 (which took 6.7 times), gen/1000 13,007
+# against 13,003 (5.1 times); the local search after it this share (it then found
+# nothing more to move on gen/1000).
+SHORTENING_SHARE = 8.0
 IMPROVING_SHARE = 0.5
 # Both together take at most this share of the time left before the deadline: on gen/1000
 # and gen/4000 a sweep lowered the cost more than CP-SAT did in all the rest of the time.
@@ -116,6 +117,7 @@ class Greedy:
         # the machine, so that a spec always gives the same programme
         self.placed: dict[str, tuple[str, int]] = {}
         self._looking_ahead = False  # inside `_children_fit`: no look further ahead
+        self._interchangeable: dict[str, bool] = {}  # item -> `interchangeable`
         self.by_item: dict[str, list[Occurrence]] = defaultdict(list)
         for occ in problem.occurrences:
             self.by_item[occ.item].append(occ)
@@ -329,13 +331,29 @@ class Greedy:
                 break
         return moves
 
+    def interchangeable(self, item: str) -> bool:
+        """Whether the item's occurrences differ in nothing but their numbers and are all
+        free to move: any of them may take any one's place (their numbers then follow
+        the time order again, as `add_repeat_order` requires). Callers keep them placed."""
+        if item not in self._interchangeable:
+            occs = self.by_item[item]
+            alike = {tuple((k, v) for k, v in o.__dict__.items() if k not in ("uid", "number"))
+                     for o in occs}
+            self._interchangeable[item] = len(alike) == 1 and all(
+                self._free_to_move(o) for o in occs)
+        return self._interchangeable[item]
+
     def _movable(self, occ: Occurrence) -> bool:
-        """Timed, free to move (not pinned, not published) and in no relation with other
-        items, whose order or days a move could break."""
+        """Placed, and free to move (`_free_to_move`)."""
+        return occ.uid in self.placed and self._free_to_move(occ)
+
+    def _free_to_move(self, occ: Occurrence) -> bool:
+        """Timed, not pinned, not published, and in no relation with other items, whose
+        order or days a move could break."""
         related = any(occ.item in (r.item, r.other) for r in self.problem.relations) or any(
             occ.item in (link.item, link.other) for link in self.problem.links)
         related = related or occ.uid in self.before or occ.uid in self.after
-        return (occ.uid in self.placed and not occ.installation and not occ.pinned
+        return (not occ.installation and not occ.pinned
                 and occ.uid not in self.problem.previous and not related)
 
     def _next_repeat(self, occ: Occurrence) -> int | None:

@@ -73,6 +73,35 @@ def test_nothing_moves_when_no_move_costs_less() -> None:
     assert greedy.placed == placed
 
 
+def test_a_repeat_may_move_past_another_and_the_numbers_follow_the_time_order() -> None:
+    """Ana's show twice, on Friday at 11:00 and Saturday at 10:00 (a night, 4); the other
+    hours are Carl's or free. On one day the two cost 3, but whichever moves, it passes the
+    other repeat: the numbers then follow the times again, as the model requires."""
+    items = [item("show", occurrences=2, artists=["ana"]), item("carl", artists=["carl"])]
+    hall = venue("hall", hours={"opens": "10:00", "closes": "12:00"})
+    data = spec_data(festivals=[festival(venues=[hall], items=items, end="2026-06-13")],
+                     artists=[artist("ana"), artist("carl")],
+                     solver={"weights": {"hotel_nights": 4, "repeat_same_day": 3}})
+    spec = make_spec(data)
+    problem = build_problem(spec)
+    greedy = Greedy(problem)
+    by_uid = {occ.uid: occ for occ in problem.occurrences}
+    for uid, day, hour in [("fest.show.1", 0, 11), ("fest.show.2", 1, 10),
+                           ("fest.carl.1", 1, 11)]:
+        greedy._take(by_uid[uid], "hall", _at(problem, day, hour))
+    assert total(problem, greedy.placed) == 4
+
+    assert shorten_stays(greedy, work=10**6) == 1
+
+    first, second = greedy.placed["fest.show.1"][1], greedy.placed["fest.show.2"][1]
+    assert first < second and total(problem, greedy.placed) == 3
+    assert problem.day_of("fest", first) == problem.day_of("fest", second)
+    result = SolveResult(status="feasible", chosen=chosen_of(problem, greedy.placed))
+    assert check_schedule(spec, assemble_schedule(spec, result)) == []
+    variables, _terms = build_model(problem, allow_unplaced=False, placed=greedy.placed)
+    assert complete_hint(variables.model, 10.0) is not None  # `add_repeat_order` holds
+
+
 @pytest.mark.parametrize("seed", [1, 2])
 def test_shortening_never_raises_the_cost_and_keeps_every_hard_rule(seed: int) -> None:
     spec = Spec.model_validate(generate_spec(120, seed))
