@@ -53,11 +53,14 @@ FAMILIES = (HotelNights.name, RepeatOnOneDay.name, PrimeTime.name,
 PART = " + ".join(FAMILIES) + ", by programme day"  # the bound's part, as reports name it
 MAX_OCCURRENCES = 20_000  # larger problems are left to the families' floors
 WHOLE = 40  # tied sets up to this many occurrences are one group; larger ones are split
-GROUP_SECONDS = 1.0  # the fast settings' limit for one group, before the portfolio's
-# CP-SAT proves small groups fastest with one worker and neither presolve nor linear
-# relaxation (gen/1000's 196 groups: 0.18 s against 1.2 s with the defaults); a group those
-# settings leave open, and a whole large tied set, get the default portfolio of this many
-# workers (on 2 cores, 4 proved gen/200's 107-occurrence set in 0.3 s; 2 had no bound in 20 s)
+GROUP_SECONDS = 1.0  # the fast settings' limit for one model, before the portfolio's
+BATCH = 5  # groups solved in one model (CP-SAT's fixed cost per solve is a few ms)
+# CP-SAT proves small groups fastest with one worker, core-based search (the objective is a
+# sum of small independent parts) and neither presolve nor linear relaxation: gen/4000's
+# groups in 2.2 s five to a model, 2.9 s one by one, 11.5 s one by one without the cores. A
+# model those settings leave open, and a whole large tied set, get the default portfolio of
+# this many workers (on 2 cores, 4 proved gen/200's 107-occurrence set in 0.3 s; 2 found no
+# bound in 20 s)
 PORTFOLIO_WORKERS = 4
 
 
@@ -83,34 +86,49 @@ def day_bound(problem: Problem, time_limit: float) -> DayBound | None:
     if any(not by_day for by_day in starts.values()):
         return None
     tied = _tied_sets(problem)
-    bounds: list[int] = []
-    for tied_set in tied:
-        value = 0
-        for group in tied_set.groups(whole=len(tied_set.occurrences) <= WHOLE):
-            answer = _solve(_Relaxation(problem, starts, group), deadline)
-            if answer is None:
+    small = [s.groups(whole=True)[0] for s in tied if len(s.occurrences) <= WHOLE]
+    large = sorted((s for s in tied if len(s.occurrences) > WHOLE),
+                   key=lambda s: len(s.occurrences))
+    value = _solve_all(problem, starts, small, deadline)
+    splits = [_solve_all(problem, starts, s.groups(whole=False), deadline) for s in large]
+    if value is None or None in splits:
+        return None
+    for tied_set, split in zip(large, splits, strict=True):
+        whole = None
+        if time.perf_counter() < deadline:
+            whole = _solve(_Relaxation(problem, starts, tied_set.groups(whole=True)),
+                           deadline, fast=False)
+        value += max(split or 0, whole[0] if whole else 0)
+    return DayBound(float(value), time.perf_counter() - started)
+
+
+def _solve_all(problem: Problem, starts: dict[str, dict[int, Spans]], groups: list[_Group],
+               deadline: float) -> int | None:
+    """The sum of the groups' proven bounds, BATCH groups to a model (independent, so the
+    batch's optimum is the sum of theirs); a batch left open is solved group by group."""
+    value = 0
+    for first in range(0, len(groups), BATCH):
+        batch = groups[first:first + BATCH]
+        answer = _solve(_Relaxation(problem, starts, batch), deadline, portfolio=False)
+        if answer is None or not answer[1]:
+            answers = [_solve(_Relaxation(problem, starts, [group]), deadline)
+                       for group in batch]
+            if any(a is None for a in answers):
                 return None
-            value += answer
-        bounds.append(value)
-    for index in sorted(range(len(tied)), key=lambda i: len(tied[i].occurrences)):
-        tied_set = tied[index]
-        if len(tied_set.occurrences) <= WHOLE or time.perf_counter() >= deadline:
-            continue
-        (group,) = tied_set.groups(whole=True)
-        answer = _solve(_Relaxation(problem, starts, group), deadline, fast=False)
-        if answer is not None and answer > bounds[index]:
-            bounds[index] = answer
-    return DayBound(float(sum(bounds)), time.perf_counter() - started)
+            answer = (sum(a[0] for a in answers if a is not None), True)
+        value += answer[0]
+    return value
 
 
-def _solve(relaxation: _Relaxation, deadline: float, fast: bool = True) -> int | None:
-    """The group's proven bound (None: no answer in time); the fast settings first, then
-    the portfolio."""
+def _solve(relaxation: _Relaxation, deadline: float, fast: bool = True,
+           portfolio: bool = True) -> tuple[int, bool] | None:
+    """The model's proven bound and whether it is its optimum (None: no answer in time);
+    the fast settings first (`fast`), then the portfolio (`portfolio`)."""
     if not relaxation.costs:
-        return 0
+        return 0, True
     solver = cp_model.CpSolver()
     code = cp_model.UNKNOWN
-    for settings in (["fast", "portfolio"] if fast else ["portfolio"]):
+    for settings in ["fast"] * fast + ["portfolio"] * portfolio:
         left = deadline - time.perf_counter()
         if left <= 0:
             break
@@ -119,6 +137,7 @@ def _solve(relaxation: _Relaxation, deadline: float, fast: bool = True) -> int |
             solver.parameters.num_workers = 1
             solver.parameters.cp_model_presolve = False
             solver.parameters.linearization_level = 0
+            solver.parameters.optimize_with_core = True
             solver.parameters.max_time_in_seconds = min(GROUP_SECONDS, left)
         else:
             solver.parameters.num_workers = PORTFOLIO_WORKERS
@@ -129,8 +148,8 @@ def _solve(relaxation: _Relaxation, deadline: float, fast: bool = True) -> int |
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return None  # no time, or an artist's days cannot hold their occurrences
     if code == cp_model.OPTIMAL:
-        return round(solver.objective_value)
-    return max(0, _ceil(solver.best_objective_bound))
+        return round(solver.objective_value), True
+    return max(0, _ceil(solver.best_objective_bound)), False
 
 
 def with_day_bound(parts: dict[str, float], value: float) -> dict[str, float]:
@@ -231,8 +250,8 @@ def _starts_by_day(problem: Problem, occ: Occurrence) -> dict[int, Spans]:
     """Per programme day, the starts of `occ` in it (half-open spans of start grains);
     empty when some start lies outside every day (priced as no day at all)."""
     days = problem.days[occ.festival]
-    ranges = normalise((a, b + 1) for option in occ.options
-                       for a, b in start_ranges(option.spans, occ.duration))
+    ranges = normalise((a, b + 1) for spans in {option.spans for option in occ.options}
+                       for a, b in start_ranges(spans, occ.duration))
     by_day = {index: intersect(ranges, ((day.start, day.end),))
               for index, day in enumerate(days)}
     by_day = {index: spans for index, spans in by_day.items() if spans}
@@ -246,32 +265,41 @@ def _time_used(occ: Occurrence, starts: Spans) -> Spans:
 
 
 class _Relaxation:
-    """One group's day model: a literal per occurrence and possible day, the day costs."""
+    """Some groups' day model: a literal per occurrence and possible day in each group (an
+    occurrence in two groups has two), the groups' day costs summed."""
 
     def __init__(self, problem: Problem, starts: dict[str, dict[int, Spans]],
-                 group: _Group) -> None:
+                 groups: list[_Group]) -> None:
         self.problem = problem
         self.starts = starts
-        self.group = group
         self.model = cp_model.CpModel()
         self.costs: list[tuple[int, cp_model.LinearExprT]] = []
+        for group in groups:
+            self._add(group)
+        if self.costs:
+            self.model.minimize(sum(weight * expr for weight, expr in self.costs))
+
+    def _add(self, group: _Group) -> None:
+        self.group = group
         self.on: dict[tuple[str, int], cp_model.IntVar] = {}
-        for occ in group.occurrences:
-            literals = []
-            for day in starts[occ.uid]:
-                literal = self.model.new_bool_var(f"on[{occ.uid},{day}]")
-                self.on[(occ.uid, day)] = literal
-                literals.append(literal)
-            self.model.add_exactly_one(literals)
+        costs = len(self.costs)
         self._hotel_nights()
         self._repeats()
         self._day_wishes()
-        if self.costs:
-            self._artists_fit()
-            self.model.minimize(sum(weight * expr for weight, expr in self.costs))
+        if len(self.costs) == costs:
+            return  # nothing to count: the group's days are free
+        for occ in group.occurrences:
+            self.model.add_exactly_one(self.literal(occ.uid, day) for day in self.starts[occ.uid])
+        self._artists_fit()
+
+    def literal(self, uid: str, day: int) -> cp_model.IntVar:
+        """The group's literal for "`uid` is on `day`"."""
+        if (uid, day) not in self.on:
+            self.on[(uid, day)] = self.model.new_bool_var(f"on[{uid},{day}]")
+        return self.on[(uid, day)]
 
     def day_expr(self, uid: str) -> cp_model.LinearExprT:
-        return sum(day * self.on[(uid, day)] for day in self.starts[uid])
+        return sum(day * self.literal(uid, day) for day in self.starts[uid])
 
     def _artists_fit(self) -> None:
         """An artist's timed occurrences on one day fit end to end in the time they could
@@ -288,10 +316,10 @@ class _Relaxation:
                 room = total(normalise(span for o in here
                                        for span in _time_used(o, self.starts[o.uid][day])))
                 if sum(o.duration for o in here) > room:
-                    self.model.add(sum(o.duration * self.on[(o.uid, day)] for o in here)
+                    self.model.add(sum(o.duration * self.literal(o.uid, day) for o in here)
                                    <= room)
                 if most is not None and len(here) > most:
-                    self.model.add(sum(self.on[(o.uid, day)] for o in here) <= most)
+                    self.model.add(sum(self.literal(o.uid, day) for o in here) <= most)
 
     def _hotel_nights(self) -> None:
         """Nights from the first to the last day present; at least the days present minus
@@ -314,7 +342,7 @@ class _Relaxation:
                 self.model.add(last >= day - (high - low) * (1 - present[day]))
             for occ in occs:
                 for day in self.starts[occ.uid]:
-                    self.model.add(present[day] >= self.on[(occ.uid, day)])
+                    self.model.add(present[day] >= self.literal(occ.uid, day))
             self.model.add(last - first >= sum(present.values()) - 1)
             self.costs.append((weight, last - first))
 
@@ -326,7 +354,8 @@ class _Relaxation:
             for a, b in combinations(occs, 2):
                 for day in set(self.starts[a.uid]) & set(self.starts[b.uid]):
                     both = self.model.new_bool_var("")
-                    self.model.add(both >= self.on[(a.uid, day)] + self.on[(b.uid, day)] - 1)
+                    self.model.add(both >= self.literal(a.uid, day)
+                                   + self.literal(b.uid, day) - 1)
                     self.costs.append((weight, both))
 
     def _day_wishes(self) -> None:
@@ -343,7 +372,7 @@ class _Relaxation:
                                                                    occ.preferred_spans):
                     cost += hours
                 if cost:
-                    self.costs.append((cost, self.on[(occ.uid, day)]))
+                    self.costs.append((cost, self.literal(occ.uid, day)))
 
 
 def _prime_reachable(occ: Occurrence, starts: Spans) -> bool:

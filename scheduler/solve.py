@@ -25,7 +25,7 @@ MODEL_SECONDS_PER_CANDIDATE = 2e-4
 # The day relaxation (a lower bound) gets at most this share of the time left after the
 # greedy pass, and at most this many seconds; the search has the rest.
 DAY_BOUND_SHARE = 0.15
-DAY_BOUND_SECONDS = 10.0
+DAY_BOUND_SECONDS = 6.0
 
 
 def has_objective(problem: Problem) -> bool:
