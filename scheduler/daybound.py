@@ -54,6 +54,7 @@ PART = " + ".join(FAMILIES) + ", by programme day"  # the bound's part, as repor
 MAX_OCCURRENCES = 20_000  # larger problems are left to the families' floors
 WHOLE = 40  # tied sets up to this many occurrences are one group; larger ones are split
 GROUP_SECONDS = 1.0  # the fast settings' limit for one model, before the portfolio's
+WHOLE_SECONDS_LEFT = 0.5  # a large set is tried whole only with this much time left
 BATCH = 5  # groups solved in one model (CP-SAT's fixed cost per solve is a few ms)
 # CP-SAT proves small groups fastest with one worker, core-based search (the objective is a
 # sum of small independent parts) and neither presolve nor linear relaxation: gen/4000's
@@ -74,10 +75,11 @@ class DayBound:
 
 
 def day_bound(problem: Problem, time_limit: float) -> DayBound | None:
-    """The relaxation's bound within `time_limit` seconds; None when it cannot be built
-    (an occurrence that may start outside every programme day, or too large) or some group
-    has no answer in time. Each tied set is solved split into its artists' groups first
-    (fast, each proven), then whole while time is left, and counts the larger bound."""
+    """The relaxation's bound within `time_limit` seconds; None when it cannot be built (an
+    occurrence that may start outside every programme day, or too large). Each tied set is
+    solved split first (fast, each group proven), then whole while time is left, and counts
+    the larger bound; a group left unsolved at the deadline counts 0 (each cost is in one
+    group only, so what the others prove still holds)."""
     started = time.perf_counter()
     deadline = started + time_limit
     if not problem.occurrences or len(problem.occurrences) > MAX_OCCURRENCES:
@@ -91,30 +93,29 @@ def day_bound(problem: Problem, time_limit: float) -> DayBound | None:
                    key=lambda s: len(s.occurrences))
     value = _solve_all(problem, starts, small, deadline)
     splits = [_solve_all(problem, starts, s.groups(whole=False), deadline) for s in large]
-    if value is None or None in splits:
-        return None
     for tied_set, split in zip(large, splits, strict=True):
         whole = None
-        if time.perf_counter() < deadline:
+        if deadline - time.perf_counter() > WHOLE_SECONDS_LEFT:
             whole = _solve(_Relaxation(problem, starts, tied_set.groups(whole=True)),
                            deadline, fast=False)
-        value += max(split or 0, whole[0] if whole else 0)
+        value += max(split, whole[0] if whole else 0)
     return DayBound(float(value), time.perf_counter() - started)
 
 
 def _solve_all(problem: Problem, starts: dict[str, dict[int, Spans]], groups: list[_Group],
-               deadline: float) -> int | None:
+               deadline: float) -> int:
     """The sum of the groups' proven bounds, BATCH groups to a model (independent, so the
-    batch's optimum is the sum of theirs); a batch left open is solved group by group."""
+    batch's optimum is the sum of theirs); a batch left open is solved group by group, and
+    a group with no answer in time counts 0."""
     value = 0
     for first in range(0, len(groups), BATCH):
+        if time.perf_counter() >= deadline:
+            break
         batch = groups[first:first + BATCH]
         answer = _solve(_Relaxation(problem, starts, batch), deadline, portfolio=False)
         if answer is None or not answer[1]:
             answers = [_solve(_Relaxation(problem, starts, [group]), deadline)
                        for group in batch]
-            if any(a is None for a in answers):
-                return None
             answer = (sum(a[0] for a in answers if a is not None), True)
         value += answer[0]
     return value
@@ -122,8 +123,9 @@ def _solve_all(problem: Problem, starts: dict[str, dict[int, Spans]], groups: li
 
 def _solve(relaxation: _Relaxation, deadline: float, fast: bool = True,
            portfolio: bool = True) -> tuple[int, bool] | None:
-    """The model's proven bound and whether it is its optimum (None: no answer in time);
-    the fast settings first (`fast`), then the portfolio (`portfolio`)."""
+    """The model's proven bound and whether it is its optimum (None: no answer in time, or
+    none at all: then no programme gives everyone a day, and the solve says why); the fast
+    settings first (`fast`), then the portfolio (`portfolio`)."""
     if not relaxation.costs:
         return 0, True
     solver = cp_model.CpSolver()
@@ -192,8 +194,9 @@ class _TiedSet:
     repeated: list[list[Occurrence]]
 
     def groups(self, whole: bool) -> list[_Group]:
-        """The set as one group, or split into one per artist at a festival (who owns the
-        repeats and wishes of the items they are first in)."""
+        """The set as one group, or split: one group per artist at a festival (who owns the
+        repeats and wishes of the items they are first in), neighbours joined while the
+        group stays within WHOLE occurrences (`_clusters`)."""
         if whole:
             return [_Group(self.occurrences, self.stays, self.repeated, self.occurrences)]
         split: dict[tuple[str, str], _Group] = defaultdict(_Group)
@@ -210,7 +213,43 @@ class _TiedSet:
             owner = split[_owner(occs[0])]
             owner.repeated.append(occs)
             owner.occurrences += [o for o in occs if o not in owner.occurrences]
-        return list(split.values())
+        return _clusters(list(split.values()))
+
+
+def _clusters(groups: list[_Group]) -> list[_Group]:
+    """Groups that share occurrences joined, breadth first from each group not yet taken,
+    while the union holds at most WHOLE occurrences (the ties kept inside a cluster are
+    what the split would lose)."""
+    holding: dict[str, list[int]] = defaultdict(list)
+    for index, group in enumerate(groups):
+        for occ in group.occurrences:
+            holding[occ.uid].append(index)
+    taken: set[int] = set()
+    clusters = []
+    for seed in range(len(groups)):
+        if seed in taken:
+            continue
+        taken.add(seed)
+        cluster = _Group(list(groups[seed].occurrences), list(groups[seed].stays),
+                         list(groups[seed].repeated), list(groups[seed].wishes))
+        uids = {o.uid for o in cluster.occurrences}
+        queue = [seed]
+        while queue:
+            for occ in groups[queue.pop(0)].occurrences:
+                for index in holding[occ.uid]:
+                    other = groups[index]
+                    extra = [o for o in other.occurrences if o.uid not in uids]
+                    if index in taken or len(uids) + len(extra) > WHOLE:
+                        continue
+                    taken.add(index)
+                    queue.append(index)
+                    uids |= {o.uid for o in extra}
+                    cluster.occurrences += extra
+                    cluster.stays += other.stays
+                    cluster.repeated += other.repeated
+                    cluster.wishes += other.wishes
+        clusters.append(cluster)
+    return clusters
 
 
 def _owner(occ: Occurrence) -> tuple[str, str]:

@@ -71,7 +71,10 @@ def test_floors_parts_give_way_to_the_day_bound_only_when_it_proves_more() -> No
 @pytest.mark.parametrize("seed", [1, 4, 5])
 def test_day_bound_never_exceeds_a_proven_optimum_and_beats_the_floor(seed: int) -> None:
     """Generated 40-item festivals CP-SAT solves to optimality: the day bound is at most the
-    optimum, and above the families' floor (which it replaces in the reported bound)."""
+    optimum, and above the families' floor (which it replaces in the reported bound); so is
+    the sum of every tied set split into clusters of at most 6 occurrences."""
+    import time
+
     from affiche.scheduler.cpsat import solve_with_cpsat
 
     problem = build_problem(Spec.model_validate(generate_spec(40, seed)))
@@ -79,3 +82,16 @@ def test_day_bound_never_exceeds_a_proven_optimum_and_beats_the_floor(seed: int)
     bound = day_bound(problem, 20)
     assert result.status == "optimal" and result.objective is not None and bound is not None
     assert floor(problem) < bound.value <= result.objective
+    starts = {o.uid: daybound._starts_by_day(problem, o) for o in problem.occurrences}
+    deadline = time.perf_counter() + 20
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(daybound, "WHOLE", 6)
+        split = sum(daybound._solve_all(problem, starts, tied.groups(whole=False), deadline)
+                    for tied in daybound._tied_sets(problem))
+    assert 0 < split <= bound.value
+
+
+def test_out_of_time_the_bound_is_what_was_proven() -> None:
+    problem = build_problem(Spec.model_validate(generate_spec(40, 1)))
+    bound = day_bound(problem, 0)
+    assert bound is not None and bound.value == 0
