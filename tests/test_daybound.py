@@ -95,3 +95,47 @@ def test_out_of_time_the_bound_is_what_was_proven() -> None:
     problem = build_problem(Spec.model_validate(generate_spec(40, 1)))
     bound = day_bound(problem, 0)
     assert bound is not None and bound.value == 0
+
+
+def _with_wishes_and_limits(items: int, seed: int) -> Spec:
+    """A generated festival with prime time at half the venues, preferred hours and
+    headliners on some items, and some artists limited to two items a day or arriving or
+    leaving mid-festival."""
+    import random
+
+    rng = random.Random(seed)
+    data = generate_spec(items, seed)
+    for fest in data["festivals"]:
+        for venue in fest["venues"]:
+            if rng.random() < 0.5:
+                venue["prime"] = {"opens": "19:00", "closes": "22:00"}
+        for entry in fest["items"]:
+            if entry["kind"] == "installation":
+                continue
+            draw = rng.random()
+            if draw < 0.25:
+                entry["preferred_hours"] = [{"opens": "10:00", "closes": "13:00"}]
+            elif draw < 0.4:
+                entry["headliner"] = True
+    for person in data["artists"]:
+        draw = rng.random()
+        if draw < 0.1:
+            person["max_per_day"] = 2
+        elif draw < 0.35:
+            person["arrive"] = "2027-06-11"
+        elif draw < 0.45:
+            person["depart"] = "2027-06-12"
+    return Spec.model_validate(data)
+
+
+@pytest.mark.parametrize("seed", [9, 14, 20])
+def test_day_bound_with_wishes_and_limits_never_exceeds_a_proven_optimum(seed: int) -> None:
+    from affiche.scheduler.cpsat import solve_with_cpsat
+
+    problem = build_problem(_with_wishes_and_limits(30, seed))
+    result = solve_with_cpsat(problem, SolveOptions(time_limit=60, workers=4))
+    bound = day_bound(problem, 20)
+    assert result.status == "optimal" and result.objective is not None and bound is not None
+    assert floor(problem) < bound.value <= result.objective
+    assert any(occ.prime for occ in problem.occurrences)
+    assert any(occ.preferred_spans for occ in problem.occurrences)
