@@ -1,7 +1,9 @@
 """The benchmark instances, by name; each builds a validated `Spec` on demand.
 
-Names: `bundled`, `real/<schedule>/track`, `real/<schedule>/any-room`, `gen/<items>`,
-`grid/<events>`, `grid/<events>@<file>`, `grid@<file>` (grid-shaped instances also run by
+Names: `bundled`, `real/<schedule>/track`, `real/<schedule>/any-room`, `gen/<items>`
+(two cities), `gen3/<items>` (three cities and time zones, the shape issue 16 is judged on),
+either with `@<seconds>s` for a time limit of its own (`gen3/200@20s`), `grid/<events>`,
+`grid/<events>@<file>`, `grid@<file>` (grid-shaped instances also run by
 conference_scheduler, see `grid.py`; the file is any programme the loader reads).
 """
 
@@ -17,6 +19,9 @@ from affiche.programmes.model import Spec
 
 GENERATED_SIZES = (250, 500, 1000, 2000, 4000)
 QUICK_GENERATED_SIZES = (250, 500)
+THREE_CITY_SIZES = (200, 500, 1000, 2000, 4000)
+QUICK_THREE_CITY_SIZES = (200,)
+SHORT_RUNS = ("gen3/200@20s",)  # issue 16: a 200-item festival optimal or < 1 % in 20 s
 GRID_SIZES = (40, 80, 160, 200, 400)
 QUICK_GRID_SIZES = (40, 80)
 GENERATOR_SEED = 1
@@ -30,6 +35,7 @@ class Instance:
     build: Callable[[], Spec]
     size_hint: int = 0  # items, for ordering and plotting before anything is built
     prepare: Callable[[], object] | None = None  # run once in the harness, before timing
+    time_limit: float | None = None  # its own solver limit, instead of the run's
 
 
 def data_dir() -> Path:
@@ -65,10 +71,10 @@ def frab_spec(path: Path, any_room: bool) -> Spec:
     return spec
 
 
-def generated_spec(items: int, seed: int = GENERATOR_SEED) -> Spec:
+def generated_spec(items: int, seed: int = GENERATOR_SEED, cities: int = 2) -> Spec:
     from affiche.programmes.generate import generate_spec
 
-    return Spec.model_validate(generate_spec(items, seed))
+    return Spec.model_validate(generate_spec(items, seed, cities))
 
 
 def _real(path: Path) -> list[Instance]:
@@ -79,8 +85,32 @@ def _real(path: Path) -> list[Instance]:
     ]
 
 
-def _generated(size: int) -> Instance:
-    return Instance(f"gen/{size}", "generated", lambda: generated_spec(size), size)
+def generated_name(name: str) -> tuple[int, int, float | None] | None:
+    """`gen/250` -> (2 cities, 250 items, None); `gen3/200@20s` -> (3, 200, 20.0); None for
+    a name that is not a generated instance."""
+    head, at, limit = name.partition("@")
+    kind, _, size = head.partition("/")
+    cities = {"gen": 2, "gen3": 3}.get(kind)
+    seconds = limit[:-1] if limit.endswith("s") else ""
+    if cities is None or not size.isdigit() or (at and not seconds.replace(".", "", 1).isdigit()):
+        return None
+    return cities, int(size), float(seconds) if at else None
+
+
+def _named_generated(name: str) -> Instance:
+    parsed = generated_name(name)
+    if parsed is None:
+        raise KeyError(f"not a generated instance: {name!r}")
+    cities, size, limit = parsed
+    return _generated(size, cities, limit)
+
+
+def _generated(size: int, cities: int = 2, limit: float | None = None) -> Instance:
+    name = ("gen" if cities == 2 else f"gen{cities}") + f"/{size}"
+    name += f"@{limit:g}s" if limit is not None else ""
+    group = "generated" if cities == 2 else "generated-3"
+    return Instance(name, group, lambda: generated_spec(size, cities=cities), size,
+                    time_limit=limit)
 
 
 def grid_name(name: str) -> tuple[int | None, Path | None] | None:
@@ -108,6 +138,9 @@ def all_instances(quick: bool = False) -> list[Instance]:
         instances += _real(path)
     sizes = QUICK_GENERATED_SIZES if quick else GENERATED_SIZES
     instances += [_generated(size) for size in sizes]
+    three = QUICK_THREE_CITY_SIZES if quick else THREE_CITY_SIZES
+    instances += [_named_generated(name) for name in SHORT_RUNS]
+    instances += [_generated(size, 3) for size in three]
     instances += [_grid(f"grid/{size}") for size in (QUICK_GRID_SIZES if quick else GRID_SIZES)]
     return instances
 
@@ -117,9 +150,8 @@ def find_instance(name: str) -> Instance:
     for instance in all_instances():
         if instance.name == name:
             return instance
-    kind, _, size = name.partition("/")
-    if kind == "gen" and size.isdigit():
-        return _generated(int(size))
+    if generated_name(name) is not None:
+        return _named_generated(name)
     if grid_name(name) is not None:
         return _grid(name)
     raise KeyError(f"no benchmark instance named {name!r}")
