@@ -180,7 +180,9 @@ def write_results(records: list[Record], args: argparse.Namespace, limit: float)
     target = args.out / "latest.md"
     source = previous_path(args)
     previous = group_records(json.loads(source.read_text("utf-8"))) if source else None
-    said = header(args, limit) + (f" Previous snapshot: `{source}`." if source else "")
+    shown = source.resolve().relative_to(ROOT) if source and source.resolve().is_relative_to(
+        ROOT) else source
+    said = header(args, limit) + (f" Previous snapshot: `{shown}`." if source else "")
     target.write_text(markdown(summaries, said, conference_scheduler_note(), previous),
                       encoding="utf-8")
     (args.out / "latest.json").write_text(json.dumps(records, indent=1), encoding="utf-8")
