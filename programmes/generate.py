@@ -151,6 +151,9 @@ def _venues3(rng: random.Random, prefix: str, count: int, first: date) -> list[d
         elif "stage" in features and hours in LATE:
             venue["prime"] = _hours("20:00", "23:30")
         venues.append(venue)
+    for feature in ("sound", "projection"):  # what items require: some venue has it
+        if count > 1 and not any(feature in v["features"] for v in venues):
+            venues[1]["features"] = sorted({*venues[1]["features"], feature})
     return venues
 
 

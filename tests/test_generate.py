@@ -56,10 +56,15 @@ def test_three_cities_in_three_zones_with_the_held_out_variety(items: int) -> No
 
 
 def test_three_cities_is_seeded_and_fits() -> None:
+    """Seed 1 is the baseline of benchmarks/snapshots (digests pinned); every seed's items
+    each fit some venue (a small festival's few venues still offer what items require)."""
+    assert _digest(generate_spec(200, 1, cities=3)).startswith("0577a81a612a")
+    assert _digest(generate_spec(1000, 1, cities=3)).startswith("b19e06c6630c")
     assert generate_spec(300, 4, cities=3) == generate_spec(300, 4, cities=3)
     assert generate_spec(300, 4, cities=3) != generate_spec(300, 5, cities=3)
-    problem = build_problem(Spec.model_validate(generate_spec(300, 4, cities=3)))
-    assert not problem.unplaceable
+    for seed in range(1, 6):
+        problem = build_problem(Spec.model_validate(generate_spec(200, seed, cities=3)))
+        assert not problem.unplaceable, (seed, problem.unplaceable[0].reason)
 
 
 def test_other_city_counts_are_refused() -> None:
