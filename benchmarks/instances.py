@@ -2,7 +2,8 @@
 
 Names: `bundled`, `real/<schedule>/track`, `real/<schedule>/any-room`, `gen/<items>`
 (two cities), `gen3/<items>` (three cities and time zones, the shape issue 16 is judged on),
-either with `@<seconds>s` for a time limit of its own (`gen3/200@20s`), `grid/<events>`,
+either with `-s<seed>` for another seed than 1 and `@<seconds>s` for a time limit of its
+own (`gen3/1000-s2`, `gen3/200@20s`), `grid/<events>`,
 `grid/<events>@<file>`, `grid@<file>` (grid-shaped instances also run by
 conference_scheduler, see `grid.py`; the file is any programme the loader reads).
 """
@@ -11,9 +12,11 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from affiche.programmes.model import Spec
 
@@ -85,31 +88,42 @@ def _real(path: Path) -> list[Instance]:
     ]
 
 
-def generated_name(name: str) -> tuple[int, int, float | None] | None:
-    """`gen/250` -> (2 cities, 250 items, None); `gen3/200@20s` -> (3, 200, 20.0); None for
-    a name that is not a generated instance."""
-    head, at, limit = name.partition("@")
-    kind, _, size = head.partition("/")
-    cities = {"gen": 2, "gen3": 3}.get(kind)
-    seconds = limit[:-1] if limit.endswith("s") else ""
-    if cities is None or not size.isdigit() or (at and not seconds.replace(".", "", 1).isdigit()):
+class GeneratedName(NamedTuple):
+    cities: int
+    items: int
+    limit: float | None  # its own time limit, seconds
+    seed: int
+
+
+GENERATED_NAME = re.compile(r"(gen|gen3)/(\d+)(?:-s(\d+))?(?:@(\d+(?:\.\d+)?)s)?")
+
+
+def generated_name(name: str) -> GeneratedName | None:
+    """`gen/250` -> 2 cities, 250 items, no limit of its own, seed 1; `gen3/200@20s` -> 3
+    cities, 200 items, 20 s; `gen3/1000-s2` -> seed 2. None for any other name."""
+    found = GENERATED_NAME.fullmatch(name)
+    if found is None:
         return None
-    return cities, int(size), float(seconds) if at else None
+    kind, size, seed, limit = found.groups()
+    return GeneratedName(3 if kind == "gen3" else 2, int(size),
+                         None if limit is None else float(limit),
+                         GENERATOR_SEED if seed is None else int(seed))
 
 
 def _named_generated(name: str) -> Instance:
     parsed = generated_name(name)
     if parsed is None:
         raise KeyError(f"not a generated instance: {name!r}")
-    cities, size, limit = parsed
-    return _generated(size, cities, limit)
+    return _generated(parsed.items, parsed.cities, parsed.limit, parsed.seed)
 
 
-def _generated(size: int, cities: int = 2, limit: float | None = None) -> Instance:
+def _generated(size: int, cities: int = 2, limit: float | None = None,
+               seed: int = GENERATOR_SEED) -> Instance:
     name = ("gen" if cities == 2 else f"gen{cities}") + f"/{size}"
+    name += f"-s{seed}" if seed != GENERATOR_SEED else ""
     name += f"@{limit:g}s" if limit is not None else ""
     group = "generated" if cities == 2 else "generated-3"
-    return Instance(name, group, lambda: generated_spec(size, cities=cities), size,
+    return Instance(name, group, lambda: generated_spec(size, seed, cities), size,
                     time_limit=limit)
 
 

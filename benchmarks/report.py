@@ -178,13 +178,22 @@ SERIES = {"gen": "Two cities (`gen/`: Enghien-les-Bains, Sapporo)",
           "gen3": "Three cities and time zones (`gen3/`: Enghien-les-Bains, Austin, Sapporo)"}
 
 
-def _series_key(name: str) -> tuple[str, int, float] | None:
-    """(series, items, own limit or 0) of a generated instance's name, else None."""
-    head, _, limit = name.partition("@")
-    kind, _, size = head.partition("/")
-    if kind not in SERIES or not size.isdigit():
+def _series_key(name: str) -> tuple[str, int, float, int] | None:
+    """(series, items, own limit or 0, seed) of a generated instance's name, else None."""
+    from benchmarks.instances import generated_name
+
+    parsed = generated_name(name)
+    if parsed is None:
         return None
-    return kind, int(size), float(limit.rstrip("s") or 0) if limit else 0.0
+    return ("gen3" if parsed.cities == 3 else "gen", parsed.items, parsed.limit or 0.0,
+            parsed.seed)
+
+
+def _series_label(name: str) -> str:
+    """`gen3/1000-s2@20s` -> `1000 seed 2 @20s`."""
+    size, _, limit = name.partition("/")[2].partition("@")
+    size = size.replace("-s", " seed ")
+    return size + (f" @{limit}" if limit else "")
 
 
 def _scale_cells(s: Summary | None) -> list[str]:
@@ -203,7 +212,7 @@ def scale_table(summaries: list[Summary], previous: list[Summary], series: str =
     lines = [SCALE_HEAD, "|" + "---|" * (SCALE_HEAD.count(" | ") + 1)]
     for name in sorted(keyed, key=lambda n: keyed[n][1:]):
         now, then = ours[name], before.get(name)
-        label = name.partition("/")[2].replace("@", " @")
+        label = _series_label(name)
         ratio = _ratio(now.get("first_feasible_process_s"),
                        then.get("first_feasible_process_s") if then else None)
         cells = [label, *_scale_cells(now), *_scale_cells(then), fmt(now.get("time_limit"), "g"),

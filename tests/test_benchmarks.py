@@ -150,10 +150,13 @@ def test_three_city_and_own_limit_names() -> None:
     from benchmarks.__main__ import instance_limit
     from benchmarks.instances import all_instances, find_instance, generated_name
 
-    assert generated_name("gen/250") == (2, 250, None)
-    assert generated_name("gen3/200@20s") == (3, 200, 20.0)
+    assert generated_name("gen/250") == (2, 250, None, 1)
+    assert generated_name("gen3/200@20s") == (3, 200, 20.0, 1)
+    assert generated_name("gen3/1000-s2@2.5s") == (3, 1000, 2.5, 2)
     assert generated_name("gen3/x") is None and generated_name("gen4/10") is None
     assert generated_name("gen3/10@soon") is None and generated_name("grid/40") is None
+    seeded = find_instance("gen3/300-s2")
+    assert seeded.name == "gen3/300-s2" and seeded.build() != find_instance("gen3/300").build()
     short = find_instance("gen3/200@20s")
     assert short.time_limit == 20.0 and short.group == "generated-3"
     assert len(short.build().festivals) == 3 and len(find_instance("gen/40").build().festivals) == 2
@@ -209,6 +212,7 @@ def test_each_series_has_its_table_with_the_previous_beside() -> None:
                 repriced=90.0, reprice_diff=0.0, first_complete_objective=95.0),
         _record("gen3/1000", objective=900.0, first_feasible_process_s=4.0, repriced=910.0,
                 reprice_diff=10.0, first_complete_objective=800.0),
+        _record("gen3/1000-s2", objective=800.0),
         _record("gen/250", objective=7.0, first_feasible_process_s=1.0)])
     before = group_records([_record("gen3/1000", objective=950.0, first_feasible_process_s=8.0)])
     text = scale_tables(now, before)
@@ -217,6 +221,7 @@ def test_each_series_has_its_table_with_the_previous_beside() -> None:
     rows = [line for line in three.splitlines() if line.startswith("| 200 @20s") or
             line.startswith("| 1000 |")]
     assert [r.split(" | ")[0] for r in rows] == ["| 200 @20s", "| 1000"]  # by size, then limit
+    assert three.index("| 1000 |") < three.index("| 1000 seed 2 |")
     cells = [c.strip() for c in rows[1].strip().strip("|").split("|")]
     assert cells[2] == "900" and cells[7] == "950" and cells[-1] == "0.500"
     assert cells[12].startswith("DIFFERS in 1 of 1") and "WORSE in 1" in cells[13]
