@@ -236,3 +236,18 @@ def test_time_limit_target_counts_the_whole_process() -> None:
     found = target_time_limit(group_records([inside, late]))
     assert found.verdict == "missed by 6.50 s at worst (1 of 2 instances over)"
     assert "gen3/4000: 66.50 s at a 60 s limit" in found.measured
+
+
+def test_previous_snapshot_is_the_report_replaced_else_the_committed_one(
+        tmp_path: Path) -> None:
+    from benchmarks.__main__ import SNAPSHOT, _parser, previous_path
+
+    assert SNAPSHOT.is_file()
+    assert previous_path(_parser().parse_args(["--out", str(tmp_path)])) == SNAPSHOT
+    replaced = tmp_path / "latest.json"
+    replaced.write_text("[]", encoding="utf-8")
+    assert previous_path(_parser().parse_args(["--out", str(tmp_path)])) == replaced
+    rebuilt = _parser().parse_args(["--out", str(tmp_path), "--from", str(replaced)])
+    assert previous_path(rebuilt) == SNAPSHOT  # not the run itself
+    given = _parser().parse_args(["--out", str(tmp_path), "--previous", "x.json"])
+    assert previous_path(given) == Path("x.json")
