@@ -5,8 +5,9 @@ Most constrained occurrences first, each where its venue (with changeover) and i
 (with walking or travel time) are free, honouring `after`, day relations and the order of
 repeats: at the cheapest of several candidate starts when a soft weight can price a start
 (`marginal.py`), else at the earliest. A complete priced programme then gets its artists'
-stays shortened (`exchange.py`) and a bounded local search. It respects every hard rule it knows, so a complete greedy programme is a
-feasible solution; an occurrence it cannot place is simply left without a hint.
+stays shortened (`exchange.py`) and a bounded local search. It respects every hard rule
+it knows, so a complete greedy programme is a feasible solution; an occurrence it cannot
+place is simply left without a hint.
 """
 
 from __future__ import annotations
