@@ -16,18 +16,42 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from affiche.scheduler.occurrences import Occurrence
-
-if TYPE_CHECKING:
-    from affiche.scheduler.greedy import Greedy
+from affiche.scheduler.marginal import MarginalCost
+from affiche.scheduler.occurrences import Occurrence, Option
+from affiche.scheduler.problem import Problem
 
 PARTNERS = 24  # exchange partners priced per occurrence and day, the likeliest first
 GROUP = 3  # occurrences of one stay's first or last day moved together, at most
 SWEEPS = 6  # over the stays that cost nights, at most
 
 Undo = Callable[[], None]
+
+
+class Greedy(Protocol):
+    """What shortening needs of the greedy pass (`greedy.Greedy`, which calls it): the
+    programme, its costs, and the pass's own moves and checks of the hard rules."""
+
+    problem: Problem
+    placed: dict[str, tuple[str, int]]
+    costs: MarginalCost
+    by_item: dict[str, list[Occurrence]]
+    work: int
+
+    def interchangeable(self, item: str) -> bool: ...
+    def _movable(self, occ: Occurrence) -> bool: ...
+    def _out_of_time(self) -> bool: ...
+    def _take(self, occ: Occurrence, venue: str, start: int) -> None: ...
+    def _release(self, occ: Occurrence) -> tuple[str, int]: ...
+    def _earliest(self, occ: Occurrence) -> int: ...
+    def _next_repeat(self, occ: Occurrence) -> int | None: ...
+    def _artists_may_be_free(self, occ: Occurrence, start: int) -> bool: ...
+    def _fits_at(self, occ: Occurrence, option: Option, start: int) -> bool: ...
+    def _cheapest(
+        self, occ: Occurrence, earliest: int, latest: int | None
+    ) -> tuple[int, int, str] | None: ...
+
 # (festival, day index) -> the occurrences there, each with the venues it may use
 ByDay = dict[tuple[str, int], list[tuple[Occurrence, frozenset[str]]]]
 
