@@ -56,16 +56,20 @@ class Variables:
         )
         self._start[occ.uid] = start
         everywhere = sum(b - a for a, b in union)
+        busy = None
         for option in occ.options:
             at = self._at[(occ.uid, option.venue)]
             own = ranges[option.venue]
             if sum(b + 1 - a for a, b in own) != everywhere:  # own ⊆ union: fewer starts
                 model.add_linear_expression_in_domain(start, domain_of(own)).only_enforce_if(at)
             changeover = self.problem.venues[option.venue].changeover
-            self._venue_interval[(occ.uid, option.venue)] = self._interval(
+            interval = self._interval(
                 start, occ.duration + changeover, at, f"in[{occ.uid},{option.venue}]"
             )
-        self._busy_interval[occ.uid] = self._interval(
+            self._venue_interval[(occ.uid, option.venue)] = interval
+            if single and not changeover:  # the one venue, no changeover: one interval
+                busy = interval
+        self._busy_interval[occ.uid] = busy or self._interval(
             start, occ.duration, placed, f"busy[{occ.uid}]"
         )
 
