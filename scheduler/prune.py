@@ -35,8 +35,8 @@ def pruned(problem: Problem, placed: Placed | None) -> Problem:
         def rank(option: Option, uid: str = occ.uid, wanted: set[str] = wanted) -> tuple:
             return (option.venue not in wanted, zlib.crc32(f"{uid}|{option.venue}".encode()))
 
-        kept = sorted(occ.options, key=rank)[:PRUNED_VENUES]
-        occurrences.append(replace(occ, options=tuple(o for o in occ.options if o in kept)))
+        kept = {id(o) for o in sorted(occ.options, key=rank)[:PRUNED_VENUES]}
+        occurrences.append(replace(occ, options=tuple(o for o in occ.options if id(o) in kept)))
     return replace(problem, occurrences=occurrences, _reach={}, _festival_travel={})
 
 

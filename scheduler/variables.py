@@ -142,13 +142,10 @@ class Variables:
 
     def _make_day(self, occ: Occurrence) -> cp_model.IntVar | int:
         days = self.problem.days[occ.festival]
-        lows = [a for o in occ.options for a, _ in start_ranges(o.spans, occ.duration)]
-        highs = [b for o in occ.options for _, b in start_ranges(o.spans, occ.duration)]
-        candidates = [
-            index
-            for index, day in enumerate(days)
-            if day.start <= max(highs) and day.end > min(lows)
-        ]
+        ranges = [r for o in occ.options for r in start_ranges(o.spans, occ.duration)]
+        low, high = min(a for a, _ in ranges), max(b for _, b in ranges)
+        candidates = [index for index, day in enumerate(days)
+                      if day.start <= high and day.end > low]
         if len(candidates) == 1:
             return candidates[0]
         day_var = self.model.new_int_var_from_domain(
