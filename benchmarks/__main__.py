@@ -26,6 +26,7 @@ from benchmarks.report import Record, group_records, markdown, results_table, wr
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = Path(__file__).resolve().parent / "results"
+SNAPSHOT = Path(__file__).resolve().parent / "snapshots" / "previous.json"
 FULL_TIME_LIMIT, QUICK_TIME_LIMIT = 60.0, 10.0
 
 
@@ -46,7 +47,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="conference_scheduler: CBC limit and process timeout (default 600)")
     p.add_argument("--out", type=Path, default=RESULTS, metavar="DIR")
     p.add_argument("--previous", type=Path, default=None, metavar="JSON",
-                   help="a recorded latest.json shown beside this run (generated series)")
+                   help="a recorded latest.json shown beside this run (generated series; "
+                        "default: DIR/latest.json this run replaces, else "
+                        "benchmarks/snapshots/previous.json)")
     p.add_argument("--from", dest="sources", type=Path, action="append", default=[],
                    metavar="JSON", help="no runs: rebuild the report from recorded "
                                         "latest.json files (repeatable, merged)")
@@ -114,6 +117,13 @@ def conference_scheduler_note() -> str | None:
     return None
 
 
+def instance_limit(instance: Instance, limit: float, quick: bool) -> float:
+    """An instance's own limit (`gen3/200@20s`) holds, but never above --quick's."""
+    if instance.time_limit is None:
+        return limit
+    return min(instance.time_limit, limit) if quick else instance.time_limit
+
+
 def measure_all(instances: list[Instance], args: argparse.Namespace, limit: float) -> list[Record]:
     records: list[Record] = []
     peer_ok = conference_scheduler_note() is None
@@ -126,11 +136,12 @@ def measure_all(instances: list[Instance], args: argparse.Namespace, limit: floa
                 print(f"  cannot build it: {error}", flush=True)
                 records.append(_failed(instance.name, "affiche", "error", str(error)))
                 continue
-        jobs: list[tuple[str, float, float]] = [("affiche", limit, limit * 2 + 120)] * args.runs
+        own = instance_limit(instance, limit, args.quick)
+        jobs: list[tuple[str, float, float]] = [("affiche", own, own * 2 + 120)] * args.runs
         if not args.no_peers:
-            jobs.append(("baseline", limit, limit * 2 + 120))
+            jobs.append(("baseline", own, own * 2 + 120))
             if instance.group == "grid" and peer_ok:
-                jobs.append(("affiche-cpsat", limit, limit * 2 + 120))
+                jobs.append(("affiche-cpsat", own, own * 2 + 120))
                 jobs.append(("conference-scheduler", args.peer_timeout, args.peer_timeout + 60))
         for solver, solver_limit, timeout in jobs:
             record = run_process(instance.name, solver, solver_limit, timeout)
@@ -152,14 +163,28 @@ def header(args: argparse.Namespace, limit: float) -> str:
             f"solver time limit {limit:g} s, one run per peer.")
 
 
+def previous_path(args: argparse.Namespace) -> Path | None:
+    """--previous, else the report this run replaces (not when rebuilding from it), else
+    the committed snapshot."""
+    if args.previous:
+        return Path(args.previous)
+    replaced = args.out / "latest.json"
+    if replaced.is_file() and all(replaced.resolve() != p.resolve() for p in args.sources):
+        return replaced
+    return SNAPSHOT if SNAPSHOT.is_file() else None
+
+
 def write_results(records: list[Record], args: argparse.Namespace, limit: float) -> Path:
     summaries = group_records(records)
     args.out.mkdir(parents=True, exist_ok=True)
     target = args.out / "latest.md"
-    previous = (group_records(json.loads(args.previous.read_text("utf-8")))
-                if args.previous else None)
-    target.write_text(markdown(summaries, header(args, limit), conference_scheduler_note(),
-                               previous), encoding="utf-8")
+    source = previous_path(args)
+    previous = group_records(json.loads(source.read_text("utf-8"))) if source else None
+    shown = source.resolve().relative_to(ROOT) if source and source.resolve().is_relative_to(
+        ROOT) else source
+    said = header(args, limit) + (f" Previous snapshot: `{shown}`." if source else "")
+    target.write_text(markdown(summaries, said, conference_scheduler_note(), previous),
+                      encoding="utf-8")
     (args.out / "latest.json").write_text(json.dumps(records, indent=1), encoding="utf-8")
     if not write_plot(summaries, args.out / "latest.png"):
         print("matplotlib is not installed: no latest.png (add it to a `bench` extra)")

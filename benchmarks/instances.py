@@ -1,7 +1,10 @@
 """The benchmark instances, by name; each builds a validated `Spec` on demand.
 
-Names: `bundled`, `real/<schedule>/track`, `real/<schedule>/any-room`, `gen/<items>`,
-`grid/<events>`, `grid/<events>@<file>`, `grid@<file>` (grid-shaped instances also run by
+Names: `bundled`, `real/<schedule>/track`, `real/<schedule>/any-room`, `gen/<items>`
+(two cities), `gen3/<items>` (three cities and time zones, the shape issue 16 is judged on),
+either with `-s<seed>` for another seed than 1 and `@<seconds>s` for a time limit of its
+own (`gen3/1000-s2`, `gen3/200@20s`), `grid/<events>`,
+`grid/<events>@<file>`, `grid@<file>` (grid-shaped instances also run by
 conference_scheduler, see `grid.py`; the file is any programme the loader reads).
 """
 
@@ -9,14 +12,19 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from affiche.programmes.model import Spec
 
 GENERATED_SIZES = (250, 500, 1000, 2000, 4000)
 QUICK_GENERATED_SIZES = (250, 500)
+THREE_CITY_SIZES = (200, 500, 1000, 2000, 4000)
+QUICK_THREE_CITY_SIZES = (200,)
+SHORT_RUNS = ("gen/200@20s", "gen3/200@20s")  # issue 16: 200 items optimal or < 1 % in 20 s
 GRID_SIZES = (40, 80, 160, 200, 400)
 QUICK_GRID_SIZES = (40, 80)
 GENERATOR_SEED = 1
@@ -30,6 +38,7 @@ class Instance:
     build: Callable[[], Spec]
     size_hint: int = 0  # items, for ordering and plotting before anything is built
     prepare: Callable[[], object] | None = None  # run once in the harness, before timing
+    time_limit: float | None = None  # its own solver limit, instead of the run's
 
 
 def data_dir() -> Path:
@@ -65,10 +74,10 @@ def frab_spec(path: Path, any_room: bool) -> Spec:
     return spec
 
 
-def generated_spec(items: int, seed: int = GENERATOR_SEED) -> Spec:
+def generated_spec(items: int, seed: int = GENERATOR_SEED, cities: int = 2) -> Spec:
     from affiche.programmes.generate import generate_spec
 
-    return Spec.model_validate(generate_spec(items, seed))
+    return Spec.model_validate(generate_spec(items, seed, cities))
 
 
 def _real(path: Path) -> list[Instance]:
@@ -79,8 +88,43 @@ def _real(path: Path) -> list[Instance]:
     ]
 
 
-def _generated(size: int) -> Instance:
-    return Instance(f"gen/{size}", "generated", lambda: generated_spec(size), size)
+class GeneratedName(NamedTuple):
+    cities: int
+    items: int
+    limit: float | None  # its own time limit, seconds
+    seed: int
+
+
+GENERATED_NAME = re.compile(r"(gen|gen3)/(\d+)(?:-s(\d+))?(?:@(\d+(?:\.\d+)?)s)?")
+
+
+def generated_name(name: str) -> GeneratedName | None:
+    """`gen/250` -> 2 cities, 250 items, no limit of its own, seed 1; `gen3/200@20s` -> 3
+    cities, 200 items, 20 s; `gen3/1000-s2` -> seed 2. None for any other name."""
+    found = GENERATED_NAME.fullmatch(name)
+    if found is None:
+        return None
+    kind, size, seed, limit = found.groups()
+    return GeneratedName(3 if kind == "gen3" else 2, int(size),
+                         None if limit is None else float(limit),
+                         GENERATOR_SEED if seed is None else int(seed))
+
+
+def _named_generated(name: str) -> Instance:
+    parsed = generated_name(name)
+    if parsed is None:
+        raise KeyError(f"not a generated instance: {name!r}")
+    return _generated(parsed.items, parsed.cities, parsed.limit, parsed.seed)
+
+
+def _generated(size: int, cities: int = 2, limit: float | None = None,
+               seed: int = GENERATOR_SEED) -> Instance:
+    name = ("gen" if cities == 2 else f"gen{cities}") + f"/{size}"
+    name += f"-s{seed}" if seed != GENERATOR_SEED else ""
+    name += f"@{limit:g}s" if limit is not None else ""
+    group = "generated" if cities == 2 else "generated-3"
+    return Instance(name, group, lambda: generated_spec(size, seed, cities), size,
+                    time_limit=limit)
 
 
 def grid_name(name: str) -> tuple[int | None, Path | None] | None:
@@ -108,6 +152,9 @@ def all_instances(quick: bool = False) -> list[Instance]:
         instances += _real(path)
     sizes = QUICK_GENERATED_SIZES if quick else GENERATED_SIZES
     instances += [_generated(size) for size in sizes]
+    three = QUICK_THREE_CITY_SIZES if quick else THREE_CITY_SIZES
+    instances += [_named_generated(name) for name in SHORT_RUNS]
+    instances += [_generated(size, 3) for size in three]
     instances += [_grid(f"grid/{size}") for size in (QUICK_GRID_SIZES if quick else GRID_SIZES)]
     return instances
 
@@ -117,9 +164,8 @@ def find_instance(name: str) -> Instance:
     for instance in all_instances():
         if instance.name == name:
             return instance
-    kind, _, size = name.partition("/")
-    if kind == "gen" and size.isdigit():
-        return _generated(int(size))
+    if generated_name(name) is not None:
+        return _named_generated(name)
     if grid_name(name) is not None:
         return _grid(name)
     raise KeyError(f"no benchmark instance named {name!r}")

@@ -1,11 +1,17 @@
 """One measurement in a fresh process; prints exactly one JSON line on stdout.
 
     python -m benchmarks.run_one INSTANCE [--solver affiche|baseline|conference-scheduler]
-                                 [--time-limit S] [--no-check]
+                                 [--time-limit S] [--no-check] [--no-audit]
 
 Times are seconds from this module's first line (`started_epoch` lets the parent add the
 interpreter start-up). `first_feasible_s` is load + build + model + the solver's time to its
 first solution, so it is what a user waits for a first programme.
+
+After the timed run (and its peak memory) the audit, for affiche: the programme written as
+schedule.json is re-priced by `benchmarks.reprice` (the documented rules, not the solver's
+code) and compared with the reported objective; and the greedy programme (the first
+complete one, as the solve starts from) is rebuilt and priced, to show the answer is never
+worse than it.
 """
 
 from __future__ import annotations
@@ -74,7 +80,49 @@ def _grid_violations(name: str, schedule: Any) -> int | None:
     return violations(grid, affiche_assignment(grid, placed))
 
 
-def run_affiche(name: str, time_limit: float, check: bool, shortcut: bool = True) -> dict[str, Any]:
+def reprice_record(spec: Any, schedule: Any) -> dict[str, Any]:
+    """The written schedule.json re-priced independently, against the solver's objective."""
+    import tempfile
+    from pathlib import Path
+
+    from benchmarks.reprice import compare, read_schedule
+
+    with tempfile.TemporaryDirectory(prefix="affiche-bench-") as folder:
+        path = Path(folder) / "schedule.json"
+        path.write_text(schedule.model_dump_json(), encoding="utf-8")
+        found = compare(spec, read_schedule(path))
+    return {"repriced": found.total, "reprice_diff": found.difference,
+            "reprice_families": {k: list(v) for k, v in found.differing().items()}}
+
+
+def first_complete_objective(spec: Any, time_limit: float) -> float | None:
+    """The greedy programme's cost counted in full (None: it is not complete in time)."""
+    from affiche.scheduler.greedy import greedy_placement
+    from affiche.scheduler.pricing import total
+    from affiche.scheduler.problem import build_problem
+
+    problem = build_problem(spec)
+    placed = greedy_placement(problem, deadline=time.perf_counter() + time_limit)
+    return total(problem, placed) if len(placed) == len(problem.occurrences) else None
+
+
+def audit(spec: Any, schedule: Any, time_limit: float) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for what, run in (("reprice", lambda: reprice_record(spec, schedule)),
+                      ("first complete", lambda: {
+                          "first_complete_objective": first_complete_objective(spec,
+                                                                               time_limit)})):
+        try:
+            out.update(run())
+        except Exception as error:  # reported beside the row, never a failed run
+            out.setdefault("audit_errors", []).append(f"{what}: {type(error).__name__}: "
+                                                      f"{error}")
+    return out
+
+
+def run_affiche(
+    name: str, time_limit: float, check: bool, shortcut: bool = True, audited: bool = True
+) -> dict[str, Any]:
     """The product's own path (`plan()`), its stages timed by it; the check counted here."""
     from affiche.scheduler.plan import NoPlan, PlanOptions, plan
     from benchmarks.instances import find_instance
@@ -105,6 +153,8 @@ def run_affiche(name: str, time_limit: float, check: bool, shortcut: bool = True
         out["violations"] = _grid_violations(name, schedule)
         if check and out["violations"] is None:
             out["violations"] = _check(planned.spec, schedule)
+        if audited and summary.objective is not None:
+            out.update(audit(planned.spec, schedule, time_limit))
     return out
 
 
@@ -144,13 +194,16 @@ def run_conference_scheduler(name: str, time_limit: float) -> dict[str, Any]:
     return out
 
 
-def measure(name: str, solver: str, time_limit: float, check: bool = True) -> dict[str, Any]:
+def measure(
+    name: str, solver: str, time_limit: float, check: bool = True, audited: bool = True
+) -> dict[str, Any]:
     """Run one solver on one instance here, in this process."""
     record: dict[str, Any] = {"instance": name, "solver": solver, "time_limit": time_limit,
                               "started_epoch": STARTED_EPOCH}
     try:
         if solver in ("affiche", "affiche-cpsat"):
-            record.update(run_affiche(name, time_limit, check, shortcut=solver == "affiche"))
+            record.update(run_affiche(name, time_limit, check, shortcut=solver == "affiche",
+                                      audited=audited))
         elif solver == "baseline":
             record.update(run_baseline(name, time_limit))
         else:
@@ -164,11 +217,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run_one")
     parser.add_argument("instance")
     parser.add_argument("--solver", choices=SOLVERS, default="affiche")
-    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--time-limit", type=float, default=None,
+                        help="default: the instance's own (gen3/200@20s), else 60")
     parser.add_argument("--no-check", action="store_true",
                         help="skip re-checking the programme (programmes/check.py)")
+    parser.add_argument("--no-audit", action="store_true",
+                        help="skip the re-pricing and the first complete programme")
     args = parser.parse_args(argv)
-    record = measure(args.instance, args.solver, args.time_limit, not args.no_check)
+    if args.time_limit is None:
+        from benchmarks.instances import find_instance
+
+        args.time_limit = find_instance(args.instance).time_limit or 60.0
+    record = measure(args.instance, args.solver, args.time_limit, not args.no_check,
+                     not args.no_audit)
     print(json.dumps(record), flush=True)
     return 0
 

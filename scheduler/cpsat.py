@@ -164,10 +164,11 @@ def _bound(
     return max(solver.best_objective_bound, float(forced), floors) if terms else 0.0
 
 
-def _floors(problem: Problem, allow_unplaced: bool, fewest: float) -> float:
-    """What every programme pays: the families' floor, or with items allowed out, that
-    and `fewest`, the least unplaced cost proven (`fewest_unplaced.total_bound`)."""
-    return total_bound(problem, fewest) if allow_unplaced else floor(problem)
+def _floors(problem: Problem, allow_unplaced: bool, fewest: float, known: float) -> float:
+    """What every programme pays: the families' floor (or `known`, when higher), or with
+    items allowed out, the floor and `fewest`, the least unplaced cost proven
+    (`fewest_unplaced.total_bound`)."""
+    return total_bound(problem, fewest) if allow_unplaced else max(floor(problem), known)
 
 
 def _gap(objective: float, bound: float) -> float:
@@ -211,10 +212,12 @@ def solve_with_cpsat(
     options: SolveOptions,
     placed: Placed | None = None,
     started: float | None = None,
+    known_bound: float = 0.0,
 ) -> SolveResult:
     """Solve `problem` with CP-SAT, from the greedy programme `placed` when the caller has
-    it (and the time it `started` the solve, which the time limit counts from); the status
-    is always one of STATUS_NAMES' values."""
+    it (and the time it `started` the solve, which the time limit counts from), and a bound
+    proven before (`known_bound`, of complete programmes); the status is always one of
+    STATUS_NAMES' values."""
     started = time.perf_counter() if started is None else started
     model_problem = pruned(problem, placed)
     variables, terms = build_model(model_problem, options.allow_unplaced, placed)
@@ -241,7 +244,7 @@ def solve_with_cpsat(
         if fewest:  # every programme leaves out at least this much: tell the main model
             unplaced = [t.weight * t.expr for t in terms if t.family == Unplaced.name]
             variables.model.add(sum(unplaced) >= round(fewest))
-    floors = _floors(problem, options.allow_unplaced, fewest)
+    floors = _floors(problem, options.allow_unplaced, fewest, known_bound)
     # every solution is re-priced in full: the model's audience overlap is exact only at its
     # optimum (see `soft/audience_clash.py`), so the cheapest programme is kept
     cheapest = _Cheapest(problem, variables, options.allow_unplaced)

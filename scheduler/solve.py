@@ -22,6 +22,10 @@ __all__ = ["Chosen", "SolveOptions", "SolveResult", "solve", "has_objective"]
 # candidate venue of an occurrence (measured on generated festivals, 2 cores); with less
 # time left than that, the greedy programme is the answer.
 MODEL_SECONDS_PER_CANDIDATE = 2e-4
+# The day relaxation (a lower bound) gets at most this share of the time left after the
+# greedy pass, and at most this many seconds; the search has the rest.
+DAY_BOUND_SHARE = 0.15
+DAY_BOUND_SECONDS = 6.0
 
 
 def has_objective(problem: Problem) -> bool:
@@ -39,14 +43,18 @@ def has_objective(problem: Problem) -> bool:
 
 def solve(problem: Problem, options: SolveOptions | None = None) -> SolveResult:
     """Where and when every occurrence goes; the status is optimal, feasible, infeasible,
-    unknown or invalid. A complete programme comes with the bound's parts (`floors`)."""
-    result = _solve(problem, options or SolveOptions())
+    unknown or invalid. A complete programme comes with the bound's parts (`floors`, and
+    the programme days' relaxation where it was solved: `daybound.py`)."""
+    parts: dict[str, float] = {}
+    result = _solve(problem, options or SolveOptions(), parts)
     if result.has_solution and len(result.chosen) == len(problem.occurrences):
-        result.bounds = {part: bound for part, bound in floors(problem).items() if bound}
+        parts = parts or floors(problem)
+        result.bounds = {part: bound for part, bound in parts.items() if bound}
     return result
 
 
-def _solve(problem: Problem, options: SolveOptions) -> SolveResult:
+def _solve(problem: Problem, options: SolveOptions, parts: dict[str, float]) -> SolveResult:
+    """`parts` receives the bound's parts when the day relaxation raised them."""
     started = time.perf_counter()
     placed, first = None, 0.0
     if options.shortcut:
@@ -62,12 +70,43 @@ def _solve(problem: Problem, options: SolveOptions) -> SolveResult:
                 return _out_of_time(problem, placed, started, options)
     from affiche.scheduler.cpsat import solve_with_cpsat
 
-    result = solve_with_cpsat(problem, options, placed, started)
+    known = 0.0
+    if not options.allow_unplaced:
+        parts.update(_day_parts(problem, options, started))
+        known = sum(parts.values())
+        if placed is not None and len(placed) == len(problem.occurrences):
+            result = greedy_if_optimal(problem, placed, started, bound=known)
+            if result is not None:
+                return result
+    result = solve_with_cpsat(problem, options, placed, started, known)
     if placed is not None and _answers(problem, placed, options):
         result = _never_worse(problem, result, placed, started, options.allow_unplaced)
         if len(placed) == len(problem.occurrences):  # the first complete programme
             result.first_solution_seconds = min(result.first_solution_seconds or first, first)
+    _raise_bound(result, known)
     return result
+
+
+def _day_parts(problem: Problem, options: SolveOptions, started: float) -> dict[str, float]:
+    """The bound's parts with the programme days' relaxation (`daybound.py`) in place of
+    the floors it covers where it proves more, solved in a share of the time left ({} when
+    it could not be solved in that time)."""
+    from affiche.scheduler.daybound import day_bound, with_day_bound
+
+    left = options.time_limit - (time.perf_counter() - started)
+    day = day_bound(problem, min(left * DAY_BOUND_SHARE, DAY_BOUND_SECONDS))
+    return {} if day is None else with_day_bound(floors(problem), day.value)
+
+
+def _raise_bound(result: SolveResult, known: float) -> None:
+    """A complete programme's bound, at least `known`; optimal when its cost meets it."""
+    if not result.has_solution or result.objective is None or not known:
+        return
+    if result.bound is None or result.bound < known:
+        result.bound = known
+        result.gap = _gap(result.objective, known)
+    if result.objective <= result.bound:
+        result.status = "optimal"
 
 
 def _out_of_time(
@@ -140,7 +179,8 @@ def _gap(objective: float, bound: float) -> float:
 
 
 def greedy_if_optimal(
-    problem: Problem, placed: Placed, started: float, allow_unplaced: bool = False
+    problem: Problem, placed: Placed, started: float, allow_unplaced: bool = False,
+    bound: float = 0.0,
 ) -> SolveResult | None:
     """The greedy programme as an optimal answer, or None if it leaves anything out or
     costs more than the floor every programme pays (`pricing.py`).
@@ -148,14 +188,15 @@ def greedy_if_optimal(
     The greedy pass keeps every hard rule of `hard.py` (tests/test_solve_shortcut.py checks
     this against CP-SAT and the independent checker), so a complete greedy programme at the
     floor needs no solver. Stability is not in the floor: with a published version to keep,
-    any weight on moves sends the problem to CP-SAT.
+    any weight on moves sends the problem to CP-SAT. `bound`, when given, is a proven bound
+    higher than the floor (the day relaxation's).
     """
     if len(placed) < len(problem.occurrences):
         return None
     if problem.previous and problem.weights.moved:
         return None
     terms, violations = price(problem, placed, allow_unplaced)
-    objective, bound = float(sum(terms.values())), floor(problem)
+    objective, bound = float(sum(terms.values())), max(bound, floor(problem))
     if objective > bound:
         return None
     elapsed = time.perf_counter() - started

@@ -138,3 +138,117 @@ def test_generated_sizes_beside_the_previous_snapshot(tmp_path: Path) -> None:
     assert cells[1] == cells[6] and cells[2] == cells[7]  # now and previous: the same run
     assert cells[-1] == "1.000"
     assert "4,000-item generated festival" in text
+
+
+def _record(name: str, **values: object) -> dict[str, object]:
+    base: dict[str, object] = {"instance": name, "solver": "affiche", "status": "feasible",
+                               "time_limit": 60.0, "violations": 0}
+    return {**base, **values}
+
+
+def test_three_city_and_own_limit_names() -> None:
+    from benchmarks.__main__ import instance_limit
+    from benchmarks.instances import all_instances, find_instance, generated_name
+
+    assert generated_name("gen/250") == (2, 250, None, 1)
+    assert generated_name("gen3/200@20s") == (3, 200, 20.0, 1)
+    assert generated_name("gen3/1000-s2@2.5s") == (3, 1000, 2.5, 2)
+    assert generated_name("gen3/x") is None and generated_name("gen4/10") is None
+    assert generated_name("gen3/10@soon") is None and generated_name("grid/40") is None
+    seeded = find_instance("gen3/300-s2")
+    assert seeded.name == "gen3/300-s2" and seeded.build() != find_instance("gen3/300").build()
+    short = find_instance("gen3/200@20s")
+    assert short.time_limit == 20.0 and short.group == "generated-3"
+    assert len(short.build().festivals) == 3 and len(find_instance("gen/40").build().festivals) == 2
+    assert instance_limit(short, 60.0, quick=False) == 20.0
+    assert instance_limit(short, 10.0, quick=True) == 10.0
+    assert instance_limit(find_instance("gen3/500"), 60.0, quick=False) == 60.0
+    names = [i.name for i in all_instances()]
+    assert {"gen3/200@20s", "gen3/200", "gen3/1000", "gen3/4000", "gen/250", "gen/4000"} <= set(
+        names)
+
+
+def test_targets_state_met_or_missed_from_the_numbers() -> None:
+    from benchmarks.report import group_records, targets
+
+    records = [
+        _record("gen3/200@20s", time_limit=20.0, status="optimal", objective=90.0, bound=90.0,
+                gap=0.0, repriced=90.0, reprice_diff=0.0, first_complete_objective=120.0),
+        _record("gen3/1000", objective=1000.0, bound=930.0, gap=0.07, repriced=1001.0,
+                reprice_diff=1.0, first_complete_objective=990.0),
+        _record("gen3/4000", objective=5.0, bound=5.0, gap=0.0, first_feasible_process_s=14.0,
+                peak_mb=1100.0, violations=2),
+        _record("gen/1000", objective=10.0, bound=9.7, gap=0.03),
+    ]
+    found = {t.title: t for t in targets(group_records(records))}
+    assert found["200-item festival in 20 s"].verdict == "met"
+    assert found["1,000-item generated festival (gen3/1000)"].verdict.startswith("missed by 2.00")
+    assert found["1,000-item generated festival (gen/1000)"].verdict == "met"
+    assert found["4,000-item generated festival (gen3/4000)"].verdict == "missed: memory"
+    assert found["every result passes the checker"].verdict == "missed"
+    assert "gen3/4000" in found["every result passes the checker"].measured
+    worse = found["never worse than the first complete programme"]
+    assert worse.verdict == "missed" and "gen3/1000 (1 run(s))" in worse.measured
+    repriced = found["objective re-priced independently"]
+    assert repriced.verdict == "missed" and "re-priced 1001 against 1000" in repriced.measured
+
+
+def test_short_run_at_a_longer_limit_is_not_measured() -> None:
+    from benchmarks.report import group_records, target_small
+
+    found = target_small(group_records([_record("gen3/200@20s", time_limit=30.0,
+                                                objective=5.0, bound=5.0, gap=0.0)]))
+    assert found.verdict.startswith("not measured at 20 s")
+    found = target_small(group_records([_record("gen3/200@20s", time_limit=20.0,
+                                                objective=100.0, bound=98.0, gap=0.02)]))
+    assert found.verdict == "missed by 1.00 points of gap"
+
+
+def test_each_series_has_its_table_with_the_previous_beside() -> None:
+    from benchmarks.report import group_records, scale_tables
+
+    now = group_records([
+        _record("gen3/200@20s", time_limit=20.0, objective=90.0, first_feasible_process_s=2.0,
+                repriced=90.0, reprice_diff=0.0, first_complete_objective=95.0),
+        _record("gen3/1000", objective=900.0, first_feasible_process_s=4.0, repriced=910.0,
+                reprice_diff=10.0, first_complete_objective=800.0),
+        _record("gen3/1000-s2", objective=800.0),
+        _record("gen/250", objective=7.0, first_feasible_process_s=1.0)])
+    before = group_records([_record("gen3/1000", objective=950.0, first_feasible_process_s=8.0)])
+    text = scale_tables(now, before)
+    two, three = text.split("### Three cities")
+    assert "| 250 |" in two and "gen3" not in two.split("\n", 1)[1]
+    rows = [line for line in three.splitlines() if line.startswith("| 200 @20s") or
+            line.startswith("| 1000 |")]
+    assert [r.split(" | ")[0] for r in rows] == ["| 200 @20s", "| 1000"]  # by size, then limit
+    assert three.index("| 1000 |") < three.index("| 1000 seed 2 |")
+    cells = [c.strip() for c in rows[1].strip().strip("|").split("|")]
+    assert cells[2] == "900" and cells[7] == "950" and cells[-1] == "0.500"
+    assert cells[12].startswith("DIFFERS in 1 of 1") and "WORSE in 1" in cells[13]
+
+
+def test_time_limit_target_counts_the_solve_call() -> None:
+    from benchmarks.report import group_records, target_time_limit
+
+    inside = _record("gen3/200@20s", time_limit=20.0, final_process_s=19.5, solve_call_s=18.0)
+    late = _record("gen3/4000", final_process_s=66.5, solve_call_s=63.0)
+    assert target_time_limit(group_records([inside])).verdict == "met"
+    found = target_time_limit(group_records([inside, late]))
+    assert found.verdict == "missed by 3.00 s at worst (1 of 2 instances over)"
+    assert "gen3/4000: solve call 63.00 s at a 60 s limit (whole process 66.50 s)" in (
+        found.measured)
+
+
+def test_previous_snapshot_is_the_report_replaced_else_the_committed_one(
+        tmp_path: Path) -> None:
+    from benchmarks.__main__ import SNAPSHOT, _parser, previous_path
+
+    assert SNAPSHOT.is_file()
+    assert previous_path(_parser().parse_args(["--out", str(tmp_path)])) == SNAPSHOT
+    replaced = tmp_path / "latest.json"
+    replaced.write_text("[]", encoding="utf-8")
+    assert previous_path(_parser().parse_args(["--out", str(tmp_path)])) == replaced
+    rebuilt = _parser().parse_args(["--out", str(tmp_path), "--from", str(replaced)])
+    assert previous_path(rebuilt) == SNAPSHOT  # not the run itself
+    given = _parser().parse_args(["--out", str(tmp_path), "--previous", "x.json"])
+    assert previous_path(given) == Path("x.json")

@@ -19,6 +19,7 @@ from tests.builders import (
     solve_in_fresh_process,
     solve_spec,
     spec_data,
+    venue,
 )
 
 
@@ -147,3 +148,21 @@ def test_floor_counts_the_nights_an_artist_too_busy_for_one_day_needs() -> None:
                                                              "closes": "14:00"})],
                      artists=[artist("ana")], solver={"weights": {"hotel_nights": 4}})
     assert floor(build_problem(make_spec(data))) == 4
+
+
+def test_floor_counts_a_festival_short_of_time_for_its_audience_beside_another() -> None:
+    """Three hour-long family talks in Paris's one open hour overlap 120 minutes, even with
+    an Austin festival whose night (01:00 to its programme day's end at 04:00 there,
+    06:00-09:00 UTC) holds that hour: the tag as one sees four hours of talks in a
+    three-hour union (60); festival by festival, 120 and 0 (the whole's union is at most
+    the parts' unions added up)."""
+    paris = festival("paris", venues=[venue("paris-hall")], end="2026-06-12",
+                     hours={"opens": "10:00", "closes": "11:00"},
+                     items=[item(f"kids-{n}", tags=["families"]) for n in range(3)])
+    austin = festival("austin", venues=[venue("austin-hall")],  # its night of 11 June
+                      start="2026-06-11", end="2026-06-11",
+                      city="Austin", timezone="America/Chicago",
+                      hours={"opens": "01:00", "closes": "05:00"},
+                      items=[item("kids-austin", tags=["families"])])
+    problem = build_problem(make_spec(spec_data(festivals=[paris, austin])))
+    assert floor(problem) == 120

@@ -140,8 +140,7 @@ class AudienceClash(SoftFamily):
         least the durations of those confined to the run minus the run's length; the best
         split into runs is a small dynamic programme."""
         weight = self.per_grain(problem)
-        return float(weight * sum(_forced_overlap(occs) for occs in tagged(problem).values()
-                                  if len(occs) > 1)) if weight else 0.0
+        return float(weight * sum(_forced_by_tag(problem).values())) if weight else 0.0
 
     def most_saved(self, problem: Problem, occ: Occurrence) -> float:
         """The most leaving `occ` out can save of this family's floor: per tag, its
@@ -169,10 +168,41 @@ def _forced_by_tag(problem: Problem) -> dict[str, int]:
     kept = _FORCED.get(id(problem))
     if kept is None or kept[0] is not problem:
         _FORCED.clear()
-        kept = (problem, {tag: _forced_overlap(occs) for tag, occs in tagged(problem).items()
+        kept = (problem, {tag: _forced_by_parts(occs) for tag, occs in tagged(problem).items()
                           if len(occs) > 1})
         _FORCED[id(problem)] = kept
     return kept[1]
+
+
+def _forced_by_parts(occs: list[Occurrence]) -> int:
+    """Grains of overlap every placement of one tag's `occs` has: the most of
+    `_forced_overlap` over the tag as one, festival by festival, and festivals whose
+    possible times meet taken together. Any split of the occurrences into parts bounds it
+    by the sum of the parts' overlaps (the whole's union is at most the parts' unions
+    added up), so a festival short of time for its audience counts even when another
+    festival's hours, elsewhere in the world, fill the gaps between its days."""
+    by_festival: dict[str, list[Occurrence]] = defaultdict(list)
+    for occ in occs:
+        by_festival[occ.festival].append(occ)
+    if len(by_festival) == 1:
+        return _forced_overlap(occs)
+    parts = list(by_festival.values())
+    return max(_forced_overlap(occs), sum(_forced_overlap(part) for part in parts),
+               sum(_forced_overlap(part) for part in _meeting(parts)))
+
+
+def _meeting(parts: list[list[Occurrence]]) -> list[list[Occurrence]]:
+    """`parts` joined where their possible times overlap (transitively)."""
+    reach = [(min(a for o in part for option in o.options for a, _ in option.spans),
+              max(b for o in part for option in o.options for _, b in option.spans), part)
+             for part in parts]
+    joined: list[tuple[int, list[Occurrence]]] = []
+    for low, high, part in sorted(reach, key=lambda r: r[0]):
+        if joined and low < joined[-1][0]:
+            joined[-1] = (max(joined[-1][0], high), joined[-1][1] + part)
+        else:
+            joined.append((high, list(part)))
+    return [part for _, part in joined]
 
 
 def _forced_overlap(occs: list[Occurrence]) -> int:

@@ -1,0 +1,141 @@
+"""The programme days' relaxation (`scheduler/daybound.py`): a lower bound that weighs hotel
+nights against repeats and the other day costs together, never above an optimum."""
+
+from __future__ import annotations
+
+import pytest
+
+from affiche.programmes.generate import generate_spec
+from affiche.programmes.model import Spec
+from affiche.scheduler import daybound
+from affiche.scheduler.daybound import PART, day_bound
+from affiche.scheduler.pricing import floor, floors
+from affiche.scheduler.problem import build_problem
+from affiche.scheduler.solve import SolveOptions, solve
+from tests.builders import artist, festival, item, make_spec, spec_data
+
+
+def _two_shows_twice(days: int = 2) -> Spec:
+    """Ana gives two shows, each twice, on a festival of `days` days: on one day the two
+    pairs cost 2 x 3; spread, a night costs 4. Each floor alone sees neither (the repeats'
+    floor leaves an artist with two repeated shows to the nights' floor, which sees that
+    all four fit in one day)."""
+    shows = [item(name, occurrences=2, artists=["ana"]) for name in ("north", "south")]
+    return make_spec(spec_data(
+        festivals=[festival(items=shows, end=f"2026-06-{11 + days}")],
+        artists=[artist("ana")],
+        solver={"weights": {"repeat_same_day": 3, "hotel_nights": 4}}))
+
+
+def test_the_days_weigh_a_night_against_two_repeats() -> None:
+    problem = build_problem(_two_shows_twice())
+    assert floor(problem) == 0
+    bound = day_bound(problem, 10)
+    assert bound is not None and bound.value == 4
+
+
+def test_a_solve_at_the_day_bound_is_proven_optimal_and_names_the_part() -> None:
+    problem = build_problem(_two_shows_twice())
+    result = solve(problem, SolveOptions(time_limit=10, workers=2))
+    assert result.status == "optimal"
+    assert result.objective == result.bound == 4
+    assert result.bounds == {PART: 4.0}
+
+
+def test_one_day_leaves_only_the_repeats() -> None:
+    problem = build_problem(_two_shows_twice(days=1))
+    bound = day_bound(problem, 10)
+    assert bound is not None and bound.value == 6
+
+
+def test_a_split_set_still_bounds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Split into one model per artist, the bound may only fall, never rise past the
+    whole set's (here they agree: Ana is the set)."""
+    problem = build_problem(_two_shows_twice())
+    monkeypatch.setattr(daybound, "WHOLE", 0)
+    bound = day_bound(problem, 10)
+    assert bound is not None and bound.value == 4
+
+
+def test_floors_parts_give_way_to_the_day_bound_only_when_it_proves_more() -> None:
+    problem = build_problem(_two_shows_twice())
+    parts = floors(problem)
+    assert daybound.with_day_bound(parts, 0.0) == parts
+    raised = daybound.with_day_bound(parts, 4.0)
+    assert raised[PART] == 4.0
+    assert not set(raised) & {"hotel nights", "repeat on one day + hotel nights",
+                              "prime time", "preferred hours"}
+    assert "audience clash" in raised
+
+
+@pytest.mark.parametrize("seed", [1, 4, 5])
+def test_day_bound_never_exceeds_a_proven_optimum_and_beats_the_floor(seed: int) -> None:
+    """Generated 40-item festivals CP-SAT solves to optimality: the day bound is at most the
+    optimum, and above the families' floor (which it replaces in the reported bound); so is
+    the sum of every tied set split into clusters of at most 6 occurrences."""
+    import time
+
+    from affiche.scheduler.cpsat import solve_with_cpsat
+
+    problem = build_problem(Spec.model_validate(generate_spec(40, seed)))
+    result = solve_with_cpsat(problem, SolveOptions(time_limit=60, workers=4))
+    bound = day_bound(problem, 20)
+    assert result.status == "optimal" and result.objective is not None and bound is not None
+    assert floor(problem) < bound.value <= result.objective
+    starts = {o.uid: daybound._starts_by_day(problem, o) for o in problem.occurrences}
+    deadline = time.perf_counter() + 20
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(daybound, "WHOLE", 6)
+        split = sum(daybound._solve_all(problem, starts, tied.groups(whole=False), deadline)
+                    for tied in daybound._tied_sets(problem))
+    assert 0 < split <= bound.value
+
+
+def test_out_of_time_the_bound_is_what_was_proven() -> None:
+    problem = build_problem(Spec.model_validate(generate_spec(40, 1)))
+    bound = day_bound(problem, 0)
+    assert bound is not None and bound.value == 0
+
+
+def _with_wishes_and_limits(items: int, seed: int) -> Spec:
+    """A generated festival with prime time at half the venues, preferred hours and
+    headliners on some items, and some artists limited to two items a day or arriving or
+    leaving mid-festival."""
+    import random
+
+    rng = random.Random(seed)
+    data = generate_spec(items, seed)
+    for fest in data["festivals"]:
+        for venue in fest["venues"]:
+            if rng.random() < 0.5:
+                venue["prime"] = {"opens": "19:00", "closes": "22:00"}
+        for entry in fest["items"]:
+            if entry["kind"] == "installation":
+                continue
+            draw = rng.random()
+            if draw < 0.25:
+                entry["preferred_hours"] = [{"opens": "10:00", "closes": "13:00"}]
+            elif draw < 0.4:
+                entry["headliner"] = True
+    for person in data["artists"]:
+        draw = rng.random()
+        if draw < 0.1:
+            person["max_per_day"] = 2
+        elif draw < 0.35:
+            person["arrive"] = "2027-06-11"
+        elif draw < 0.45:
+            person["depart"] = "2027-06-12"
+    return Spec.model_validate(data)
+
+
+@pytest.mark.parametrize("seed", [9, 14, 20])
+def test_day_bound_with_wishes_and_limits_never_exceeds_a_proven_optimum(seed: int) -> None:
+    from affiche.scheduler.cpsat import solve_with_cpsat
+
+    problem = build_problem(_with_wishes_and_limits(30, seed))
+    result = solve_with_cpsat(problem, SolveOptions(time_limit=60, workers=4))
+    bound = day_bound(problem, 20)
+    assert result.status == "optimal" and result.objective is not None and bound is not None
+    assert floor(problem) < bound.value <= result.objective
+    assert any(occ.prime for occ in problem.occurrences)
+    assert any(occ.preferred_spans for occ in problem.occurrences)
