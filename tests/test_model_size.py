@@ -65,3 +65,17 @@ def test_a_same_venue_literal_only_where_the_domains_leave_the_choice() -> None:
     names = [v.name for v in variables.model.proto.variables]
     same = sorted(name for name in names if name.startswith("same_venue["))
     assert same == ["same_venue[fest.first.1,fest.second.1]"]
+
+
+def test_venues_with_one_prime_time_share_the_literal_for_starting_in_it() -> None:
+    prime = {"opens": "20:00", "closes": "23:00"}
+    venues = [venue("hall", prime=prime), venue("studio", prime=prime),
+              venue("garden", prime={"opens": "19:00", "closes": "21:00"})]
+    star = item("star", headliner=True)
+    problem = build_problem(make_spec(spec_data(festivals=[festival(venues=venues,
+                                                                    items=[star])])))
+    variables, _ = build_model(problem, allow_unplaced=False)
+    names = [v.name for v in variables.model.proto.variables]
+    assert sorted(n for n in names if n.startswith("starts_in_prime[")) == [
+        "starts_in_prime[fest.star.1,garden]", "starts_in_prime[fest.star.1,hall]"]
+    assert len([n for n in names if n.startswith("in_prime[")]) == 3
