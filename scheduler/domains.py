@@ -329,11 +329,12 @@ def domain_key(frame: Frame, item: Item) -> str:
 
 def venue_options(
     frame: Frame, item: Item, duration: int, pinned: Spans | None
-) -> tuple[list[Option], list[str]]:
+) -> tuple[tuple[Option, ...], list[str]]:
     """Every venue where the item may go with what is left there, and why the others
-    are out; computed once for all items the families see alike (`domain_key`)."""
+    are out; computed once for all items the families see alike (`domain_key`), whose
+    occurrences then share one options tuple (caches downstream key on its identity)."""
 
-    def compute() -> tuple[list[Option], list[str]]:
+    def compute() -> tuple[tuple[Option, ...], list[str]]:
         options, reasons = [], []
         for venue in frame.festival.venues:
             spans, reason = venue_option(frame, item, venue, duration, pinned)
@@ -341,7 +342,7 @@ def venue_options(
                 options.append(Option(venue.id, spans))
             elif reason:
                 reasons.append(reason)
-        return options, reasons
+        return tuple(options), reasons
 
     return frame.cached(("options", domain_key(frame, item)), compute)
 
@@ -377,7 +378,7 @@ def item_occurrences(
                 installation=item.is_installation,
                 artists=tuple(item.artists),
                 bound_artists=bound,
-                options=tuple(options),
+                options=options,
                 preferred_venues=frozenset(item.preferred_venues),
                 preferred_spans=preferred,
                 tags=tuple(item.tags),
@@ -396,7 +397,7 @@ def item_occurrences(
 
 
 def _prime_options(
-    frame: Frame, item: Item, options: list[Option], duration: int
+    frame: Frame, item: Item, options: tuple[Option, ...], duration: int
 ) -> tuple[tuple[str, Spans], ...]:
     """For a headliner: where it would lie inside prime time, venue by venue, for each of
     its venues that has a prime time (empty: none of it is left to the item); the soft

@@ -91,8 +91,13 @@ def _order(problem: Problem, promoted: frozenset[str] = frozenset()) -> list[Occ
         if not changed:
             break
 
+    slacks: dict[tuple[int, int], int] = {}  # occurrences alike share one options tuple
+
     def slack(occ: Occurrence) -> int:
-        return sum(b - a - occ.duration for o in occ.options for a, b in o.spans)
+        key = (id(occ.options), occ.duration)
+        if key not in slacks:
+            slacks[key] = sum(b - a - occ.duration for o in occ.options for a, b in o.spans)
+        return slacks[key]
 
     return sorted(
         problem.occurrences,
@@ -128,6 +133,10 @@ class Greedy:
         # running orders: occurrence -> (the one before it, changeover), and the reverse
         self.before: dict[str, tuple[str, int]] = {b: (a, c) for a, b, c in problem.sequences}
         self.after: dict[str, tuple[str, int]] = {a: (b, c) for a, b, c in problem.sequences}
+        # items in a day relation (either side): the others need no day checked
+        self.day_related = {item for r in problem.relations if r.kind != rules.AFTER
+                            for item in (r.item, r.other)}
+        self.parallel = {venue: facts.parallel for venue, facts in problem.venues.items()}
 
     def run(self) -> dict[str, tuple[str, int]]:
         for occ in self.problem.occurrences:
@@ -595,13 +604,16 @@ class Greedy:
         at `venue` (fewer than `parallel` bookings at every instant, for a venue holding
         several): past every booking in the way at once, not one call per booking; or,
         searching only `before` an instant, any start from there on when none is."""
-        capacity = self.problem.venues[venue].parallel
+        capacity = self.parallel[venue]
         if capacity > 1:
             return _shared_free_from(self.board.venue_held[venue], start, length, capacity)
         starts, ends = self.board.venue_starts[venue], self.board.venue_ends[venue]
         index = bisect_right(ends, start)  # the first booking that ends after `start`
-        while index < len(starts) and starts[index] < start + length:
-            start = max(start, ends[index])
+        count = len(starts)
+        while index < count and starts[index] < start + length:
+            end = ends[index]  # (a plain comparison: this loop is the greedy's hottest)
+            if end > start:
+                start = end
             index += 1
             if before is not None and start >= before:
                 break
@@ -610,6 +622,8 @@ class Greedy:
     def _day_conflict(self, occ: Occurrence, start: int) -> int | None:
         """None if `start` keeps occ's day relations with the placed occurrences they
         pair it with (`rules.related_pairs`), else a later start worth trying."""
+        if occ.item not in self.day_related:
+            return None
         day = self.problem.day_of(occ.festival, start, occ.item)
         for relation in self.problem.relations:
             if relation.kind == rules.AFTER or occ.item not in (relation.item, relation.other):

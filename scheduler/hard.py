@@ -86,15 +86,23 @@ def _travel_expression(
 ) -> cp_model.LinearExpr | int:
     """The travel time between the venues the two occurrences end up in.
 
-    Constant when every pair of candidate venues is as far apart; `T - T * same_venue`
-    when all distinct venues are equally far (the common case of a festival-wide walking
-    time); else read from a table by an element constraint.
+    Constant when every pair of candidate venues is as far apart (or the two share no
+    candidate venue); `T - T * same_venue` when all distinct venues are equally far (the
+    common case of a festival-wide walking time), `same_venue` being the other's literal
+    for the one venue when one of them has only one; else read from a table by an element
+    constraint.
     """
     apart = problem.travel_values(first.festival, second.festival)
-    if len(apart) == 1 and first.festival != second.festival:
-        return next(iter(apart))
+    shared = _shared_venues(first, second)
+    if len(apart) == 1 and (first.festival != second.festival or not shared):
+        return next(iter(apart))  # never in one venue: always that far apart
     if len(apart) == 1:
         distance = next(iter(apart))
+        if len(first.options) == 1 or len(second.options) == 1:
+            # in the same venue exactly when the other one is in the one venue this one has
+            (venue,) = shared
+            other = second if len(first.options) == 1 else first
+            return distance - distance * v.is_at(other.uid, venue)
         same = v.model.new_bool_var(f"same_venue[{first.uid},{second.uid}]")
         v.model.add(v.venue_code(first.uid) == v.venue_code(second.uid)).only_enforce_if(same)
         return distance - distance * same
@@ -110,6 +118,10 @@ def _travel_expression(
     travel = v.model.new_int_var(min(table), max(table), f"travel[{first.uid},{second.uid}]")
     v.model.add_element(choice, table, travel)
     return travel
+
+
+def _shared_venues(first: Occurrence, second: Occurrence) -> set[str]:
+    return {o.venue for o in first.options} & {o.venue for o in second.options}
 
 
 def _add_travel_pair(
@@ -129,12 +141,21 @@ def _add_travel_pair(
 
 
 def add_artist_no_overlap(problem: Problem, v: Variables) -> None:
-    """An artist is in one place at a time, with walking or travel time between venues."""
+    """An artist is in one place at a time, with walking or travel time between venues.
+
+    Artists who share items share constraints: one no-overlap per set of occurrences, and
+    one travel constraint per pair of occurrences, with the longest rest of their artists
+    (which implies the others')."""
+    sets: set[tuple[str, ...]] = set()
+    pairs: dict[tuple[str, str], tuple[Occurrence, Occurrence, int]] = {}
     for artist, occurrences in artist_occurrences(problem).items():
         if len(occurrences) < 2:
             continue
         rest = problem.limits.get(artist, (None, 0))[1]
-        v.model.add_no_overlap([v.busy_interval(occ.uid) for occ in occurrences])
+        uids = tuple(sorted(occ.uid for occ in occurrences))
+        if uids not in sets:
+            sets.add(uids)
+            v.model.add_no_overlap([v.busy_interval(occ.uid) for occ in occurrences])
         for first, second in combinations(occurrences, 2):
             travel = max(problem.travel_values(first.festival, second.festival)) + rest
             if travel == 0:
@@ -142,7 +163,11 @@ def add_artist_no_overlap(problem: Problem, v: Variables) -> None:
             (start_a, end_a), (start_b, end_b) = problem.reach(first), problem.reach(second)
             if end_a + travel <= start_b or end_b + travel <= start_a:
                 continue
-            _add_travel_pair(problem, v, first, second, rest)
+            key = (first.uid, second.uid) if first.uid < second.uid else (second.uid, first.uid)
+            if key not in pairs or pairs[key][2] < rest:
+                pairs[key] = (first, second, rest)
+    for first, second, rest in pairs.values():
+        _add_travel_pair(problem, v, first, second, rest)
 
 
 def add_artist_per_day(problem: Problem, v: Variables) -> None:

@@ -9,6 +9,7 @@ is its list of options (venue + spans it must fit inside). No solver objects her
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
@@ -27,6 +28,10 @@ __all__ = [
     "build_problem", "choose_grain", "festival_days", "set_previous", "timed_by_item",
     "travel_grains",
 ]
+
+
+# `Problem._day_segments`: cuts, the days holding each piece, the latest-starting of them
+_Segments = tuple[list[int], list[tuple[int, ...]], list[int | None]]
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,7 @@ class Problem:
     opening: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     _festival_travel: dict[tuple[str, str], set[int]] = field(default_factory=dict, repr=False)
     _reach: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
+    _segments: dict[str, tuple[list[Day], _Segments]] = field(default_factory=dict, repr=False)
 
     def travel_between(self, first: str, second: str) -> int:
         return 0 if first == second else self.travel.get((first, second), 0)
@@ -94,13 +100,33 @@ class Problem:
         """`rules.day_of` in grains: the index of the day holding `grain` that `item` lists,
         else of the latest-starting day holding it (days overlap only by `day_boundaries`);
         None outside every day."""
-        days = self.days[festival]
-        holding = [index for index, day in enumerate(days) if day.start <= grain < day.end]
+        bounds, holding, latest = self._day_segments(festival)
+        segment = bisect_right(bounds, grain)
         listed = self.listed_days.get(item, ()) if item is not None else ()
-        for index in holding:
-            if index in listed:
-                return index
-        return max(holding, key=lambda index: days[index].start, default=None)
+        if listed:
+            for index in holding[segment]:
+                if index in listed:
+                    return index
+        return latest[segment]
+
+    def _day_segments(self, festival: str) -> _Segments:
+        """The festival's time cut at every day's start and end: the cuts, and per piece
+        (before the first cut, between two, after the last) the days holding it, in index
+        order, and the latest-starting of them (None: none). The greedy pass and its
+        pricing ask `day_of` millions of times on large festivals."""
+        days = self.days[festival]
+        found = self._segments.get(festival)
+        if found is not None and found[0] is days:
+            return found[1]
+        bounds = sorted({d.start for d in days} | {d.end for d in days})
+        holding, latest = [], []
+        for grain in [bounds[0] - 1, *bounds] if bounds else [0]:
+            here = tuple(index for index, day in enumerate(days) if day.start <= grain < day.end)
+            holding.append(here)
+            latest.append(max(here, key=lambda index: days[index].start, default=None))
+        segments = (bounds, holding, latest)
+        self._segments[festival] = (days, segments)
+        return segments
 
 
 def _clock_minutes(spec: Spec) -> list[int]:

@@ -13,9 +13,12 @@ from affiche.scheduler.problem import Problem
 # venue of the greedy programme, its published and preferred venues and a spread of others,
 # PRUNED_VENUES in all: at 4,000 generated items (376,551 candidates) the whole model took
 # 16 s to build, 10 s to complete the hint and 1.2 GB before CP-SAT started. Its bound then
-# holds for the pruned model only, so the reported bound is the families' floor.
+# holds for the pruned model only, so the reported bound is the families' floor. 4 rather
+# than 6 (60 s, 2 cores, one run each): gen3/4000 peak 968 -> 794 MB, objective 88,730 ->
+# 88,684; gen/4000 808 -> 740 MB, 105,038 -> 104,956; presolve alone at gen3/4000 611 ->
+# 397 MB and 8.6 -> 7.0 s.
 PRUNE_ABOVE = 60_000
-PRUNED_VENUES = 6
+PRUNED_VENUES = 4
 
 
 def pruned(problem: Problem, placed: Placed | None) -> Problem:
@@ -35,8 +38,8 @@ def pruned(problem: Problem, placed: Placed | None) -> Problem:
         def rank(option: Option, uid: str = occ.uid, wanted: set[str] = wanted) -> tuple:
             return (option.venue not in wanted, zlib.crc32(f"{uid}|{option.venue}".encode()))
 
-        kept = sorted(occ.options, key=rank)[:PRUNED_VENUES]
-        occurrences.append(replace(occ, options=tuple(o for o in occ.options if o in kept)))
+        kept = {id(o) for o in sorted(occ.options, key=rank)[:PRUNED_VENUES]}
+        occurrences.append(replace(occ, options=tuple(o for o in occ.options if id(o) in kept)))
     return replace(problem, occurrences=occurrences, _reach={}, _festival_travel={})
 
 

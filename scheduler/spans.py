@@ -13,13 +13,21 @@ def normalise(spans: Iterable[Span], join_touching: bool = True) -> Spans:
     """Sorted, merged, non-empty spans. Overlapping spans always merge; spans that only
     touch ([0, 5) and [5, 9)) merge unless `join_touching` is False (windows: an item
     sits inside one, see `programmes/rules.py`)."""
-    merged: list[list[int]] = []
-    for start, end in sorted(s for s in spans if s[1] > s[0]):
-        if merged and (start < merged[-1][1] or (join_touching and start == merged[-1][1])):
-            merged[-1][1] = max(merged[-1][1], end)
+    # a set first: the union of many occurrences' options repeats the same spans
+    ordered = sorted({span for span in spans if span[1] > span[0]})
+    if not ordered:
+        return ()
+    merged: list[Span] = []
+    first, last = ordered[0]
+    for start, end in ordered:
+        if start < last or (join_touching and start == last):
+            if end > last:
+                last = end
         else:
-            merged.append([start, end])
-    return tuple((a, b) for a, b in merged)
+            merged.append((first, last))
+            first, last = start, end
+    merged.append((first, last))
+    return tuple(merged)
 
 
 def intersect(first: Spans, second: Spans) -> Spans:

@@ -56,16 +56,20 @@ class Variables:
         )
         self._start[occ.uid] = start
         everywhere = sum(b - a for a, b in union)
+        busy = None
         for option in occ.options:
             at = self._at[(occ.uid, option.venue)]
             own = ranges[option.venue]
             if sum(b + 1 - a for a, b in own) != everywhere:  # own ⊆ union: fewer starts
                 model.add_linear_expression_in_domain(start, domain_of(own)).only_enforce_if(at)
             changeover = self.problem.venues[option.venue].changeover
-            self._venue_interval[(occ.uid, option.venue)] = self._interval(
+            interval = self._interval(
                 start, occ.duration + changeover, at, f"in[{occ.uid},{option.venue}]"
             )
-        self._busy_interval[occ.uid] = self._interval(
+            self._venue_interval[(occ.uid, option.venue)] = interval
+            if single and not changeover:  # the one venue, no changeover: one interval
+                busy = interval
+        self._busy_interval[occ.uid] = busy or self._interval(
             start, occ.duration, placed, f"busy[{occ.uid}]"
         )
 
@@ -138,13 +142,10 @@ class Variables:
 
     def _make_day(self, occ: Occurrence) -> cp_model.IntVar | int:
         days = self.problem.days[occ.festival]
-        lows = [a for o in occ.options for a, _ in start_ranges(o.spans, occ.duration)]
-        highs = [b for o in occ.options for _, b in start_ranges(o.spans, occ.duration)]
-        candidates = [
-            index
-            for index, day in enumerate(days)
-            if day.start <= max(highs) and day.end > min(lows)
-        ]
+        ranges = [r for o in occ.options for r in start_ranges(o.spans, occ.duration)]
+        low, high = min(a for a, _ in ranges), max(b for _, b in ranges)
+        candidates = [index for index, day in enumerate(days)
+                      if day.start <= high and day.end > low]
         if len(candidates) == 1:
             return candidates[0]
         day_var = self.model.new_int_var_from_domain(

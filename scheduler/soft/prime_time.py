@@ -10,9 +10,11 @@ from affiche.scheduler.occurrences import Occurrence
 from affiche.scheduler.problem import Problem
 from affiche.scheduler.result import Violation
 from affiche.scheduler.soft.family import FloorContext, Marginal, Placed, SoftFamily, Term
-from affiche.scheduler.spans import start_ranges
+from affiche.scheduler.spans import Spans, start_ranges
 
 if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
+
     from affiche.scheduler.soft.family import Expr
     from affiche.scheduler.variables import Variables
 
@@ -62,14 +64,18 @@ def _outside(v: Variables, occ: Occurrence) -> Expr:
 
     start = v.start_of(occ.uid)
     inside = []
+    shared: dict[Spans, cp_model.IntVar] = {}  # venues with the same prime time: one literal
     for venue, spans in occ.prime:
         if not spans:
             continue
-        ranges = domain_of(start_ranges(spans, occ.duration))
-        starts_in = v.model.new_bool_var(f"starts_in_prime[{occ.uid},{venue}]")
-        v.model.add_linear_expression_in_domain(start, ranges).only_enforce_if(starts_in)
-        v.model.add_linear_expression_in_domain(
-            start, ranges.complement()).only_enforce_if(~starts_in)
+        starts_in = shared.get(spans)
+        if starts_in is None:
+            ranges = domain_of(start_ranges(spans, occ.duration))
+            starts_in = shared[spans] = v.model.new_bool_var(
+                f"starts_in_prime[{occ.uid},{venue}]")
+            v.model.add_linear_expression_in_domain(start, ranges).only_enforce_if(starts_in)
+            v.model.add_linear_expression_in_domain(
+                start, ranges.complement()).only_enforce_if(~starts_in)
         at = v.is_at(occ.uid, venue)
         if isinstance(at, int):
             inside.append(starts_in if at else 0)
