@@ -23,7 +23,13 @@ from affiche.scheduler.pricing import Placed, total
 from affiche.scheduler.problem import Problem
 from affiche.scheduler.variables import Variables
 
-NEIGHBOURHOOD = 60  # occurrences freed per round, about
+# occurrences freed per round, about: 30 against 60, gen/200 at 20 s (three runs each)
+# 96-101 against 101-117, gen/1000 at 60 s 13,071 against 13,110
+NEIGHBOURHOOD = 30
+# Each round solved to optimality grows the next ones' by GROWTH, each that runs out of
+# time shrinks them as much, within these bounds (gen/200: rounds of 30 took 0.09 s)
+GROWTH = 1.15
+MIN_NEIGHBOURHOOD, MAX_NEIGHBOURHOOD = 15.0, 300.0
 ROUND_SECONDS = 2.0  # CP-SAT's limit per round, at most
 MIN_ROUND = 0.3  # no round starts with less time left
 
@@ -48,15 +54,20 @@ def search(
     if len(timed) <= NEIGHBOURHOOD:
         return best, 0  # the whole model is the neighbourhood: CP-SAT has had it
     round_index = 0
-    while deadline - time.perf_counter() > MIN_ROUND:
+    size = float(NEIGHBOURHOOD)
+    overhead = 0.0  # the most a round ran past its limit (copying the model, reading it)
+    while deadline - time.perf_counter() > MIN_ROUND + overhead:
         kind = kinds[round_index % len(kinds)]
         round_index += 1
-        free = kind(problem, best, timed, rng)
+        free = kind(problem, best, timed, rng, round(size))
         if not free:
             continue
-        limit = min(ROUND_SECONDS, deadline - time.perf_counter())
+        began = time.perf_counter()
+        limit = min(ROUND_SECONDS, deadline - began - overhead)
         found = _solve_round(problem, variables, best, incumbent, free, limit, workers,
                              rng.randrange(1 << 30))
+        overhead = max(overhead, time.perf_counter() - began - limit)
+        size = _resized(size, found, len(timed))
         if found is None:
             continue
         placed = read(found)
@@ -65,6 +76,14 @@ def search(
             best, cost, incumbent = placed, found_cost, list(found.response_proto.solution)
             improved += 1
     return best, improved
+
+
+def _resized(size: float, found: cp_model.CpSolver | None, timed: int) -> float:
+    """The next rounds' neighbourhood: larger after a round CP-SAT solved to optimality
+    (its neighbourhood held nothing better), smaller after one it ran out of time on."""
+    solved = found is not None and found.response_proto.status == cp_model.OPTIMAL
+    size = size * GROWTH if solved else size / GROWTH
+    return min(max(size, MIN_NEIGHBOURHOOD), MAX_NEIGHBOURHOOD, float(timed))
 
 
 def _placed_of(problem: Problem, v: Variables, solution: Solution) -> Placed:
@@ -134,9 +153,10 @@ def _day(problem: Problem, occ: Occurrence, best: Placed) -> tuple[str, int | No
 
 
 def _by_artists(problem: Problem, best: Placed, timed: list[Occurrence],
-                rng: random.Random) -> set[str]:
+                rng: random.Random, size: int) -> set[str]:
     """A few artists (those whose stays cost nights first), all their occurrences, and
-    some of their audiences' occurrences on the artists' days (to make room there)."""
+    others on the artists' days in venues the artists' items may use (to make room there,
+    or to trade places with them), those sharing an audience first."""
     by_artist: dict[str, list[Occurrence]] = defaultdict(list)
     for occ in timed:
         for artist in occ.bound_artists:
@@ -147,31 +167,37 @@ def _by_artists(problem: Problem, best: Placed, timed: list[Occurrence],
     rng.shuffle(pool)
     free: set[str] = set()
     around: set[tuple[str, tuple[str, int | None]]] = set()  # (tag, day)
+    days: set[tuple[str, int | None]] = set()
+    venues: set[str] = set()
     for artist in pool:
         for occ in by_artist[artist]:
             free.add(occ.uid)
+            days.add(_day(problem, occ, best))
+            venues.update(option.venue for option in occ.options)
             around.update((tag, _day(problem, occ, best)) for tag in occ.tags)
-        if len(free) >= NEIGHBOURHOOD // 3:
+        if len(free) >= size // 3:
             break
-    neighbours = [o.uid for o in timed if o.uid not in free
-                  and any((tag, _day(problem, o, best)) in around for tag in o.tags)]
-    free.update(rng.sample(neighbours, min(len(neighbours), NEIGHBOURHOOD - len(free))))
+    near = [o for o in timed if o.uid not in free and best[o.uid][0] in venues
+            and _day(problem, o, best) in days]
+    rng.shuffle(near)
+    near.sort(key=lambda o: not any((tag, _day(problem, o, best)) in around for tag in o.tags))
+    free.update(o.uid for o in near[:max(0, size - len(free))])
     return free
 
 
 def _by_day(problem: Problem, best: Placed, timed: list[Occurrence],
-            rng: random.Random) -> set[str]:
+            rng: random.Random, size: int) -> set[str]:
     """Part of one programme day."""
     by_day: dict[tuple[str, int | None], list[Occurrence]] = defaultdict(list)
     for occ in timed:
         by_day[_day(problem, occ, best)].append(occ)
     day = rng.choice(sorted(by_day, key=str))
     occs = by_day[day]
-    return {o.uid for o in rng.sample(occs, min(len(occs), NEIGHBOURHOOD))}
+    return {o.uid for o in rng.sample(occs, min(len(occs), size))}
 
 
 def _by_tag(problem: Problem, best: Placed, timed: list[Occurrence],
-            rng: random.Random) -> set[str]:
+            rng: random.Random, size: int) -> set[str]:
     """The occurrences of one audience tag on one day, and others of that day."""
     tagged = [o for o in timed if o.tags]
     if not tagged:
@@ -179,11 +205,11 @@ def _by_tag(problem: Problem, best: Placed, timed: list[Occurrence],
     pick = rng.choice(tagged)
     tag, day = rng.choice(pick.tags), _day(problem, pick, best)
     same = [o for o in timed if tag in o.tags and _day(problem, o, best) == day]
-    return {o.uid for o in rng.sample(same, min(len(same), NEIGHBOURHOOD))}
+    return {o.uid for o in rng.sample(same, min(len(same), size))}
 
 
 def _by_venues(problem: Problem, best: Placed, timed: list[Occurrence],
-               rng: random.Random) -> set[str]:
+               rng: random.Random, size: int) -> set[str]:
     """A few venues' occurrences on one day."""
     pick = rng.choice(timed)
     day = _day(problem, pick, best)
@@ -193,6 +219,6 @@ def _by_venues(problem: Problem, best: Placed, timed: list[Occurrence],
     for venue in venues:
         free.update(o.uid for o in timed
                     if best[o.uid][0] == venue and _day(problem, o, best) == day)
-        if len(free) >= NEIGHBOURHOOD:
+        if len(free) >= size:
             break
     return free

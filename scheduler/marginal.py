@@ -41,12 +41,13 @@ class MarginalCost:
         self._suggesting = [part for part in self._parts
                             if type(part).starts is not Marginal.starts]
         self._window_cache: dict[tuple[int, int], tuple[frozenset[int], Spans, object]] = {}
+        self._days: dict[tuple[str, int], int | None] = {}
 
     def record(self, occ: Occurrence, start: int) -> None:
         """`occ` now starts at `start`."""
         if occ.installation:
             return
-        day = self._day(occ, start)
+        day = self.day(occ, start)
         for part in self._parts:
             part.record(occ, start, day)
 
@@ -54,13 +55,13 @@ class MarginalCost:
         """Undo `record(occ, start)`."""
         if occ.installation:
             return
-        day = self._day(occ, start)
+        day = self.day(occ, start)
         for part in self._parts:
             part.forget(occ, start, day)
 
     def at(self, occ: Occurrence, start: int) -> int:
         """What starting `occ` at `start` adds, venue aside."""
-        day = self._day(occ, start)
+        day = self.day(occ, start)
         return sum(part.at(occ, start, day) for part in self._timed)
 
     def venue(self, occ: Occurrence, venue: str) -> int:
@@ -106,5 +107,12 @@ class MarginalCost:
         openings, startable, _ = self._window_cache[key]
         return openings, startable
 
-    def _day(self, occ: Occurrence, start: int) -> int | None:
-        return self.problem.day_of(occ.festival, start, occ.item)
+    def day(self, occ: Occurrence, start: int) -> int | None:
+        """`Problem.day_of`, kept for items that list no days (whose day the start alone
+        gives): local search asks for the same few starts again and again."""
+        if self.problem.listed_days.get(occ.item):
+            return self.problem.day_of(occ.festival, start, occ.item)
+        key = (occ.festival, start)
+        if key not in self._days:
+            self._days[key] = self.problem.day_of(occ.festival, start)
+        return self._days[key]

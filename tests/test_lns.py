@@ -48,3 +48,23 @@ def test_a_large_model_gets_the_search_and_stays_never_worse(
     assert result.has_solution and len(result.chosen) == len(problem.occurrences)
     grains = {uid: (c.venue, problem.clock.ceil(c.start)) for uid, c in result.chosen.items()}
     assert result.objective == total(problem, grains) <= greedy
+
+
+class _Round:
+    """A finished round as `lns._resized` reads it."""
+
+    def __init__(self, status: int) -> None:
+        self.response_proto = type("Response", (), {"status": status})()
+
+
+def test_neighbourhoods_grow_after_solved_rounds_and_shrink_after_timed_out_ones() -> None:
+    from ortools.sat.python import cp_model
+
+    solved, timed_out = _Round(cp_model.OPTIMAL), _Round(cp_model.FEASIBLE)
+    size = float(lns.NEIGHBOURHOOD)
+    assert lns._resized(size, solved, 1000) > size
+    assert lns._resized(size, timed_out, 1000) < size
+    assert lns._resized(size, None, 1000) < size
+    assert lns._resized(lns.MAX_NEIGHBOURHOOD, solved, 1000) == lns.MAX_NEIGHBOURHOOD
+    assert lns._resized(size, solved, 20) == 20  # never more than there are to free
+    assert lns._resized(lns.MIN_NEIGHBOURHOOD, None, 1000) == lns.MIN_NEIGHBOURHOOD
