@@ -98,6 +98,7 @@ class SolveSummary:
     items: int
     venues: int
     candidates: int  # (occurrence, venue) options after the hard filters
+    first_objective: float | None = None  # the first complete programme's cost (if one)
     terms: dict[str, float] = field(default_factory=dict)
     bounds: dict[str, float] = field(default_factory=dict)  # the bound's parts, by family
     violations: list[Any] = field(default_factory=list)
@@ -258,6 +259,7 @@ def _summary(problem: Problem, result: SolveResult) -> SolveSummary:
         occurrences=len(problem.occurrences) + len(problem.unplaceable),
         unplaceable=len(problem.unplaceable), items=len(items), venues=len(problem.venues),
         candidates=sum(len(occ.options) for occ in problem.occurrences),
+        first_objective=result.first_objective,
         terms=dict(result.terms), bounds=dict(result.bounds),
         violations=list(result.violations), notes=list(result.notes),
     )

@@ -68,6 +68,7 @@ class SolveResult:
     gap: float | None = None
     wall_seconds: float = 0.0
     first_solution_seconds: float | None = None
+    first_objective: float | None = None  # the first complete programme's cost, in full
     chosen: dict[str, Chosen] = field(default_factory=dict)
     terms: dict[str, float] = field(default_factory=dict)
     bounds: dict[str, float] = field(default_factory=dict)  # proven, family by family

@@ -148,6 +148,8 @@ def _never_worse(
     """CP-SAT's answer, or the greedy programme when that costs less counted in full
     (`least`: the floor, when known)."""
     greedy_cost = sum(price(problem, placed, allow_unplaced)[0].values())
+    if len(placed) == len(problem.occurrences):
+        result.first_objective = greedy_cost
     if result.has_solution and result.objective is not None and (
             result.objective <= greedy_cost):
         return result
@@ -156,6 +158,7 @@ def _never_worse(
     if result.bound is not None and greedy.objective is not None:
         greedy.bound = max(result.bound, greedy.bound or 0.0)
         greedy.gap = _gap(greedy.objective, greedy.bound)
+    greedy.first_objective = result.first_objective
     greedy.notes.append("CP-SAT found no programme cheaper than the greedy one in time")
     return greedy
 
@@ -213,6 +216,7 @@ def greedy_if_optimal(
     elapsed = time.perf_counter() - started
     return SolveResult(
         status="optimal", objective=objective, bound=bound, gap=0.0, wall_seconds=elapsed,
-        first_solution_seconds=elapsed, chosen=chosen_of(problem, placed), terms=terms,
+        first_solution_seconds=elapsed, first_objective=objective,
+        chosen=chosen_of(problem, placed), terms=terms,
         violations=violations,
     )
