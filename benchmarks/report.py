@@ -543,7 +543,8 @@ def markdown(
         "Compare ratios, not seconds, across machines and loads. *Re-priced*: the written "
         "schedule.json priced again by `benchmarks/reprice.py` from the documented rules "
         "(`=`: every run agrees with the reported objective). *First complete*: the greedy "
-        "programme every solve starts from, rebuilt after the timed run and counted in full.",
+        "programme the same solve started from, as it reports it (`first_objective`), "
+        "counted in full.",
         scale_tables(summaries, previous or []),
         "Times: *solver* counts from the start of the CP-SAT search; *process* from the start "
         "of a fresh Python process (interpreter, imports, load, build, model, search). "
