@@ -19,8 +19,9 @@ times, walking, audiences: their floor is counted apart) is dropped, which only 
 
 These costs never cross two sets of occurrences tied by an artist or an item's repeats, so
 each set is its own small model. A large set (touring artists tie many) is first split into
-one model per artist at a festival, each occurrence copied into every model that needs it
-and each cost counted in one model: dropping "the copies agree" lowers the bound, never
+one group per artist at a festival, neighbouring groups joined up to WHOLE occurrences
+(`_clusters`), each occurrence copied into every group that needs it and each cost counted
+in one group: dropping "the copies agree" lowers the bound, never
 raises it; then, while time is left and up to WHOLE_AT_MOST occurrences, the set is solved
 whole and the larger bound counts.
 """
