@@ -85,8 +85,7 @@ def _solve(problem: Problem, options: SolveOptions, parts: dict[str, float]) -> 
         parts.update(floors(problem))
     result = solve_with_cpsat(problem, options, placed, started, known)
     if placed is not None and _answers(problem, placed, options):
-        result = _never_worse(problem, result, placed, started, options.allow_unplaced,
-                              float(sum(parts.values())) if parts else None)
+        result = _never_worse(problem, result, placed, started, options.allow_unplaced)
         if len(placed) == len(problem.occurrences):  # the first complete programme
             result.first_solution_seconds = min(result.first_solution_seconds or first, first)
     _raise_bound(result, known)
@@ -142,19 +141,16 @@ def _time_for_cpsat(problem: Problem, options: SolveOptions, started: float) -> 
 
 
 def _never_worse(
-    problem: Problem, result: SolveResult, placed: Placed, started: float, allow_unplaced: bool,
-    least: float | None = None,
+    problem: Problem, result: SolveResult, placed: Placed, started: float, allow_unplaced: bool
 ) -> SolveResult:
-    """CP-SAT's answer, or the greedy programme when that costs less counted in full
-    (`least`: the floor, when known)."""
+    """CP-SAT's answer, or the greedy programme when that costs less counted in full."""
     greedy_cost = sum(price(problem, placed, allow_unplaced)[0].values())
     if len(placed) == len(problem.occurrences):
         result.first_objective = greedy_cost
     if result.has_solution and result.objective is not None and (
             result.objective <= greedy_cost):
         return result
-    greedy = _greedy_result(problem, placed, started, allow_unplaced, result.notes,
-                            least=least)
+    greedy = _greedy_result(problem, placed, started, allow_unplaced, result.notes)
     if result.bound is not None and greedy.objective is not None:
         greedy.bound = max(result.bound, greedy.bound or 0.0)
         greedy.gap = _gap(greedy.objective, greedy.bound)
@@ -165,17 +161,15 @@ def _never_worse(
 
 def _greedy_result(
     problem: Problem, placed: Placed, started: float, allow_unplaced: bool, notes: list[str],
-    reason: str | None = None, least: float | None = None,
+    reason: str | None = None,
 ) -> SolveResult:
     """The greedy programme as a feasible answer, priced in full; `reason`, when given, is
-    why every left-out occurrence is out (else each is explained, `why_left_out`); `least`
-    is the floor, when known (else computed here)."""
+    why every left-out occurrence is out (else each is explained, `why_left_out`)."""
     terms, violations = price(problem, placed, allow_unplaced)
     objective = float(sum(terms.values()))
     complete = len(placed) == len(problem.occurrences)
-    bound = None
-    if complete and not (problem.previous and problem.weights.moved):
-        bound = floor(problem) if least is None else least
+    bound = floor(problem) if complete and not (problem.previous and
+                                                problem.weights.moved) else None
     elapsed = time.perf_counter() - started
     status: Status = "optimal" if bound is not None and objective <= bound else "feasible"
     unplaced = {occ.uid: reason or why_left_out(problem, placed, occ)
