@@ -127,13 +127,14 @@ def _move_inward(
     done: list[Undo] = []
     added = 0
     for occ in group:
-        found = [option for day in targets
-                 for option in _relocations(greedy, occ, day, on_day)]
-        if not found:
+        found = sorted((option for day in targets
+                        for option in _relocations(greedy, occ, day, on_day)),
+                       key=lambda option: option[0])  # stable: the first of equals first
+        chosen = next((option for option in found if option[2]()), None)
+        if chosen is None:
             break
-        cost, apply = min(found, key=lambda option: option[0])
-        added += cost
-        done.append(apply())
+        added += chosen[0]
+        done.append(chosen[1]())
     if len(done) == len(group) and added < 0:
         return True
     for undo in reversed(done):
@@ -141,7 +142,9 @@ def _move_inward(
     return False
 
 
-Relocation = tuple[int, Callable[[], Undo]]  # what it adds; the move, which returns its undo
+# what it adds; the move, which returns its undo; whether it keeps every hard rule (checked
+# only for the cheapest ways, in order, until one does: most are never the cheapest)
+Relocation = tuple[int, Callable[[], Undo], Callable[[], bool]]
 
 
 def _relocations(
@@ -219,7 +222,7 @@ def _free_time(
     if found is None or not _on_day(greedy, occ, found[1], day):
         return None
     cost, to, where = found
-    return cost - here, lambda: _apply(greedy, [(occ, where, to)])
+    return cost - here, lambda: _apply(greedy, [(occ, where, to)]), lambda: True
 
 
 def _on_day(greedy: Greedy, occ: Occurrence, start: int, day: int) -> bool:
@@ -266,8 +269,37 @@ def _partners(greedy: Greedy, occ: Occurrence, day: int, on_day: ByDay) -> list[
 
 
 def _exchange_cost(greedy: Greedy, a: Occurrence, b: Occurrence) -> Relocation | None:
-    """What giving `a` the venue and start of `b`, and `b` those of `a`, adds, and the
-    exchange; None if either does not fit there (every hard rule the greedy checks)."""
+    """What giving `a` the venue and start of `b`, and `b` those of `a`, adds, the
+    exchange, and whether both fit there (every hard rule the greedy checks); None if
+    they share an artist or an audience and do not fit."""
+    if set(a.tags) & set(b.tags) or set(a.bound_artists) & set(b.bound_artists):
+        return _tied_exchange_cost(greedy, a, b)
+    place_a, place_b = greedy._release(a), greedy._release(b)
+    # apart, each one's cost does not depend on where the other is
+    added = (_cost(greedy, a, *place_b) + _cost(greedy, b, *place_a)
+             - _cost(greedy, a, *place_a) - _cost(greedy, b, *place_b))
+    greedy._take(a, *place_a)
+    greedy._take(b, *place_b)
+    return (added, lambda: _apply(greedy, [(a, *place_b), (b, *place_a)]),
+            lambda: _exchange_fits(greedy, a, b))
+
+
+def _exchange_fits(greedy: Greedy, a: Occurrence, b: Occurrence) -> bool:
+    """Whether `a` and `b` may trade places (each checked with the other moved)."""
+    place_a, place_b = greedy._release(a), greedy._release(b)
+    fits = _fits(greedy, a, *place_b)
+    if fits:
+        greedy._take(a, *place_b)
+        fits = _fits(greedy, b, *place_a)
+        greedy._release(a)
+    greedy._take(a, *place_a)
+    greedy._take(b, *place_b)
+    return fits
+
+
+def _tied_exchange_cost(greedy: Greedy, a: Occurrence, b: Occurrence) -> Relocation | None:
+    """`_exchange_cost` for two occurrences whose costs depend on each other's place:
+    each second one is priced with the first in place; None if they do not fit."""
     place_a, place_b = greedy._release(a), greedy._release(b)
     fits = _fits(greedy, a, *place_b)
     if fits:
@@ -275,7 +307,7 @@ def _exchange_cost(greedy: Greedy, a: Occurrence, b: Occurrence) -> Relocation |
         fits = _fits(greedy, b, *place_a)
         greedy._release(a)
     added = None
-    if fits:  # price both ways: each second one counts the first in place
+    if fits:
         before = _cost(greedy, a, *place_a)
         greedy._take(a, *place_a)
         before += _cost(greedy, b, *place_b)
@@ -288,7 +320,7 @@ def _exchange_cost(greedy: Greedy, a: Occurrence, b: Occurrence) -> Relocation |
     greedy._take(b, *place_b)
     if added is None:
         return None
-    return added, lambda: _apply(greedy, [(a, *place_b), (b, *place_a)])
+    return added, lambda: _apply(greedy, [(a, *place_b), (b, *place_a)]), lambda: True
 
 
 def _fits(greedy: Greedy, occ: Occurrence, venue: str, start: int) -> bool:

@@ -120,3 +120,36 @@ def test_shortening_never_raises_the_cost_and_keeps_every_hard_rule(seed: int) -
     assert complete_hint(variables.model, 10.0) is not None  # the model's hard rules
     result = SolveResult(status="feasible", chosen=chosen_of(problem, greedy.placed))
     assert check_schedule(spec, assemble_schedule(spec, result)) == []  # the checker's
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_an_exchange_of_two_untied_occurrences_is_priced_as_the_total_changes(
+        seed: int) -> None:
+    """Two occurrences sharing no artist and no audience are priced apart (each where the
+    other was, neither in place), and their fit is checked later: the price is what the
+    exchange changes in the whole programme's cost, the fit what the greedy's checks say."""
+    from affiche.scheduler.exchange import _exchange_cost
+
+    problem = build_problem(Spec.model_validate(generate_spec(120, seed, cities=3)))
+    greedy = Greedy(problem)
+    greedy.run()
+    timed = [o for o in problem.occurrences if not o.installation and greedy._movable(o)]
+    pairs = [(a, b) for a in timed[:40] for b in timed[40:80]
+             if a.festival == b.festival and a.item != b.item
+             and not set(a.tags) & set(b.tags)
+             and not set(a.bound_artists) & set(b.bound_artists)]
+    assert len(pairs) > 50
+    priced = fitting = 0
+    for a, b in pairs:
+        before, was = total(problem, greedy.placed), dict(greedy.placed)
+        found = _exchange_cost(greedy, a, b)
+        assert found is not None and greedy.placed == was  # pricing changes nothing
+        added, apply, fits = found
+        if not fits():
+            continue
+        fitting += 1
+        undo = apply()
+        priced += total(problem, greedy.placed) - before == added
+        undo()
+        assert greedy.placed == was
+    assert fitting > 5 and priced == fitting
