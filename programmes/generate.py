@@ -157,6 +157,17 @@ def _venues3(rng: random.Random, prefix: str, count: int, first: date) -> list[d
     return venues
 
 
+def _slots_for_installations(venues: list[dict[str, Any]], items: list[dict[str, Any]]) -> None:
+    """Installations hold a slot every day at a venue: the venues' slots (drawn at random)
+    are raised in turn until every installation has one (seed 3's 200-item festival had 8
+    installations for 7 slots, and no programme at all)."""
+    wanted = sum(item["kind"] == "installation" for item in items)
+    turn = 0
+    while venues and sum(v["installation_slots"] for v in venues) < wanted:
+        venues[turn % len(venues)]["installation_slots"] += 1
+        turn += 1
+
+
 def _extras3(
     rng: random.Random, item: dict[str, Any], venues: list[dict[str, Any]]
 ) -> dict[str, Any]:
@@ -216,6 +227,7 @@ def three_city_spec(items: int, seed: int = 1) -> dict[str, Any]:
         own = locals_[index::3]
         venues = _venues3(rng, prefix, max(3, shares[index] // 25), first)
         made = _items(rng, prefix, shares[index], _touring3(touring, index) + own, days)
+        _slots_for_installations(venues, made)
         festivals.append({
             "id": f"{prefix}-{seed}",
             "name": f"{city} generated festival",

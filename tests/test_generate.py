@@ -12,6 +12,8 @@ from affiche.programmes.generate import generate_spec
 from affiche.programmes.model import Spec
 from affiche.programmes.validate import check_references
 from affiche.scheduler.problem import build_problem
+from affiche.scheduler.result import SolveOptions
+from affiche.scheduler.solve import solve
 
 
 def _digest(data: object) -> str:
@@ -70,3 +72,15 @@ def test_three_cities_is_seeded_and_fits() -> None:
 def test_other_city_counts_are_refused() -> None:
     with pytest.raises(ValueError, match="cities must be 2 or 3"):
         generate_spec(100, 1, cities=4)
+
+
+@pytest.mark.parametrize("seed", range(1, 9))
+def test_every_generated_festival_has_a_slot_for_each_installation(seed: int) -> None:
+    for festival in generate_spec(200, seed, cities=3)["festivals"]:
+        installations = sum(i["kind"] == "installation" for i in festival["items"])
+        assert sum(v["installation_slots"] for v in festival["venues"]) >= installations
+
+
+def test_the_three_city_festival_that_had_too_few_installation_slots_has_a_programme() -> None:
+    problem = build_problem(Spec.model_validate(generate_spec(200, 3, cities=3)))
+    assert solve(problem, SolveOptions(time_limit=5)).has_solution
