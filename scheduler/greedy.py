@@ -272,7 +272,9 @@ class Greedy:
     ) -> tuple[int, int, str] | None:
         """(cost, start, venue) of the cheapest start worth trying (soft costs so far, then
         the earliest) where some venue is free exactly then; None if none is."""
-        starts = self.costs.starts_worth_trying(occ, earliest, latest, PRICED_STARTS)
+        starts = self.costs.starts_worth_trying(occ, earliest, latest)
+        if len(starts) > PRICED_STARTS:  # evenly spread, so the cost per item stays flat
+            starts = starts[:: -(-len(starts) // PRICED_STARTS)]
         priced = sorted((self.costs.at(occ, start), start) for start in starts)
         options = sorted(occ.options, key=lambda o: self.costs.venue(occ, o.venue))
         best: tuple[int, int, str] | None = None

@@ -12,7 +12,6 @@ objective: the families' terms stay the only definition of what a programme cost
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable
 
 from affiche.scheduler.occurrences import Occurrence
 from affiche.scheduler.problem import Problem
@@ -77,30 +76,22 @@ class MarginalCost:
         """Whether the cheapest venue may depend on the start (see `venue_at`)."""
         return bool(self._venued_at) and bool(occ.prime)
 
-    def starts_worth_trying(self, occ: Occurrence, earliest: int, latest: int | None,
-                            most: int) -> list[int]:
-        """At most `most` starts where a cheap one may be, from `earliest` to `latest` (None:
-        any): the starts the families suggest (the edges of the gaps its audiences leave,
-        prime time), then the openings of its venues' spans; each kind evenly spread when
-        there are too many, and the openings at least a quarter of them."""
+    def starts_worth_trying(self, occ: Occurrence, earliest: int, latest: int | None) -> list[int]:
+        """Where a cheap start may be, from `earliest` to `latest` (None: any): the openings
+        of its venues' spans, and the starts the families suggest (just after the items
+        that share an audience with it end)."""
         openings, startable = self._windows(occ)
-        suggested: set[int] = set()
+        starts = set(openings)
         for part in self._suggesting:
-            suggested.update(part.starts(occ))
-        last = latest if latest is not None else max(openings | suggested, default=earliest)
+            starts.update(part.starts(occ))
+        last = latest if latest is not None else max(starts, default=earliest)
         lows = [a for a, _ in startable]
-
-        def usable(starts: Iterable[int]) -> list[int]:
-            return sorted(s for s in starts if earliest <= s <= last and startable_at(s))
 
         def startable_at(start: int) -> bool:
             index = bisect_right(lows, start) - 1
             return index >= 0 and start < startable[index][1]
 
-        hinted = usable(suggested)
-        opened = usable(openings - suggested)
-        hinted = _spread(hinted, max(most - len(opened), most - most // 4))
-        return sorted(hinted + _spread(opened, most - len(hinted)))
+        return sorted(s for s in starts if earliest <= s <= last and startable_at(s))
 
     def _windows(self, occ: Occurrence) -> tuple[frozenset[int], Spans]:
         """The openings of its venues' spans, and where it can start in some venue ([a, b -
@@ -125,10 +116,3 @@ class MarginalCost:
         if key not in self._days:
             self._days[key] = self.problem.day_of(occ.festival, start)
         return self._days[key]
-
-
-def _spread(starts: list[int], most: int) -> list[int]:
-    """At most `most` of `starts`, evenly spread (the cost per item stays flat)."""
-    if len(starts) <= most:
-        return starts
-    return starts[:: -(-len(starts) // most)] if most > 0 else []

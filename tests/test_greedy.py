@@ -97,23 +97,3 @@ def test_an_item_kept_off_a_tied_items_day_is_placed_after_it() -> None:
     ])
     problem = build_problem(spec)
     assert len(Greedy(problem, priced=False).run()) == 3  # earliest fits: c would take Friday
-
-
-def test_the_starts_an_audience_suggests_are_priced_before_the_openings() -> None:
-    """With more starts than it prices, the greedy keeps "just after the audience's last
-    item ends" (where nothing overlaps) and thins the venues' openings: spread evenly over
-    both, a festival with many openings dropped the suggestions (gen3/1000 with only the
-    audience priced: 2,910 minutes of overlap after the greedy, against 2,510)."""
-    items = [item("kids-a", tags=["families"]), item("kids-b", tags=["families"])]
-    problem = build_problem(make_spec(spec_data(festivals=[festival(items=items)])))
-    costs = MarginalCost(problem)
-    first, second = problem.occurrences
-    openings = {a for option in second.options for a, _ in option.spans}
-    start = min(openings) + 1
-    costs.record(first, start)
-    end = start + first.duration
-    assert len(openings) > 2 and end not in openings
-    found = costs.starts_worth_trying(second, 0, None, most=2)
-    assert len(found) == 2
-    assert end in found
-    assert set(found) - {end} <= openings
