@@ -17,6 +17,13 @@ print(f"wheel-check: {len(names)} files, all under affiche/ or the dist-info")
 PY
 python3 -m venv "$work/venv"
 "$work/venv/bin/pip" install --quiet "$wheel"
+if [ ! -x "$work/venv/bin/affiche" ]; then
+  # seen once in a fresh-clone CI run: pip exited 0 and left no entry point (the same
+  # commit passed before and after); install once more, and fail below if still missing
+  echo "wheel-check: pip left no affiche script in the fresh venv; installing again" >&2
+  "$work/venv/bin/pip" install --force-reinstall --no-deps --quiet "$wheel"
+  "$work/venv/bin/pip" install --quiet "$wheel"
+fi
 cd "$work"
 "$work/venv/bin/affiche" --help > /dev/null
 spec=$("$work/venv/bin/python" -c "from affiche.programmes.examples import bundled_specs; print(next(p for p in bundled_specs() if p.name.startswith('bains')))")
