@@ -287,13 +287,20 @@ def _exchange_cost(greedy: Greedy, a: Occurrence, b: Occurrence) -> Relocation |
 def _exchange_fits(greedy: Greedy, a: Occurrence, b: Occurrence) -> bool:
     """Whether `a` and `b` may trade places (each checked with the other moved)."""
     place_a, place_b = greedy._release(a), greedy._release(b)
+    fits = _trade_fits(greedy, a, b, place_a, place_b)
+    greedy._take(a, *place_a)
+    greedy._take(b, *place_b)
+    return fits
+
+
+def _trade_fits(greedy: Greedy, a: Occurrence, b: Occurrence, place_a: tuple[str, int],
+                place_b: tuple[str, int]) -> bool:
+    """With both released: whether `a` fits at `place_b` and then `b` at `place_a`."""
     fits = _fits(greedy, a, *place_b)
     if fits:
         greedy._take(a, *place_b)
         fits = _fits(greedy, b, *place_a)
         greedy._release(a)
-    greedy._take(a, *place_a)
-    greedy._take(b, *place_b)
     return fits
 
 
@@ -301,13 +308,8 @@ def _tied_exchange_cost(greedy: Greedy, a: Occurrence, b: Occurrence) -> Relocat
     """`_exchange_cost` for two occurrences whose costs depend on each other's place:
     each second one is priced with the first in place; None if they do not fit."""
     place_a, place_b = greedy._release(a), greedy._release(b)
-    fits = _fits(greedy, a, *place_b)
-    if fits:
-        greedy._take(a, *place_b)
-        fits = _fits(greedy, b, *place_a)
-        greedy._release(a)
     added = None
-    if fits:
+    if _trade_fits(greedy, a, b, place_a, place_b):
         before = _cost(greedy, a, *place_a)
         greedy._take(a, *place_a)
         before += _cost(greedy, b, *place_b)
