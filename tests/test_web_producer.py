@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -188,3 +189,23 @@ def test_an_impossible_programme_fails_with_the_reason(client: TestClient) -> No
     assert done["status"] == "failed"
     assert "Scène du lac is open 20:00-22:00 on 12 June" in done["error"], done
     assert "Points Cloud" in done["error"]
+
+
+def test_a_run_a_killed_server_left_running_is_listed_as_interrupted(
+    app, client: TestClient  # type: ignore[no-untyped-def]
+) -> None:
+    """A worker killed mid-solve (SIGKILL, no callback) left the row running; long past its
+    time limit the API lists it failed, saying why, instead of running for ever."""
+    import sqlalchemy as sa
+
+    from affiche.web.store import SolveRow, utcnow
+
+    store = app.state.store
+    row = store.new_solve(["webfest"], {"time_limit": 10})
+    with store.session() as s:
+        s.execute(sa.update(SolveRow).where(SolveRow.id == row.id).values(
+            status="running", started=utcnow() - timedelta(hours=1)))
+    listed = {run["id"]: run for run in client.get("/api/producer/solves", headers=auth()).json()}
+    assert listed[row.id]["status"] == "failed", listed[row.id]
+    one = client.get(f"/api/producer/solves/{row.id}", headers=auth()).json()
+    assert one["status"] == "failed" and "interrupted" in one["error"]

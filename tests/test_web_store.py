@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 
 from affiche.web.errors import NotFoundInStore
-from affiche.web.store import MIGRATIONS, Base, Store, schema_version
+from affiche.web.store import ABANDONED_AFTER, MIGRATIONS, Base, Store, aware, schema_version
 
 POSTGRES_URL = os.environ.get("AFFICHE_TEST_POSTGRES_URL")
 
@@ -97,3 +98,38 @@ def test_pins_replace_by_uid(store: Store) -> None:
     store.delete_pin("f.i.1")
     with pytest.raises(NotFoundInStore):
         store.delete_pin("f.i.1")
+
+
+def test_runs_a_killed_server_left_unfinished_are_failed_only_past_their_time_limit(
+    store: Store,
+) -> None:
+    """SIGKILL runs no callback: without this the run stays "running" for ever. A run
+    still inside its time limit plus ABANDONED_AFTER may be another server's, alive."""
+    solve = store.new_solve(["a"], {"time_limit": 600})
+    store.mark_running(solve.id)
+    queued = store.new_solve(["a"], {"time_limit": 30})
+    done = store.new_solve(["a"], {"time_limit": 30})
+    store.finish_solve(done.id, summary={"status": "optimal"}, schedule_json="{}", error=None)
+    publish = store.new_publish(done.id, None)
+    started = aware(store.solve(solve.id).started)
+    assert started is not None
+    soon = started + timedelta(seconds=600) + ABANDONED_AFTER - timedelta(minutes=1)
+    # inside the long run's limit: the queued short run and the publish are abandoned
+    assert store.fail_abandoned(soon) == 2
+    assert store.solve(solve.id).status == "running"
+    assert store.solve(queued.id).status == "failed"
+    assert "interrupted" in (store.solve(queued.id).error or "")
+    assert store.publish_run(publish.id).status == "failed"
+    later = soon + timedelta(minutes=2)
+    assert store.fail_abandoned(later) == 1
+    failed = store.solve(solve.id)
+    assert failed.status == "failed" and "start it again" in (failed.error or "")
+    assert store.solve(done.id).status == "done"  # a finished run is never touched
+    assert store.fail_abandoned(later) == 0
+
+
+def test_a_fresh_run_is_not_abandoned(store: Store) -> None:
+    run = store.new_solve(["a"], {"time_limit": 30})
+    store.mark_running(run.id)
+    assert store.fail_abandoned() == 0
+    assert [row.status for row in store.solves()] == ["running"]

@@ -40,6 +40,7 @@ def _templates() -> Jinja2Templates:
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     runner: SolveRunner = app.state.runner
+    app.state.store.fail_abandoned()  # runs a killed server left unfinished
     try:
         yield
     finally:

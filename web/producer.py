@@ -382,6 +382,7 @@ async def get_solve(
     wait: Annotated[float, Query(ge=0, le=120, description="seconds to wait for the end")] = 0,
 ) -> SolvePublic:
     store.solve(solve_id)
+    store.fail_abandoned()
     await runner.wait(solve_id, wait)
     return solve_public(store.solve(solve_id), store)
 
@@ -441,6 +442,7 @@ async def get_publish(
     wait: Annotated[float, Query(ge=0, le=120, description="seconds to wait for the end")] = 0,
 ) -> PublishRunPublic:
     store.publish_run(run_id)
+    store.fail_abandoned()
     if wait:
         await runner.wait_publish(run_id, wait)
     return publish_run_public(store.publish_run(run_id), store)

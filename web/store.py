@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, overload
 
@@ -357,6 +357,23 @@ def _rowcount(result: sa.Result[Any]) -> int:
     return result.rowcount
 
 
+UNFINISHED = ("queued", "running")
+# Long past a run's time limit (the solve's own checks, rendering and storing take seconds
+# to a minute or two on 4,000 items), a run still unfinished has lost its worker.
+ABANDONED_AFTER = timedelta(minutes=15)
+ABANDONED = ("interrupted: the server stopped before this run finished (it was stopped or "
+             "restarted); start it again")
+
+
+def _solve_deadline(row: SolveRow) -> datetime:
+    """When a queued or running solve is abandoned: its time limit, then ABANDONED_AFTER."""
+    try:
+        limit = float(json.loads(row.options or "{}").get("time_limit") or 0)
+    except (ValueError, TypeError, AttributeError):
+        limit = 0.0
+    return aware(row.started or row.created) + timedelta(seconds=limit) + ABANDONED_AFTER
+
+
 class Store:
     """Short transactions over one engine; rows come back detached (expire_on_commit off)."""
 
@@ -494,6 +511,8 @@ class Store:
             return row
 
     def solves(self, limit: int = 20) -> list[SolveRow]:
+        """The latest runs, the abandoned ones marked failed first (`fail_abandoned`)."""
+        self.fail_abandoned()
         with self.session() as s:
             query = sa.select(SolveRow).order_by(SolveRow.id.desc()).limit(limit)
             return list(s.scalars(query))
@@ -550,6 +569,27 @@ class Store:
                 .where(SolveRow.id == solve_id, SolveRow.status.in_(("queued", "running")))
                 .values(status="failed", error=error, finished=utcnow())
             )
+
+    def fail_abandoned(self, now: datetime | None = None) -> int:
+        """Mark failed the solve and publish runs whose worker is gone, and say how many:
+        a server stopped or killed mid-run (SIGKILL runs no callback) leaves them queued or
+        running for ever. Time says so, not process ids: the runs may belong to another
+        server process, or another machine on the same database. A run is abandoned
+        ABANDONED_AFTER past its time limit (a publish, which has none, past its start)."""
+        now = now or utcnow()
+        with self.session() as s:
+            solves = s.scalars(sa.select(SolveRow).where(SolveRow.status.in_(UNFINISHED)))
+            solve_ids = [row.id for row in solves if now > _solve_deadline(row)]
+            publishes = s.scalars(
+                sa.select(PublishRunRow).where(PublishRunRow.status.in_(UNFINISHED)))
+            publish_ids = [row.id for row in publishes
+                           if now > aware(row.started or row.created) + ABANDONED_AFTER]
+            for table, ids in ((SolveRow, solve_ids), (PublishRunRow, publish_ids)):
+                if ids:
+                    s.execute(sa.update(table)
+                              .where(table.id.in_(ids), table.status.in_(UNFINISHED))
+                              .values(status="failed", error=ABANDONED, finished=now))
+            return len(solve_ids) + len(publish_ids)
 
     # versions
     def add_version(
@@ -624,6 +664,8 @@ class Store:
             return row
 
     def publish_runs(self, limit: int = 20) -> list[PublishRunRow]:
+        """The latest publishes, the abandoned ones marked failed first."""
+        self.fail_abandoned()
         with self.session() as s:
             query = sa.select(PublishRunRow).order_by(PublishRunRow.id.desc()).limit(limit)
             return list(s.scalars(query))
