@@ -59,6 +59,7 @@ from affiche.web.sessions import (
 )
 from affiche.web.specs import SpecText, check_upload, stored_pin
 from affiche.web.store import (
+    UNFINISHED,
     PinRow,
     PublishRunRow,
     SolveRow,
@@ -315,7 +316,7 @@ async def publish(
     row = store.publish_run(run.id)
     if row.status == "done" and row.version_id is not None:
         return store.version_row(row.version_id)
-    if row.status in ("queued", "running"):
+    if row.status in UNFINISHED:
         raise Conflict(f"publish {row.id} is still {row.status}: see /api/producer/publishes")
     raise PublishError(row.error or "the publish failed")
 
@@ -484,8 +485,8 @@ def producer_context(request: Request, store: Store) -> dict[str, Any]:
     programme = latest_programme(store, request)
     solves = [solve_public(row, store) for row in store.solves(limit=8)]
     publishes = [publish_run_public(row, store) for row in store.publish_runs(limit=3)]
-    running = any(s.status in ("queued", "running") for s in solves) or any(
-        p.status in ("queued", "running") for p in publishes
+    running = any(s.status in UNFINISHED for s in solves) or any(
+        p.status in UNFINISHED for p in publishes
     )
     return {
         "specs": [spec_public(row) for row in store.specs()],
@@ -499,7 +500,7 @@ def producer_context(request: Request, store: Store) -> dict[str, Any]:
         "done": done if (done := request.query_params.get("done", "")) in DONE_MESSAGES else "",
         "has_done_solve": any(s.status == "done" for s in solves),
         "publishes": publishes,
-        "publishing": any(p.status in ("queued", "running") for p in publishes),
+        "publishing": any(p.status in UNFINISHED for p in publishes),
         "changes": pending_changes(request, store),
         **notices_context(request, request.app.state.settings),
     }

@@ -566,7 +566,7 @@ class Store:
         with self.session() as s:
             s.execute(
                 sa.update(SolveRow)
-                .where(SolveRow.id == solve_id, SolveRow.status.in_(("queued", "running")))
+                .where(SolveRow.id == solve_id, SolveRow.status.in_(UNFINISHED))
                 .values(status="failed", error=error, finished=utcnow())
             )
 
@@ -694,7 +694,7 @@ class Store:
             s.execute(
                 sa.update(PublishRunRow)
                 .where(PublishRunRow.id == run_id,
-                       PublishRunRow.status.in_(("queued", "running")))
+                       PublishRunRow.status.in_(UNFINISHED))
                 .values(status="failed", error=error, finished=utcnow())
             )
 

@@ -23,7 +23,7 @@ from affiche.programmes.errors import SpecError
 from affiche.programmes.pins import PinRequest
 from affiche.programmes.publish.versions import PublishError
 from affiche.scheduler.plan import FitsNowhere, NoProgramme, PlanOptions, SpecText, plan
-from affiche.web.store import Store
+from affiche.web.store import UNFINISHED, Store
 
 
 @dataclass(frozen=True)
@@ -190,7 +190,7 @@ class SolveRunner:
         deadline = loop.time() + timeout
         while (left := deadline - loop.time()) > 0:
             row = await asyncio.to_thread(read)
-            if row.status not in ("queued", "running"):
+            if row.status not in UNFINISHED:
                 return
             if future is None:
                 await asyncio.sleep(min(POLL_SECONDS, left))
