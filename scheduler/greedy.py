@@ -137,6 +137,8 @@ class Greedy:
         self.day_related = {item for r in problem.relations if r.kind != rules.AFTER
                             for item in (r.item, r.other)}
         self.parallel = {venue: facts.parallel for venue, facts in problem.venues.items()}
+        # grains of each audience's items placed per (festival, programme day, tag)
+        self.day_load: dict[tuple[str, int | None, str], int] = defaultdict(int)
 
     def run(self) -> dict[str, tuple[str, int]]:
         for occ in self.problem.occurrences:
@@ -181,6 +183,9 @@ class Greedy:
             insort(self.board.venue_ends[venue], held)
         for artist in occ.bound_artists:
             self.board.artist_busy[artist].append((start, start + occ.duration, venue))
+        day = self.costs.day(occ, start)
+        for tag in occ.tags:
+            self.day_load[(occ.festival, day, tag)] += occ.duration
 
     def _place_installation(self, occ: Occurrence) -> None:
         for option in occ.options:
@@ -271,15 +276,18 @@ class Greedy:
         self, occ: Occurrence, earliest: int, latest: int | None
     ) -> tuple[int, int, str] | None:
         """(cost, start, venue) of the cheapest start worth trying (soft costs so far, then
-        the earliest) where some venue is free exactly then; None if none is."""
+        the emptiest day for its audience, `_load`, then the earliest) where some venue is
+        free exactly then; None if none is."""
         starts = self.costs.starts_worth_trying(occ, earliest, latest)
         if len(starts) > PRICED_STARTS:  # evenly spread, so the cost per item stays flat
             starts = starts[:: -(-len(starts) // PRICED_STARTS)]
-        priced = sorted((self.costs.at(occ, start), start) for start in starts)
+        priced = sorted((self.costs.at(occ, start), self._load(occ, start), start)
+                        for start in starts)
         options = sorted(occ.options, key=lambda o: self.costs.venue(occ, o.venue))
         best: tuple[int, int, str] | None = None
+        best_key: tuple[int, int, int] | None = None
         checks = VENUE_CHECKS
-        for cost, start in priced[:CHEAP_STARTS]:
+        for cost, load, start in priced[:CHEAP_STARTS]:
             if (best is not None and cost >= best[0]) or checks <= 0:
                 break  # sorted by cost: nothing later is cheaper; or enough looking
             if not self._artists_may_be_free(occ, start):
@@ -300,9 +308,19 @@ class Greedy:
                     continue
                 extra = 0
             total = cost + self.costs.venue(occ, option.venue) + extra
-            if best is None or (total, start) < best[:2]:
-                best = (total, start, option.venue)
+            if best_key is None or (total, load, start) < best_key:
+                best, best_key = (total, start, option.venue), (total, load, start)
         return best
+
+    def _load(self, occ: Occurrence, start: int) -> int:
+        """Grains of its audience's items already on the day of `start`. Of equally cheap
+        starts the one on its audience's emptiest day is taken: taking the earliest sent
+        every artist's first item to the first days while the audience was free there, and
+        the artists' other items followed them (a night costs more than a few minutes of
+        overlap), so the first days clashed while the last stood half empty (gen3/1000:
+        Enghien's days held 1,788, 1,500, 969 and 921 grains)."""
+        day = self.costs.day(occ, start)
+        return sum(self.day_load[(occ.festival, day, tag)] for tag in occ.tags)
 
     def _cheapest_venue_at(
         self, occ: Occurrence, options: list[Option], start: int
@@ -388,6 +406,9 @@ class Greedy:
             del ends[bisect_left(ends, end)]
         for artist in occ.bound_artists:
             self.board.artist_busy[artist].remove((start, start + occ.duration, venue))
+        day = self.costs.day(occ, start)
+        for tag in occ.tags:
+            self.day_load[(occ.festival, day, tag)] -= occ.duration
         return venue, start
 
     def _artists_may_be_free(self, occ: Occurrence, start: int) -> bool:

@@ -10,7 +10,7 @@ from affiche.scheduler.cpsat import _read_terms, build_model, complete_hint
 from affiche.scheduler.greedy import greedy_placement
 from affiche.scheduler.marginal import MarginalCost
 from affiche.scheduler.problem import build_problem
-from tests.builders import festival, item, make_spec, spec_data
+from tests.builders import artist, festival, item, make_spec, spec_data, venue
 
 
 def _repeat_days(weight: int) -> list[int | None]:
@@ -97,3 +97,32 @@ def test_an_item_kept_off_a_tied_items_day_is_placed_after_it() -> None:
     ])
     problem = build_problem(spec)
     assert len(Greedy(problem, priced=False).run()) == 3  # earliest fits: c would take Friday
+
+
+def _two_artists_two_days() -> Spec:
+    """Two artists with two one-hour items each for one audience, on two days whose two
+    venues open 10:00-12:00: the greedy pass places them in turn (ana, bo, ana, bo)."""
+    hours = [{"start": f"{day}T10:00", "end": f"{day}T12:00"}
+             for day in ("2026-06-12", "2026-06-13")]
+    venues = [venue(name, open=hours) for name in ("hall", "studio")]
+    items = [item(f"{n}-{who}", artists=[who], tags=["families"])
+             for n, who in enumerate(["ana", "bo", "ana", "bo"], start=1)]
+    return make_spec(spec_data(festivals=[festival(venues=venues, items=items,
+                                                   end="2026-06-13")],
+                               artists=[artist("ana"), artist("bo")]))
+
+
+def test_of_equally_cheap_starts_an_audience_takes_its_emptiest_day() -> None:
+    """Bo's first item may open Friday right after Ana's, or Saturday, at no cost either
+    way: taken Friday (the earlier), it left Ana's second item a clash or a night, and Bo
+    another; on the emptier Saturday, the pass alone (no local search) costs nothing."""
+    from affiche.scheduler.greedy import Greedy
+    from affiche.scheduler.pricing import price
+
+    problem = build_problem(_two_artists_two_days())
+    placed = Greedy(problem).run()
+    assert len(placed) == 4
+    days = {uid: problem.day_of("fest", start) for uid, (_, start) in placed.items()}
+    assert days == {"fest.1-ana.1": 0, "fest.2-bo.1": 1, "fest.3-ana.1": 0,
+                    "fest.4-bo.1": 1}
+    assert sum(price(problem, placed)[0].values()) == 0
