@@ -1,6 +1,8 @@
-"""Shortening artists' stays in a complete greedy programme: move an occurrence from the
-first or last day of its artist's stay to a day in between, into free time there or into
-the place of another occurrence, which takes its place in exchange.
+"""Exchanges in a complete greedy programme. Shortening artists' stays: move an occurrence
+from the first or last day of its artist's stay to a day in between, into free time there
+or into the place of another occurrence, which takes its place in exchange. Trading for
+cheaper starts (`trade_for_cheaper_starts`): an occurrence that costs something where it
+is takes the place of one of its duration and another audience, which takes its place.
 
 The greedy pass places each occurrence once, against what is placed so far: an artist's
 first items go wherever their audience is free, and a night between them (4) is dearer
@@ -336,3 +338,65 @@ def _fits(greedy: Greedy, occ: Occurrence, venue: str, start: int) -> bool:
         if start < greedy._earliest(occ) or (later is not None and start > later):
             return False
     return greedy._fits_at(occ, option, start)
+
+
+def trade_for_cheaper_starts(greedy: Greedy, work: int, sweeps: int = SWEEPS) -> int:
+    """Exchanges of two occurrences of one duration and festival, each into the other's
+    venue and start, that lower the cost: an occurrence that costs something where it is
+    (its audience busy then, an hour it would rather not have) trades places with one of
+    another audience whose place would cost it least. `Greedy.improve` moves one
+    occurrence into free time; where the time its audience has free is held by other
+    audiences' items, only an exchange frees it. Stops after a sweep that changes nothing,
+    after `work` more placement checks, or at the greedy's deadline; returns how many
+    exchanges were made."""
+    budget = greedy.work + work
+    movable = [occ for occ in greedy.problem.occurrences
+               if greedy._movable(occ) and not occ.installation]
+    alike: dict[tuple[str, int], list[Occurrence]] = defaultdict(list)
+    for occ in movable:
+        alike[(occ.festival, occ.duration)].append(occ)
+    changes = 0
+    for _ in range(sweeps):
+        changed = 0
+        for occ in movable:
+            if greedy.work > budget or greedy._out_of_time():
+                return changes + changed
+            if occ.uid in greedy.placed and _trade_for_cheaper_start(
+                    greedy, occ, alike[(occ.festival, occ.duration)]):
+                changed += 1
+        changes += changed
+        if not changed:
+            break
+    return changes
+
+
+def _trade_for_cheaper_start(greedy: Greedy, occ: Occurrence, alike: list[Occurrence]) -> bool:
+    """Exchange `occ` with one of `alike` (the places that would cost it least tried
+    first) if that lowers the cost; False (and nothing changed) if none does."""
+    venue, start = greedy._release(occ)
+    here = _cost(greedy, occ, venue, start)
+    ranked = []
+    if here > 0:
+        venues = {o.venue for o in occ.options}
+        tags = set(occ.tags)
+        for other in alike:
+            place = greedy.placed.get(other.uid)
+            if (place is None or other.item == occ.item or place[0] not in venues
+                    or set(other.tags) == tags):
+                continue
+            there = _cost(greedy, occ, *place)
+            if there < here:
+                ranked.append((there, other.uid, other))
+    greedy._take(occ, venue, start)
+    ranked.sort(key=lambda row: row[:2])
+    for _, _, other in ranked[:PARTNERS]:
+        if venue not in {o.venue for o in other.options}:
+            continue
+        if not (greedy._artists_may_be_free(occ, greedy.placed[other.uid][1])
+                and greedy._artists_may_be_free(other, start)):
+            continue
+        found = _exchange_cost(greedy, occ, other)
+        if found is not None and found[0] < 0 and found[2]():
+            found[1]()
+            return True
+    return False

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from affiche.programmes import rules
 from affiche.programmes.rules import Relation
-from affiche.scheduler.exchange import shorten_stays
+from affiche.scheduler.exchange import shorten_stays, trade_for_cheaper_starts
 from affiche.scheduler.marginal import MarginalCost, prices_time
 from affiche.scheduler.occurrences import Occurrence, Option
 from affiche.scheduler.pricing import at_floor
@@ -35,10 +35,11 @@ VENUE_CHECKS = 100  # venue-and-start checks per occurrence, before falling back
 START_VENUES = 12  # venues checked at one start (the cheapest first)
 SWEEPS = 2  # of local search over a complete priced programme, at most
 # A complete programme's local search (`_local_search`: shortening stays, `exchange.py`,
-# and moves to cheaper starts, `improve`, in turn) may do this many times the work the pass
-# did. Greedy programmes, one turn of each at most 8 and 0.5 times against turns until
-# nothing changes: gen3/1000 (three cities, clashes not forced) 3,530 against 2,896 (after
-# 2 turns), gen3/200 256 against 240; gen/1000 13,007 either way.
+# moves to cheaper starts, `improve`, and trades for them, in turn) may do this many
+# times the work the pass did. Greedy programmes, one turn of each at most 8 and 0.5
+# times against turns until nothing changes: gen3/1000 (three cities, clashes not forced)
+# 3,530 against 2,896 (after 2 turns), gen3/200 256 against 240; gen/1000 13,007 either
+# way.
 LOCAL_SEARCH_SHARE = 16.0
 LOCAL_SEARCH_TURNS = 4
 IMPROVING_SWEEPS = 20  # of `improve` per turn, at most (each costs about 0.1 times the pass)
@@ -753,13 +754,15 @@ def greedy_placement(
 
 
 def _local_search(greedy: Greedy) -> None:
-    """Shorten stays (`exchange.py`) and move occurrences to cheaper starts (`improve`) in
-    turn until neither changes anything, within LOCAL_SEARCH_SHARE times the work the pass
-    did (and the greedy's deadline): each opens moves for the other."""
+    """Shorten stays (`exchange.py`), move occurrences to cheaper starts (`improve`) and
+    trade places for cheaper starts (`exchange.trade_for_cheaper_starts`) in turn until
+    none changes anything, within LOCAL_SEARCH_SHARE times the work the pass did (and the
+    greedy's deadline): each opens moves for the others."""
     limit = greedy.work + int(LOCAL_SEARCH_SHARE * greedy.work)
     for _ in range(LOCAL_SEARCH_TURNS):
         shortened = shorten_stays(greedy, limit - greedy.work)
         moved = greedy.improve(limit - greedy.work, sweeps=IMPROVING_SWEEPS)
+        moved += trade_for_cheaper_starts(greedy, limit - greedy.work)
         if not (shortened or moved) or greedy.work > limit or greedy._out_of_time():
             return
 

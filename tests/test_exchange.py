@@ -153,3 +153,65 @@ def test_an_exchange_of_two_untied_occurrences_is_priced_as_the_total_changes(
         undo()
         assert greedy.placed == was
     assert fitting > 5 and priced == fitting
+
+
+def _two_audiences_at_once() -> tuple[Spec, Problem, Greedy]:
+    """Two venues open 10:00-12:00 on one day, two one-hour talks for families and two for
+    pros: every hour is taken, with both families talks at 10:00 and both pros at 11:00."""
+    items = [item(f"{tag}-{n}", tags=[tag]) for tag in ("families", "pros") for n in (1, 2)]
+    hours = {"opens": "10:00", "closes": "12:00"}
+    venues = [venue("hall", hours=hours), venue("studio", hours=hours)]
+    spec = make_spec(spec_data(festivals=[festival(venues=venues, items=items,
+                                                   end="2026-06-12")]))
+    problem = build_problem(spec)
+    greedy = Greedy(problem)
+    by_uid = {occ.uid: occ for occ in problem.occurrences}
+    for tag, hour in (("families", 10), ("pros", 11)):
+        for n, where in ((1, "hall"), (2, "studio")):
+            greedy._take(by_uid[f"fest.{tag}-{n}.1"], where, _at(problem, 0, hour))
+    return spec, problem, greedy
+
+
+def test_two_audiences_clashing_in_turn_trade_places_and_clash_no_more() -> None:
+    """No talk can move into free time (there is none), so only an exchange of a families
+    talk with a pros talk takes the hour of overlap of each audience away."""
+    from affiche.scheduler.exchange import trade_for_cheaper_starts
+
+    spec, problem, greedy = _two_audiences_at_once()
+    assert price(problem, greedy.placed)[0]["audience clash"] == 120
+    assert greedy.improve(work=10**6) == 0  # moves alone find nothing
+
+    assert trade_for_cheaper_starts(greedy, work=10**6) == 1
+
+    assert total(problem, greedy.placed) == 0
+    result = SolveResult(status="feasible", chosen=chosen_of(problem, greedy.placed))
+    assert check_schedule(spec, assemble_schedule(spec, result)) == []
+
+
+def test_no_trade_is_made_when_none_costs_less() -> None:
+    """Each audience already at its own hour: the programme stays as it is."""
+    from affiche.scheduler.exchange import trade_for_cheaper_starts
+
+    _spec, problem, greedy = _two_audiences_at_once()
+    trade_for_cheaper_starts(greedy, work=10**6)
+    placed = dict(greedy.placed)
+    assert trade_for_cheaper_starts(greedy, work=10**6) == 0
+    assert greedy.placed == placed
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_trades_never_raise_the_cost_and_keep_every_hard_rule(seed: int) -> None:
+    from affiche.scheduler.exchange import trade_for_cheaper_starts
+
+    spec = Spec.model_validate(generate_spec(200, seed, cities=3))
+    problem = build_problem(spec)
+    greedy = Greedy(problem)
+    greedy.run()
+    assert len(greedy.placed) == len(problem.occurrences)
+    before = total(problem, greedy.placed)
+    traded = trade_for_cheaper_starts(greedy, work=10**9)
+    assert traded and total(problem, greedy.placed) < before
+    variables, _terms = build_model(problem, allow_unplaced=False, placed=greedy.placed)
+    assert complete_hint(variables.model, 10.0) is not None  # the model's hard rules
+    result = SolveResult(status="feasible", chosen=chosen_of(problem, greedy.placed))
+    assert check_schedule(spec, assemble_schedule(spec, result)) == []  # the checker's
