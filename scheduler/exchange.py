@@ -17,7 +17,8 @@ hard rule, so the programme stays feasible.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
+from functools import partial
 from typing import Protocol
 
 from affiche.scheduler.marginal import MarginalCost
@@ -29,6 +30,7 @@ GROUP = 3  # occurrences of one stay's first or last day moved together, at most
 SWEEPS = 6  # over the stays that cost nights, at most
 
 Undo = Callable[[], None]
+Step = Callable[[], bool]  # one move tried: whether it changed the programme
 
 
 class Greedy(Protocol):
@@ -58,28 +60,38 @@ class Greedy(Protocol):
 ByDay = dict[tuple[str, int], list[tuple[Occurrence, frozenset[str]]]]
 
 
-def shorten_stays(greedy: Greedy, work: int, sweeps: int = SWEEPS) -> int:
-    """Moves and exchanges that shorten stays, while each lowers the cost; stops after a
-    sweep that changes nothing, after `work` more placement checks, or at the greedy's
-    deadline. Returns how many stays were shortened."""
+def sweep(greedy: Greedy, work: int, sweeps: int, steps: Callable[[], Iterable[Step]]) -> int:
+    """Take the steps of each sweep (`steps()` lists them as the sweep begins; each says
+    whether it changed the programme) until a sweep changes nothing, `sweeps` have run,
+    `work` more placement checks are done, or the greedy's deadline has passed. Returns how
+    many steps changed the programme."""
     budget = greedy.work + work
-    movable = {occ.uid: occ for occ in greedy.problem.occurrences if greedy._movable(occ)}
-    if not movable or not greedy.problem.weights.hotel_nights:
-        return 0
     changes = 0
     for _ in range(sweeps):
         changed = 0
-        on_day = _by_day(greedy, movable)
-        for group, targets in _ends_of_stays(greedy, movable):
+        for step in steps():
             if greedy.work > budget or greedy._out_of_time():
                 return changes + changed
-            if all(o.uid in greedy.placed for o in group) and _move_inward(
-                    greedy, group, targets, on_day):
-                changed += 1
+            changed += step()
         changes += changed
         if not changed:
             break
     return changes
+
+
+def shorten_stays(greedy: Greedy, work: int, sweeps: int = SWEEPS) -> int:
+    """Moves and exchanges that shorten stays, while each lowers the cost (`sweep`).
+    Returns how many stays were shortened."""
+    movable = {occ.uid: occ for occ in greedy.problem.occurrences if greedy._movable(occ)}
+    if not movable or not greedy.problem.weights.hotel_nights:
+        return 0
+
+    def steps() -> Iterator[Step]:
+        on_day = _by_day(greedy, movable)
+        for group, targets in _ends_of_stays(greedy, movable):
+            yield partial(_move_inward, greedy, group, targets, on_day)
+
+    return sweep(greedy, work, sweeps, steps)
 
 
 def _stay_days(greedy: Greedy) -> dict[tuple[str, str], list[tuple[int, str]]]:
@@ -126,6 +138,8 @@ def _move_inward(
     """Move each of `group` to one of `targets` (day indices), each the cheapest way found
     (into free time, or in exchange with an occurrence there), if together that costs
     less; False (and nothing changed) if not."""
+    if any(o.uid not in greedy.placed for o in group):
+        return False
     done: list[Undo] = []
     added = 0
     for occ in group:
@@ -346,33 +360,27 @@ def trade_for_cheaper_starts(greedy: Greedy, work: int, sweeps: int = SWEEPS) ->
     (its audience busy then, an hour it would rather not have) trades places with one of
     another audience whose place would cost it least. `Greedy.improve` moves one
     occurrence into free time; where the time its audience has free is held by other
-    audiences' items, only an exchange frees it. Stops after a sweep that changes nothing,
-    after `work` more placement checks, or at the greedy's deadline; returns how many
+    audiences' items, only an exchange frees it. In sweeps (`sweep`); returns how many
     exchanges were made."""
-    budget = greedy.work + work
     movable = [occ for occ in greedy.problem.occurrences
                if greedy._movable(occ) and not occ.installation]
     alike: dict[tuple[str, int], list[Occurrence]] = defaultdict(list)
     for occ in movable:
         alike[(occ.festival, occ.duration)].append(occ)
-    changes = 0
-    for _ in range(sweeps):
-        changed = 0
+
+    def steps() -> Iterator[Step]:
         for occ in movable:
-            if greedy.work > budget or greedy._out_of_time():
-                return changes + changed
-            if occ.uid in greedy.placed and _trade_for_cheaper_start(
-                    greedy, occ, alike[(occ.festival, occ.duration)]):
-                changed += 1
-        changes += changed
-        if not changed:
-            break
-    return changes
+            yield partial(_trade_for_cheaper_start, greedy, occ,
+                          alike[(occ.festival, occ.duration)])
+
+    return sweep(greedy, work, sweeps, steps)
 
 
 def _trade_for_cheaper_start(greedy: Greedy, occ: Occurrence, alike: list[Occurrence]) -> bool:
     """Exchange `occ` with one of `alike` (the places that would cost it least tried
     first) if that lowers the cost; False (and nothing changed) if none does."""
+    if occ.uid not in greedy.placed:
+        return False
     venue, start = greedy._release(occ)
     here = _cost(greedy, occ, venue, start)
     ranked = []

@@ -15,11 +15,13 @@ from __future__ import annotations
 import time
 from bisect import bisect_left, bisect_right, insort
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import partial
 
 from affiche.programmes import rules
 from affiche.programmes.rules import Relation
-from affiche.scheduler.exchange import shorten_stays, trade_for_cheaper_starts
+from affiche.scheduler.exchange import Step, shorten_stays, sweep, trade_for_cheaper_starts
 from affiche.scheduler.marginal import MarginalCost, prices_time
 from affiche.scheduler.occurrences import Occurrence, Option
 from affiche.scheduler.pricing import at_floor
@@ -339,28 +341,28 @@ class Greedy:
     def improve(self, work: int, sweeps: int = SWEEPS) -> int:
         """Local search on the soft costs: take each movable occurrence out and put it back
         at its cheapest start given all the others, when that is cheaper than where it was.
-        Stops after a sweep that moves nothing, or after `work` more placement checks (the
-        first programme is what a producer waits for); returns how many moves were made."""
-        budget = self.work + work
+        In sweeps (`exchange.sweep`; within `work` more placement checks: the first
+        programme is what a producer waits for); returns how many moves were made."""
         movable = [occ for occ in self.problem.occurrences if self._movable(occ)]
-        moves = 0
-        for _ in range(sweeps):
-            moved = 0
+
+        def steps() -> Iterator[Step]:
             for occ in movable:
-                if self.work > budget or self._out_of_time():
-                    return moves + moved
-                venue, start = self._release(occ)
-                here = (self.costs.at(occ, start) + self.costs.venue(occ, venue)
-                        + self.costs.venue_at(occ, venue, start))
-                found = self._cheapest(occ, self._earliest(occ), self._next_repeat(occ))
-                if found is not None and found[0] < here:
-                    venue, start = found[2], found[1]
-                    moved += 1
-                self._take(occ, venue, start)
-            moves += moved
-            if not moved:
-                break
-        return moves
+                yield partial(self._move_to_cheapest, occ)
+
+        return sweep(self, work, sweeps, steps)
+
+    def _move_to_cheapest(self, occ: Occurrence) -> bool:
+        """Move `occ` to its cheapest start given the others if that costs less than where
+        it is; whether it moved."""
+        venue, start = self._release(occ)
+        here = (self.costs.at(occ, start) + self.costs.venue(occ, venue)
+                + self.costs.venue_at(occ, venue, start))
+        found = self._cheapest(occ, self._earliest(occ), self._next_repeat(occ))
+        if found is None or found[0] >= here:
+            self._take(occ, venue, start)
+            return False
+        self._take(occ, found[2], found[1])
+        return True
 
     def interchangeable(self, item: str) -> bool:
         """Whether the item's occurrences differ in nothing but their numbers and are all
