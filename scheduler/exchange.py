@@ -178,8 +178,7 @@ def _relocations(
 
 def _cost(greedy: Greedy, occ: Occurrence, venue: str, start: int) -> int:
     """What placing `occ` at `venue` from `start` adds to the soft costs."""
-    costs = greedy.costs
-    return costs.at(occ, start) + costs.venue(occ, venue) + costs.venue_at(occ, venue, start)
+    return greedy.costs.placing(occ, venue, start)
 
 
 def _apply(greedy: Greedy, moves: list[tuple[Occurrence, str, int]]) -> Undo:

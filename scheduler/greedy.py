@@ -287,8 +287,7 @@ class Greedy:
         priced = sorted((self.costs.at(occ, start), self._load(occ, start), start)
                         for start in starts)
         options = sorted(occ.options, key=lambda o: self.costs.venue(occ, o.venue))
-        best: tuple[int, int, str] | None = None
-        best_key: tuple[int, int, int] | None = None
+        best: tuple[int, int, int, str] | None = None  # (cost, load, start, venue)
         checks = VENUE_CHECKS
         for cost, load, start in priced[:CHEAP_STARTS]:
             if (best is not None and cost >= best[0]) or checks <= 0:
@@ -311,9 +310,9 @@ class Greedy:
                     continue
                 extra = 0
             total = cost + self.costs.venue(occ, option.venue) + extra
-            if best_key is None or (total, load, start) < best_key:
-                best, best_key = (total, start, option.venue), (total, load, start)
-        return best
+            if best is None or (total, load, start) < best[:3]:
+                best = (total, load, start, option.venue)
+        return None if best is None else (best[0], best[2], best[3])
 
     def _load(self, occ: Occurrence, start: int) -> int:
         """Grains of its audience's items already on the day of `start`. Of equally cheap
@@ -355,8 +354,7 @@ class Greedy:
         """Move `occ` to its cheapest start given the others if that costs less than where
         it is; whether it moved."""
         venue, start = self._release(occ)
-        here = (self.costs.at(occ, start) + self.costs.venue(occ, venue)
-                + self.costs.venue_at(occ, venue, start))
+        here = self.costs.placing(occ, venue, start)
         found = self._cheapest(occ, self._earliest(occ), self._next_repeat(occ))
         if found is None or found[0] >= here:
             self._take(occ, venue, start)

@@ -64,6 +64,10 @@ class MarginalCost:
         day = self.day(occ, start)
         return sum(part.at(occ, start, day) for part in self._timed)
 
+    def placing(self, occ: Occurrence, venue: str, start: int) -> int:
+        """What placing `occ` in `venue` from `start` adds, all told."""
+        return self.at(occ, start) + self.venue(occ, venue) + self.venue_at(occ, venue, start)
+
     def venue(self, occ: Occurrence, venue: str) -> int:
         """What putting `occ` in `venue` adds."""
         return sum(part.venue(occ, venue) for part in self._venued)
