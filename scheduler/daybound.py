@@ -10,7 +10,10 @@ day per occurrence and what that choice alone decides:
 - repeats on one day (`soft/repeats.py`): each pair of one item's occurrences on one day;
 - prime time and preferred hours: an occurrence on a day where none of its starts is in them;
 - an artist's occurrences on one day fit, end to end, in the time they could use that day,
-  and `max_per_day` holds.
+  and `max_per_day` holds;
+- with the venues (`_Relaxation(venues=True)`, one model of the whole problem, for problems
+  up to VENUES_AT_MOST occurrences): the timed occurrences a set of venues must take on one
+  day fit, end to end, in the time those venues could hold them that day (times `parallel`).
 
 Every programme gives each occurrence a day its starts allow, so every programme pays at least
 this model's optimum, and CP-SAT's proven bound on it (whether or not it finished) is a lower
@@ -23,7 +26,9 @@ one group per artist at a festival, neighbouring groups joined up to WHOLE occur
 (`_clusters`), each occurrence copied into every group that needs it and each cost counted
 in one group: dropping "the copies agree" lowers the bound, never
 raises it; then, while time is left and up to WHOLE_AT_MOST occurrences, the set is solved
-whole and the larger bound counts.
+whole and the larger bound counts. Venue time ties every set of a festival, so the model with
+the venues is the whole problem, tried last, while time is left, and counted when it proves
+more than the sets' sum.
 """
 
 from __future__ import annotations
@@ -60,6 +65,10 @@ WHOLE_SECONDS_LEFT = 0.5  # a large set is tried whole only with this much time 
 # and only up to this many occurrences: gen/500's 330 were proven whole in 3.9 s (148 split,
 # 178 whole), gen/1000's 631 gave no bound in 6 s (25 s to prove 281 against 275 split)
 WHOLE_AT_MOST = 400
+# The model with the venues, tried up to this many occurrences, with the fast settings (they
+# proved gen3/200 seeds 1-3 and gen/200 in 0.6-1.3 s, the portfolio of 4 in 1.3-2.1 s);
+# gen3/1000's 1,185 proved nothing in 40 s
+VENUES_AT_MOST = 400
 BATCH = 5  # groups solved in one model (CP-SAT's fixed cost per solve is a few ms)
 # CP-SAT proves small groups fastest with one worker, core-based search (the objective is a
 # sum of small independent parts) and neither presolve nor linear relaxation: gen/4000's
@@ -105,6 +114,12 @@ def day_bound(problem: Problem, time_limit: float) -> DayBound | None:
             whole = _solve(_Relaxation(problem, starts, tied_set.groups(whole=True)),
                            deadline, fast=False)
         value += max(split, whole[0] if whole else 0)
+    if (len(problem.occurrences) <= VENUES_AT_MOST
+            and deadline - time.perf_counter() > WHOLE_SECONDS_LEFT):
+        held = _solve(_Relaxation(problem, starts, [s.groups(whole=True)[0] for s in tied],
+                                  venues=True), deadline, portfolio=False,
+                      fast_seconds=deadline - time.perf_counter())
+        value = max(value, held[0] if held else 0)
     return DayBound(float(value), time.perf_counter() - started)
 
 
@@ -128,10 +143,10 @@ def _solve_all(problem: Problem, starts: dict[str, dict[int, Spans]], groups: li
 
 
 def _solve(relaxation: _Relaxation, deadline: float, fast: bool = True,
-           portfolio: bool = True) -> tuple[int, bool] | None:
+           portfolio: bool = True, fast_seconds: float = GROUP_SECONDS) -> tuple[int, bool] | None:
     """The model's proven bound and whether it is its optimum (None: no answer in time, or
     none at all: then no programme gives everyone a day, and the solve says why); the fast
-    settings first (`fast`), then the portfolio (`portfolio`)."""
+    settings first (`fast`, for up to `fast_seconds`), then the portfolio (`portfolio`)."""
     if not relaxation.costs:
         return 0, True
     solver = cp_model.CpSolver()
@@ -146,7 +161,7 @@ def _solve(relaxation: _Relaxation, deadline: float, fast: bool = True,
             solver.parameters.cp_model_presolve = False
             solver.parameters.linearization_level = 0
             solver.parameters.optimize_with_core = True
-            solver.parameters.max_time_in_seconds = min(GROUP_SECONDS, left)
+            solver.parameters.max_time_in_seconds = min(fast_seconds, left)
         else:
             solver.parameters.num_workers = PORTFOLIO_WORKERS
             solver.parameters.max_time_in_seconds = left
@@ -311,16 +326,21 @@ def _time_used(occ: Occurrence, starts: Spans) -> Spans:
 
 class _Relaxation:
     """Some groups' day model: a literal per occurrence and possible day in each group (an
-    occurrence in two groups has two), the groups' day costs summed."""
+    occurrence in two groups has two), the groups' day costs summed; with `venues`, the
+    groups are the whole problem, each occurrence in one, and the venues' time holds them."""
 
     def __init__(self, problem: Problem, starts: dict[str, dict[int, Spans]],
-                 groups: list[_Group]) -> None:
+                 groups: list[_Group], venues: bool = False) -> None:
         self.problem = problem
         self.starts = starts
         self.model = cp_model.CpModel()
         self.costs: list[tuple[int, cp_model.LinearExprT]] = []
+        self.days: dict[tuple[str, int], cp_model.IntVar] = {}  # the last group's literals
+        self.given: set[str] = set()  # occurrences given a day
         for group in groups:
             self._add(group)
+        if venues and self.costs:
+            self._venues_hold()
         if self.costs:
             self.model.minimize(sum(weight * expr for weight, expr in self.costs))
 
@@ -335,13 +355,50 @@ class _Relaxation:
             return  # nothing to count: the group's days are free
         for occ in group.occurrences:
             self.model.add_exactly_one(self.literal(occ.uid, day) for day in self.starts[occ.uid])
+            self.given.add(occ.uid)
         self._artists_fit()
 
     def literal(self, uid: str, day: int) -> cp_model.IntVar:
         """The group's literal for "`uid` is on `day`"."""
         if (uid, day) not in self.on:
             self.on[(uid, day)] = self.model.new_bool_var(f"on[{uid},{day}]")
+            self.days[(uid, day)] = self.on[(uid, day)]
         return self.on[(uid, day)]
+
+    def _venues_hold(self) -> None:
+        """Per festival, day and set of venues some timed occurrence may use: the timed
+        occurrences that may use only venues of the set, and are on that day, add up to at
+        most the time those venues could hold them then (changeovers dropped). Occurrences
+        of groups with nothing to count get their day here."""
+        for occ in self.problem.occurrences:
+            if occ.uid not in self.given:
+                self.model.add_exactly_one(self._day(occ.uid, day) for day in self.starts[occ.uid])
+        timed: dict[str, list[Occurrence]] = defaultdict(list)
+        for occ in self.problem.occurrences:
+            if not occ.installation:
+                timed[occ.festival].append(occ)
+        for occs in timed.values():
+            for venues in {frozenset(option.venue for option in o.options) for o in occs}:
+                inside = [o for o in occs if {option.venue for option in o.options} <= venues]
+                for day in {d for o in inside for d in self.starts[o.uid]}:
+                    here = [o for o in inside if day in self.starts[o.uid]]
+                    room = sum(self._venue_room(venue, here, day) for venue in venues)
+                    if sum(o.duration for o in here) > room:
+                        self.model.add(sum(o.duration * self._day(o.uid, day) for o in here)
+                                       <= room)
+
+    def _day(self, uid: str, day: int) -> cp_model.IntVar:
+        """The model's literal for "`uid` is on `day`" (one per occurrence with `venues`)."""
+        if (uid, day) not in self.days:
+            self.days[(uid, day)] = self.model.new_bool_var(f"day[{uid},{day}]")
+        return self.days[(uid, day)]
+
+    def _venue_room(self, venue: str, occs: list[Occurrence], day: int) -> int:
+        """The grains of `venue` that `occs` could use on `day`, times its `parallel`."""
+        used = normalise(span for o in occs for option in o.options if option.venue == venue
+                         for span in intersect(_time_used(o, self.starts[o.uid][day]),
+                                               option.spans))
+        return total(used) * self.problem.venues[venue].parallel
 
     def day_expr(self, uid: str) -> cp_model.LinearExprT:
         return sum(day * self.literal(uid, day) for day in self.starts[uid])

@@ -12,7 +12,7 @@ from affiche.scheduler.daybound import PART, day_bound
 from affiche.scheduler.pricing import floor, floors
 from affiche.scheduler.problem import build_problem
 from affiche.scheduler.solve import SolveOptions, solve
-from tests.builders import artist, festival, item, make_spec, spec_data
+from tests.builders import artist, festival, item, make_spec, spec_data, venue
 
 
 def _two_shows_twice(days: int = 2) -> Spec:
@@ -25,6 +25,42 @@ def _two_shows_twice(days: int = 2) -> Spec:
         festivals=[festival(items=shows, end=f"2026-06-{11 + days}")],
         artists=[artist("ana")],
         solver={"weights": {"repeat_same_day": 3, "hotel_nights": 4}}))
+
+
+def _three_pairs_in_one_hall(hours: str = "13:00") -> Spec:
+    """Three artists give two one-hour talks each in the one hall, open 10:00 to `hours` on
+    each of two days: at 13:00 a day holds three talks, so one artist's two cannot share a
+    day with another's and someone sleeps a night (4); no artist's own time forbids it, only
+    the hall's."""
+    talks = [item(f"{who}-{n}", artists=[who]) for who in ("ana", "bo", "cy") for n in (1, 2)]
+    return make_spec(spec_data(
+        festivals=[festival(items=talks, end="2026-06-13", venues=[venue("hall")],
+                            hours={"opens": "10:00", "closes": hours})],
+        artists=[artist(who) for who in ("ana", "bo", "cy")],
+        solver={"weights": {"hotel_nights": 4}}))
+
+
+def test_the_venues_time_on_a_day_is_shared_by_every_artist() -> None:
+    problem = build_problem(_three_pairs_in_one_hall())
+    bound = day_bound(problem, 10)
+    assert bound is not None and bound.value == 4
+    result = solve(problem, SolveOptions(time_limit=10, workers=2))
+    assert result.objective == 4 and result.status == "optimal"
+
+
+def test_a_hall_open_long_enough_costs_no_night() -> None:
+    problem = build_problem(_three_pairs_in_one_hall(hours="14:00"))
+    bound = day_bound(problem, 10)
+    assert bound is not None and bound.value == 0
+    assert solve(problem, SolveOptions(time_limit=10, workers=2)).objective == 0
+
+
+def test_without_the_venues_the_bound_misses_the_night(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above VENUES_AT_MOST occurrences only the tied sets count, and each artist alone
+    fits in a day."""
+    monkeypatch.setattr(daybound, "VENUES_AT_MOST", 0)
+    bound = day_bound(build_problem(_three_pairs_in_one_hall()), 10)
+    assert bound is not None and bound.value == 0
 
 
 def test_the_days_weigh_a_night_against_two_repeats() -> None:
@@ -106,9 +142,9 @@ def _with_wishes_and_limits(items: int, seed: int) -> Spec:
     rng = random.Random(seed)
     data = generate_spec(items, seed)
     for fest in data["festivals"]:
-        for venue in fest["venues"]:
+        for place in fest["venues"]:
             if rng.random() < 0.5:
-                venue["prime"] = {"opens": "19:00", "closes": "22:00"}
+                place["prime"] = {"opens": "19:00", "closes": "22:00"}
         for entry in fest["items"]:
             if entry["kind"] == "installation":
                 continue
