@@ -420,8 +420,26 @@ class _Relaxation:
                 if sum(o.duration for o in here) > room:
                     self.model.add(sum(o.duration * self.literal(o.uid, day) for o in here)
                                    <= room)
+                self._artist_gaps(artist, here, day)
                 if most is not None and len(here) > most:
                     self.model.add(sum(self.literal(o.uid, day) for o in here) <= most)
+
+    def _artist_gaps(self, artist: str, here: list[Occurrence], day: int) -> None:
+        """Before each of an artist's items on a day but the first lie their rest and the
+        least travel from another of the items: the items and those gaps fit between the
+        earliest start and the latest end the items could have that day, plus the longest
+        gap (the first item's, which it does not have)."""
+        if len(here) < 2:
+            return
+        rest = self.problem.limits.get(artist, (None, 0))[1]
+        gaps = {occ.uid: rest + min(_least_travel(self.problem, other, occ)
+                                    for other in here if other is not occ) for occ in here}
+        used = normalise(span for o in here for span in _time_used(o, self.starts[o.uid][day]))
+        longest = max(gaps.values())
+        room = used[-1][1] - used[0][0] + longest
+        if longest and sum(o.duration + gaps[o.uid] for o in here) > room:
+            self.model.add(sum((o.duration + gaps[o.uid]) * self.literal(o.uid, day)
+                               for o in here) <= room)
 
     def _hotel_nights(self) -> None:
         """Nights from the first to the last day present; at least the days present minus
@@ -475,6 +493,12 @@ class _Relaxation:
                     cost += hours
                 if cost:
                     self.costs.append((cost, self.literal(occ.uid, day)))
+
+
+def _least_travel(problem: Problem, first: Occurrence, second: Occurrence) -> int:
+    """The shortest way from a venue `first` may use to one `second` may use."""
+    return min(problem.travel_between(a.venue, b.venue)
+               for a in first.options for b in second.options)
 
 
 def _prime_reachable(occ: Occurrence, starts: Spans) -> bool:

@@ -63,6 +63,32 @@ def test_without_the_venues_the_bound_misses_the_night(monkeypatch: pytest.Monke
     assert bound is not None and bound.value == 0
 
 
+def _three_talks_with_rest(rest: int, walk: int = 0) -> Spec:
+    """Ana gives three one-hour talks, in the hall or, with `walk`, each in its own venue
+    `walk` minutes from the others; the venues are open 10:00 to 13:00 on each of two days.
+    End to end the talks fill a day, but with `rest` minutes after each, or a walk between
+    every two, a day holds two, and a night costs 4."""
+    rooms = [venue(name) for name in ("hall", "studio", "garden")]
+    talks = [item(f"talk-{n}", artists=["ana"], venues=[room.get("id") if walk else "hall"])
+             for n, room in enumerate(rooms)]
+    return make_spec(spec_data(
+        festivals=[festival(items=talks, end="2026-06-13", venues=rooms,
+                            default_walking_minutes=walk,
+                            hours={"opens": "10:00", "closes": "13:00"})],
+        artists=[artist("ana", min_rest_minutes=rest)],
+        solver={"weights": {"hotel_nights": 4}}))
+
+
+@pytest.mark.parametrize(("rest", "walk", "night"), [(0, 0, 0), (30, 0, 4), (0, 15, 4)])
+def test_an_artists_rest_and_walks_take_time_from_the_day(rest: int, walk: int,
+                                                          night: int) -> None:
+    problem = build_problem(_three_talks_with_rest(rest, walk))
+    bound = day_bound(problem, 10)
+    assert bound is not None and bound.value == night
+    result = solve(problem, SolveOptions(time_limit=10, workers=2))
+    assert result.objective == night and result.status == "optimal"
+
+
 def test_the_days_weigh_a_night_against_two_repeats() -> None:
     problem = build_problem(_two_shows_twice())
     assert floor(problem) == 0
