@@ -335,7 +335,8 @@ class _Relaxation:
         self.starts = starts
         self.model = cp_model.CpModel()
         self.costs: list[tuple[int, cp_model.LinearExprT]] = []
-        self.days: dict[tuple[str, int], cp_model.IntVar] = {}  # the last group's literals
+        # every group's literals (the last one's for an occurrence in two groups)
+        self.days: dict[tuple[str, int], cp_model.IntVar] = {}
         self.given: set[str] = set()  # occurrences given a day
         for group in groups:
             self._add(group)
@@ -374,12 +375,14 @@ class _Relaxation:
             if occ.uid not in self.given:
                 self.model.add_exactly_one(self._day(occ.uid, day) for day in self.starts[occ.uid])
         timed: dict[str, list[Occurrence]] = defaultdict(list)
+        venues_of: dict[str, frozenset[str]] = {}
         for occ in self.problem.occurrences:
             if not occ.installation:
                 timed[occ.festival].append(occ)
+                venues_of[occ.uid] = frozenset(option.venue for option in occ.options)
         for occs in timed.values():
-            for venues in {frozenset(option.venue for option in o.options) for o in occs}:
-                inside = [o for o in occs if {option.venue for option in o.options} <= venues]
+            for venues in {venues_of[o.uid] for o in occs}:
+                inside = [o for o in occs if venues_of[o.uid] <= venues]
                 for day in {d for o in inside for d in self.starts[o.uid]}:
                     here = [o for o in inside if day in self.starts[o.uid]]
                     room = sum(self._venue_room(venue, here, day) for venue in venues)
@@ -415,26 +418,27 @@ class _Relaxation:
             most = self.problem.limits.get(artist, (None, 0))[0]
             for day in {d for o in occs for d in self.starts[o.uid]}:
                 here = [o for o in occs if day in self.starts[o.uid]]
-                room = total(normalise(span for o in here
-                                       for span in _time_used(o, self.starts[o.uid][day])))
+                used = normalise(span for o in here
+                                 for span in _time_used(o, self.starts[o.uid][day]))
+                room = total(used)
                 if sum(o.duration for o in here) > room:
                     self.model.add(sum(o.duration * self.literal(o.uid, day) for o in here)
                                    <= room)
-                self._artist_gaps(artist, here, day)
+                self._artist_gaps(artist, here, day, used)
                 if most is not None and len(here) > most:
                     self.model.add(sum(self.literal(o.uid, day) for o in here) <= most)
 
-    def _artist_gaps(self, artist: str, here: list[Occurrence], day: int) -> None:
+    def _artist_gaps(self, artist: str, here: list[Occurrence], day: int,
+                     used: Spans) -> None:
         """Before each of an artist's items on a day but the first lie their rest and the
         least travel from another of the items: the items and those gaps fit between the
         earliest start and the latest end the items could have that day, plus the longest
-        gap (the first item's, which it does not have)."""
+        gap (the first item's, which it does not have). `used`: the time they could use."""
         if len(here) < 2:
             return
         rest = self.problem.limits.get(artist, (None, 0))[1]
         gaps = {occ.uid: rest + min(_least_travel(self.problem, other, occ)
                                     for other in here if other is not occ) for occ in here}
-        used = normalise(span for o in here for span in _time_used(o, self.starts[o.uid][day]))
         longest = max(gaps.values())
         room = used[-1][1] - used[0][0] + longest
         if longest and sum(o.duration + gaps[o.uid] for o in here) > room:
