@@ -13,7 +13,9 @@ day per occurrence and what that choice alone decides:
   and `max_per_day` holds;
 - with the venues (`_Relaxation(venues=True)`, one model of the whole problem, for problems
   up to VENUES_AT_MOST occurrences): the timed occurrences a set of venues must take on one
-  day fit, end to end, in the time those venues could hold them that day (times `parallel`).
+  day fit, end to end, in the time those venues could hold them that day (times `parallel`),
+  and those kept in their preferred hours, or headliners in prime time, fit in the time
+  those venues could hold them inside their wish (else the wish is paid for).
 
 Every programme gives each occurrence a day its starts allow, so every programme pays at least
 this model's optimum, and CP-SAT's proven bound on it (whether or not it finished) is a lower
@@ -28,7 +30,8 @@ in one group: dropping "the copies agree" lowers the bound, never
 raises it; then, while time is left and up to WHOLE_AT_MOST occurrences, the set is solved
 whole and the larger bound counts. Venue time ties every set of a festival, so the model with
 the venues is the whole problem, tried last, while time is left, and counted when it proves
-more than the sets' sum.
+more than the sets' sum. On problems small enough for it, it is tried first: proven, it is
+the bound (its optimum is at least the sets'), and the sets are not solved at all.
 """
 
 from __future__ import annotations
@@ -69,6 +72,10 @@ WHOLE_AT_MOST = 400
 # proved gen3/200 seeds 1-3 and gen/200 in 0.6-1.3 s, the portfolio of 4 in 1.3-2.1 s);
 # gen3/1000's 1,185 proved nothing in 40 s
 VENUES_AT_MOST = 400
+# It gets this share of the time limit first (the sets the rest when it is not proven):
+# with the wishes' hold gen3/200 seeds 1-4 were proven in 0.8-2.0 s, the sets first took
+# 0.5-1 s of a 2.7-s limit
+VENUES_SHARE = 0.75
 BATCH = 5  # groups solved in one model (CP-SAT's fixed cost per solve is a few ms)
 # CP-SAT proves small groups fastest with one worker, core-based search (the objective is a
 # sum of small independent parts) and neither presolve nor linear relaxation: gen/4000's
@@ -102,6 +109,13 @@ def day_bound(problem: Problem, time_limit: float) -> DayBound | None:
     if any(not by_day for by_day in starts.values()):
         return None
     tied = _tied_sets(problem)
+    held = None
+    if len(problem.occurrences) <= VENUES_AT_MOST:
+        held = _solve(_Relaxation(problem, starts, [s.groups(whole=True)[0] for s in tied],
+                                  venues=True), deadline, portfolio=False,
+                      fast_seconds=time_limit * VENUES_SHARE)
+        if held is not None and held[1]:  # its optimum is at least the tied sets'
+            return DayBound(float(held[0]), time.perf_counter() - started)
     small = [s.groups(whole=True)[0] for s in tied if len(s.occurrences) <= WHOLE]
     large = sorted((s for s in tied if len(s.occurrences) > WHOLE),
                    key=lambda s: len(s.occurrences))
@@ -114,12 +128,7 @@ def day_bound(problem: Problem, time_limit: float) -> DayBound | None:
             whole = _solve(_Relaxation(problem, starts, tied_set.groups(whole=True)),
                            deadline, fast=False)
         value += max(split, whole[0] if whole else 0)
-    if (len(problem.occurrences) <= VENUES_AT_MOST
-            and deadline - time.perf_counter() > WHOLE_SECONDS_LEFT):
-        held = _solve(_Relaxation(problem, starts, [s.groups(whole=True)[0] for s in tied],
-                                  venues=True), deadline, portfolio=False,
-                      fast_seconds=deadline - time.perf_counter())
-        value = max(value, held[0] if held else 0)
+    value = max(value, held[0] if held else 0)
     return DayBound(float(value), time.perf_counter() - started)
 
 
@@ -340,6 +349,8 @@ class _Relaxation:
         self.given: set[str] = set()  # occurrences given a day
         for group in groups:
             self._add(group)
+        if venues:
+            self._wishes_hold()
         if venues and self.costs:
             self._venues_hold()
         if self.costs:
@@ -389,6 +400,44 @@ class _Relaxation:
                     if sum(o.duration for o in here) > room:
                         self.model.add(sum(o.duration * self._day(o.uid, day) for o in here)
                                        <= room)
+
+    def _wishes_hold(self) -> None:
+        """Preferred hours and prime time within reach on a day cost their weight unless
+        kept; per festival, day and set of venues, the occurrences kept in one kind of wish
+        add up to at most the time those venues could hold them inside it. Only wishes in
+        such a sum that can overflow get a literal (the others are always kept)."""
+        for weight, wished in ((PreferredHours().weight(self.problem), _in_hours),
+                               (PrimeTime().weight(self.problem), _in_prime)):
+            if not weight:
+                continue
+            wishes: dict[tuple[str, int], list[tuple[Occurrence, dict[str, Spans]]]]
+            wishes = defaultdict(list)
+            for occ in self.problem.occurrences:
+                for day, starts in self.starts[occ.uid].items() if not occ.installation else ():
+                    where = wished(occ, starts)
+                    if where:
+                        wishes[(occ.festival, day)].append((occ, where))
+            kept: dict[tuple[str, int], cp_model.IntVar] = {}
+            for (_, day), here in wishes.items():
+                for venues in {frozenset(where) for _, where in here}:
+                    inside = [(o, w) for o, w in here if set(w) <= venues]
+                    room = sum(total(normalise(span for _, w in inside
+                                               for span in w.get(venue, ())))
+                               * self.problem.venues[venue].parallel for venue in venues)
+                    if sum(o.duration for o, _ in inside) > room:
+                        self.model.add(sum(o.duration * self._kept(kept, o.uid, day, weight)
+                                           for o, _ in inside) <= room)
+
+    def _kept(self, kept: dict[tuple[str, int], cp_model.IntVar], uid: str, day: int,
+              weight: int) -> cp_model.IntVar:
+        """The literal for "`uid` is on `day` and keeps its wish" (made, and its cost
+        counted, on first use)."""
+        if (uid, day) not in kept:
+            on = self._day(uid, day)
+            kept[(uid, day)] = self.model.new_bool_var("")
+            self.model.add(kept[(uid, day)] <= on)
+            self.costs.append((weight, on - kept[(uid, day)]))
+        return kept[(uid, day)]
 
     def _day(self, uid: str, day: int) -> cp_model.IntVar:
         """The model's literal for "`uid` is on `day`" (one per occurrence with `venues`)."""
@@ -503,6 +552,32 @@ def _least_travel(problem: Problem, first: Occurrence, second: Occurrence) -> in
     """The shortest way from a venue `first` may use to one `second` may use."""
     return min(problem.travel_between(a.venue, b.venue)
                for a in first.options for b in second.options)
+
+
+def _in_hours(occ: Occurrence, starts: Spans) -> dict[str, Spans]:
+    """Per venue, the time `occ` uses when it starts in `starts` and its preferred hours."""
+    if not occ.preferred_spans:
+        return {}
+    wished = intersect(starts, occ.preferred_spans)
+    return _used_by_venue(occ, wished, {option.venue: option.spans for option in occ.options})
+
+
+def _in_prime(occ: Occurrence, starts: Spans) -> dict[str, Spans]:
+    """Per venue, the time `occ` uses when it starts in `starts` inside the venue's prime
+    time."""
+    return _used_by_venue(occ, starts, {venue: spans for venue, spans in occ.prime if spans})
+
+
+def _used_by_venue(occ: Occurrence, starts: Spans, spans: dict[str, Spans]) -> dict[str, Spans]:
+    """Per venue, the time `occ` uses there when it starts in `starts` and lies in the
+    venue's `spans`."""
+    used = {}
+    for venue, inside in spans.items():
+        fitting = intersect(starts, normalise(
+            (a, b + 1) for a, b in start_ranges(inside, occ.duration)))
+        if fitting:
+            used[venue] = _time_used(occ, fitting)
+    return used
 
 
 def _prime_reachable(occ: Occurrence, starts: Spans) -> bool:

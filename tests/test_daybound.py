@@ -201,3 +201,49 @@ def test_day_bound_with_wishes_and_limits_never_exceeds_a_proven_optimum(seed: i
     assert floor(problem) < bound.value <= result.objective
     assert any(occ.prime for occ in problem.occurrences)
     assert any(occ.preferred_spans for occ in problem.occurrences)
+
+
+def _two_talks_in_the_morning(closes: str) -> Spec:
+    """Two one-hour talks by two artists in the one hall on a one-day festival, each wishing
+    to start between 10:00 and `closes`: until 11:00 only one can (the other pays 2), until
+    11:05 both can. Every talk alone can start in its hours, so the floors see nothing."""
+    talks = [item(who, artists=[who], preferred_hours=[{"opens": "10:00", "closes": closes}])
+             for who in ("ana", "bo")]
+    return make_spec(spec_data(
+        festivals=[festival(items=talks, end="2026-06-12", venues=[venue("hall")],
+                            hours={"opens": "10:00", "closes": "18:00"})],
+        artists=[artist(who) for who in ("ana", "bo")],
+        solver={"weights": {"preferred_hours": 2}}))
+
+
+@pytest.mark.parametrize(("closes", "cost"), [("11:00", 2), ("11:05", 0)])
+def test_the_hall_holds_only_so_many_talks_in_their_hours(closes: str, cost: int) -> None:
+    problem = build_problem(_two_talks_in_the_morning(closes))
+    assert floor(problem) == 0
+    bound = day_bound(problem, 10)
+    assert bound is not None and bound.value == cost
+    result = solve(problem, SolveOptions(time_limit=10, workers=2))
+    assert result.objective == cost and result.status == "optimal"
+
+
+def _two_headliners(prime_closes: str) -> Spec:
+    """Two one-hour headliners by two artists in the one hall, whose prime time runs from
+    21:00 to `prime_closes` on a one-day festival: until 22:00 it holds one of them (the
+    other pays 5), until 23:00 both."""
+    shows = [item(who, kind="concert", artists=[who], headliner=True) for who in ("ana", "bo")]
+    hall = venue("hall", prime={"opens": "21:00", "closes": prime_closes})
+    return make_spec(spec_data(
+        festivals=[festival(items=shows, end="2026-06-12", venues=[hall],
+                            hours={"opens": "18:00", "closes": "23:30"})],
+        artists=[artist(who) for who in ("ana", "bo")],
+        solver={"weights": {"prime_time": 5}}))
+
+
+@pytest.mark.parametrize(("prime_closes", "cost"), [("22:00", 5), ("23:00", 0)])
+def test_prime_time_holds_only_so_many_headliners(prime_closes: str, cost: int) -> None:
+    problem = build_problem(_two_headliners(prime_closes))
+    assert floor(problem) == 0
+    bound = day_bound(problem, 10)
+    assert bound is not None and bound.value == cost
+    result = solve(problem, SolveOptions(time_limit=10, workers=2))
+    assert result.objective == cost and result.status == "optimal"
