@@ -11,7 +11,7 @@ day per occurrence and what that choice alone decides:
 - prime time and preferred hours: an occurrence on a day where none of its starts is in them;
 - an artist's occurrences on one day fit, end to end, in the time they could use that day,
   and `max_per_day` holds;
-- with the venues (`_Relaxation(venues=True)`, one model of the whole problem, for problems
+- with the venues (`_Relaxation(venues=True)`, one model per festival, for problems
   up to VENUES_AT_MOST occurrences): the timed occurrences a set of venues must take on one
   day fit, end to end, in the time those venues could hold them that day (times `parallel`),
   and those kept in their preferred hours, or headliners in prime time, fit in the time
@@ -29,9 +29,10 @@ one group per artist at a festival, neighbouring groups joined up to WHOLE occur
 in one group: dropping "the copies agree" lowers the bound, never
 raises it; then, while time is left and up to WHOLE_AT_MOST occurrences, the set is solved
 whole and the larger bound counts. Venue time ties every set of a festival, so the model with
-the venues is the whole problem, tried last, while time is left, and counted when it proves
-more than the sets' sum. On problems small enough for it, it is tried first: proven, it is
-the bound (its optimum is at least the sets'), and the sets are not solved at all.
+the venues is a whole festival (no day cost or venue crosses festivals, so each festival is
+bounded apart, in a share of the time by its size). On problems small enough for it, it is
+tried first: proven, it is the festival's bound (its optimum is at least the sets'), and the
+sets are not solved at all; else it counts when it proves more than the sets' sum.
 """
 
 from __future__ import annotations
@@ -68,14 +69,12 @@ WHOLE_SECONDS_LEFT = 0.5  # a large set is tried whole only with this much time 
 # and only up to this many occurrences: gen/500's 330 were proven whole in 3.9 s (148 split,
 # 178 whole), gen/1000's 631 gave no bound in 6 s (25 s to prove 281 against 275 split)
 WHOLE_AT_MOST = 400
-# The model with the venues, tried up to this many occurrences, with the fast settings (they
-# proved gen3/200 seeds 1-3 and gen/200 in 0.6-1.3 s, the portfolio of 4 in 1.3-2.1 s);
-# gen3/1000's 1,185 proved nothing in 40 s
+# The model with the venues, festival by festival, on problems up to this many occurrences,
+# with the fast settings: gen3/200 seeds 1-4 proven in 0.4-0.7 s (the whole problem as one
+# model: 0.8-2.0 s). On gen3/1000 each festival's is proven in 1.4-2.3 s but adds up to the
+# tied sets' bound (452), and in a 6-s limit it left them too little time (450)
 VENUES_AT_MOST = 400
-# It gets this share of the time limit first (the sets the rest when it is not proven):
-# with the wishes' hold gen3/200 seeds 1-4 were proven in 0.8-2.0 s, the sets first took
-# 0.5-1 s of a 2.7-s limit
-VENUES_SHARE = 0.75
+VENUES_SHARE = 0.75  # of a festival's time, for it first (the tied sets the rest)
 BATCH = 5  # groups solved in one model (CP-SAT's fixed cost per solve is a few ms)
 # CP-SAT proves small groups fastest with one worker, core-based search (the objective is a
 # sum of small independent parts) and neither presolve nor linear relaxation: gen/4000's
@@ -108,14 +107,34 @@ def day_bound(problem: Problem, time_limit: float) -> DayBound | None:
     starts = {o.uid: _starts_by_day(problem, o) for o in problem.occurrences}
     if any(not by_day for by_day in starts.values()):
         return None
-    tied = _tied_sets(problem)
+    by_festival: dict[str, list[_TiedSet]] = defaultdict(list)
+    for tied_set in _tied_sets(problem):
+        by_festival[tied_set.occurrences[0].festival].append(tied_set)
+    value, left = 0, len(problem.occurrences)
+    for tied in sorted(by_festival.values(), key=_size):  # what the small leave, the large get
+        share = (deadline - time.perf_counter()) * _size(tied) / left
+        value += _festival_bound(problem, starts, tied, time.perf_counter() + share,
+                                 venues=len(problem.occurrences) <= VENUES_AT_MOST)
+        left -= _size(tied)
+    return DayBound(float(value), time.perf_counter() - started)
+
+
+def _size(tied: list[_TiedSet]) -> int:
+    return sum(len(s.occurrences) for s in tied)
+
+
+def _festival_bound(problem: Problem, starts: dict[str, dict[int, Spans]],
+                    tied: list[_TiedSet], deadline: float, venues: bool) -> int:
+    """One festival's bound (no day cost and no venue crosses two festivals): with `venues`,
+    the model with the venues first, which proven is the bound (its optimum is at least the
+    tied sets'); else the tied sets, and the larger of the two."""
     held = None
-    if len(problem.occurrences) <= VENUES_AT_MOST:
+    if venues:
+        seconds = (deadline - time.perf_counter()) * VENUES_SHARE
         held = _solve(_Relaxation(problem, starts, [s.groups(whole=True)[0] for s in tied],
-                                  venues=True), deadline, portfolio=False,
-                      fast_seconds=time_limit * VENUES_SHARE)
-        if held is not None and held[1]:  # its optimum is at least the tied sets'
-            return DayBound(float(held[0]), time.perf_counter() - started)
+                                  venues=True), deadline, portfolio=False, fast_seconds=seconds)
+        if held is not None and held[1]:
+            return held[0]
     small = [s.groups(whole=True)[0] for s in tied if len(s.occurrences) <= WHOLE]
     large = sorted((s for s in tied if len(s.occurrences) > WHOLE),
                    key=lambda s: len(s.occurrences))
@@ -128,8 +147,7 @@ def day_bound(problem: Problem, time_limit: float) -> DayBound | None:
             whole = _solve(_Relaxation(problem, starts, tied_set.groups(whole=True)),
                            deadline, fast=False)
         value += max(split, whole[0] if whole else 0)
-    value = max(value, held[0] if held else 0)
-    return DayBound(float(value), time.perf_counter() - started)
+    return max(value, held[0] if held else 0)
 
 
 def _solve_all(problem: Problem, starts: dict[str, dict[int, Spans]], groups: list[_Group],
@@ -336,7 +354,7 @@ def _time_used(occ: Occurrence, starts: Spans) -> Spans:
 class _Relaxation:
     """Some groups' day model: a literal per occurrence and possible day in each group (an
     occurrence in two groups has two), the groups' day costs summed; with `venues`, the
-    groups are the whole problem, each occurrence in one, and the venues' time holds them."""
+    groups are a whole festival, each occurrence in one, and the venues' time holds them."""
 
     def __init__(self, problem: Problem, starts: dict[str, dict[int, Spans]],
                  groups: list[_Group], venues: bool = False) -> None:
@@ -347,6 +365,9 @@ class _Relaxation:
         # every group's literals (the last one's for an occurrence in two groups)
         self.days: dict[tuple[str, int], cp_model.IntVar] = {}
         self.given: set[str] = set()  # occurrences given a day
+        # with `venues`: the occurrences (one festival's) whose venues' time holds them
+        self.held = list({o.uid: o for g in groups
+                          for o in g.occurrences}.values()) if venues else []
         for group in groups:
             self._add(group)
         if venues:
@@ -382,12 +403,12 @@ class _Relaxation:
         occurrences that may use only venues of the set, and are on that day, add up to at
         most the time those venues could hold them then (changeovers dropped). Occurrences
         of groups with nothing to count get their day here."""
-        for occ in self.problem.occurrences:
+        for occ in self.held:
             if occ.uid not in self.given:
                 self.model.add_exactly_one(self._day(occ.uid, day) for day in self.starts[occ.uid])
         timed: dict[str, list[Occurrence]] = defaultdict(list)
         venues_of: dict[str, frozenset[str]] = {}
-        for occ in self.problem.occurrences:
+        for occ in self.held:
             if not occ.installation:
                 timed[occ.festival].append(occ)
                 venues_of[occ.uid] = frozenset(option.venue for option in occ.options)
@@ -412,7 +433,7 @@ class _Relaxation:
                 continue
             wishes: dict[tuple[str, int], list[tuple[Occurrence, dict[str, Spans]]]]
             wishes = defaultdict(list)
-            for occ in self.problem.occurrences:
+            for occ in self.held:
                 for day, starts in self.starts[occ.uid].items() if not occ.installation else ():
                     where = wished(occ, starts)
                     if where:

@@ -247,3 +247,21 @@ def test_prime_time_holds_only_so_many_headliners(prime_closes: str, cost: int) 
     assert bound is not None and bound.value == cost
     result = solve(problem, SolveOptions(time_limit=10, workers=2))
     assert result.objective == cost and result.status == "optimal"
+
+
+def test_each_festival_is_bounded_with_its_own_venues() -> None:
+    """Two festivals, each the three pairs in one hall (a week apart, other artists): each
+    festival's venues model proves its night, and the bound adds them up."""
+    festivals, artists = [], []
+    for name, start, who in (("north", 12, ("ana", "bo", "cy")), ("south", 20, ("di", "ed", "fa"))):
+        talks = [item(f"{w}-{n}", artists=[w]) for w in who for n in (1, 2)]
+        festivals.append(festival(name, items=talks, venues=[venue(f"{name}-hall")],
+                                  start=f"2026-06-{start}", end=f"2026-06-{start + 1}",
+                                  hours={"opens": "10:00", "closes": "13:00"}))
+        artists += [artist(w) for w in who]
+    problem = build_problem(make_spec(spec_data(festivals=festivals, artists=artists,
+                                                solver={"weights": {"hotel_nights": 4}})))
+    bound = day_bound(problem, 10)
+    assert bound is not None and bound.value == 8
+    result = solve(problem, SolveOptions(time_limit=10, workers=2))
+    assert result.objective == 8 and result.status == "optimal"
