@@ -560,10 +560,9 @@ class _Relaxation:
                 continue
             for day, starts in self.starts[occ.uid].items():
                 cost = 0
-                if prime and occ.prime and not _prime_reachable(occ, starts):
+                if prime and occ.prime and not _in_prime(occ, starts):
                     cost += prime
-                if hours and occ.preferred_spans and not intersect(starts,
-                                                                   occ.preferred_spans):
+                if hours and occ.preferred_spans and not _in_hours(occ, starts):
                     cost += hours
                 if cost:
                     self.costs.append((cost, self.literal(occ.uid, day)))
@@ -599,13 +598,6 @@ def _used_by_venue(occ: Occurrence, starts: Spans, spans: dict[str, Spans]) -> d
         if fitting:
             used[venue] = _time_used(occ, fitting)
     return used
-
-
-def _prime_reachable(occ: Occurrence, starts: Spans) -> bool:
-    """Whether a start among `starts` could lie in some venue's prime time (venue aside)."""
-    prime_starts = normalise((a, b + 1) for _, spans in occ.prime
-                             for a, b in start_ranges(spans, occ.duration))
-    return bool(intersect(starts, prime_starts))
 
 
 __all__ = ["FAMILIES", "PART", "DayBound", "day_bound", "with_day_bound"]
