@@ -13,7 +13,8 @@ day per occurrence and what that choice alone decides:
   and `max_per_day` holds;
 - with the venues (`_Relaxation(venues=True)`, one model per festival, for problems
   up to VENUES_AT_MOST occurrences): the timed occurrences a set of venues must take on one
-  day fit, end to end, in the time those venues could hold them that day (times `parallel`),
+  day fit, end to end with the changeovers, in the time those venues could hold them that
+  day (times `parallel`),
   and those kept in their preferred hours, or headliners in prime time, fit in the time
   those venues could hold them inside their wish (else the wish is paid for).
 
@@ -400,9 +401,11 @@ class _Relaxation:
 
     def _venues_hold(self) -> None:
         """Per festival, day and set of venues some timed occurrence may use: the timed
-        occurrences that may use only venues of the set, and are on that day, add up to at
-        most the time those venues could hold them then (changeovers dropped). Occurrences
-        of groups with nothing to count get their day here."""
+        occurrences that may use only venues of the set, and are on that day, each with the
+        least changeover of its venues after it, add up to at most the time those venues
+        could hold them then (each stretch of it lengthened by the venue's changeover: the
+        last item's may run past). Occurrences of groups with nothing to count get their day
+        here."""
         for occ in self.held:
             if occ.uid not in self.given:
                 self.model.add_exactly_one(self._day(occ.uid, day) for day in self.starts[occ.uid])
@@ -418,8 +421,10 @@ class _Relaxation:
                 for day in {d for o in inside for d in self.starts[o.uid]}:
                     here = [o for o in inside if day in self.starts[o.uid]]
                     room = sum(self._venue_room(venue, here, day) for venue in venues)
-                    if sum(o.duration for o in here) > room:
-                        self.model.add(sum(o.duration * self._day(o.uid, day) for o in here)
+                    held = {o.uid: o.duration + min(self.problem.venues[v].changeover
+                                                    for v in venues_of[o.uid]) for o in here}
+                    if sum(held.values()) > room:
+                        self.model.add(sum(held[o.uid] * self._day(o.uid, day) for o in here)
                                        <= room)
 
     def _wishes_hold(self) -> None:
@@ -467,11 +472,13 @@ class _Relaxation:
         return self.days[(uid, day)]
 
     def _venue_room(self, venue: str, occs: list[Occurrence], day: int) -> int:
-        """The grains of `venue` that `occs` could use on `day`, times its `parallel`."""
+        """The grains of `venue` that `occs` could use on `day`, each stretch lengthened by
+        its changeover, times its `parallel`."""
         used = normalise(span for o in occs for option in o.options if option.venue == venue
                          for span in intersect(_time_used(o, self.starts[o.uid][day]),
                                                option.spans))
-        return total(used) * self.problem.venues[venue].parallel
+        facts = self.problem.venues[venue]
+        return total(normalise((a, b + facts.changeover) for a, b in used)) * facts.parallel
 
     def day_expr(self, uid: str) -> cp_model.LinearExprT:
         return sum(day * self.literal(uid, day) for day in self.starts[uid])

@@ -27,14 +27,15 @@ def _two_shows_twice(days: int = 2) -> Spec:
         solver={"weights": {"repeat_same_day": 3, "hotel_nights": 4}}))
 
 
-def _three_pairs_in_one_hall(hours: str = "13:00") -> Spec:
+def _three_pairs_in_one_hall(hours: str = "13:00", changeover: int = 0) -> Spec:
     """Three artists give two one-hour talks each in the one hall, open 10:00 to `hours` on
-    each of two days: at 13:00 a day holds three talks, so one artist's two cannot share a
-    day with another's and someone sleeps a night (4); no artist's own time forbids it, only
-    the hall's."""
+    each of two days, with `changeover` minutes after each talk: at 13:00 a day holds three
+    talks, so one artist's two cannot share a day with another's and someone sleeps a night
+    (4); no artist's own time forbids it, only the hall's."""
     talks = [item(f"{who}-{n}", artists=[who]) for who in ("ana", "bo", "cy") for n in (1, 2)]
+    hall = venue("hall", changeover_minutes=changeover)
     return make_spec(spec_data(
-        festivals=[festival(items=talks, end="2026-06-13", venues=[venue("hall")],
+        festivals=[festival(items=talks, end="2026-06-13", venues=[hall],
                             hours={"opens": "10:00", "closes": hours})],
         artists=[artist(who) for who in ("ana", "bo", "cy")],
         solver={"weights": {"hotel_nights": 4}}))
@@ -53,6 +54,17 @@ def test_a_hall_open_long_enough_costs_no_night() -> None:
     bound = day_bound(problem, 10)
     assert bound is not None and bound.value == 0
     assert solve(problem, SolveOptions(time_limit=10, workers=2)).objective == 0
+
+
+@pytest.mark.parametrize(("changeover", "night"), [(10, 0), (15, 4)])
+def test_the_halls_changeovers_take_time_from_the_day(changeover: int, night: int) -> None:
+    """Open to 14:30, the hall holds four talks and three changeovers of 10 minutes a day,
+    not of 15 (the last talk's changeover may run past closing)."""
+    problem = build_problem(_three_pairs_in_one_hall("14:30", changeover))
+    bound = day_bound(problem, 10)
+    assert bound is not None and bound.value == night
+    result = solve(problem, SolveOptions(time_limit=10, workers=2))
+    assert result.objective == night and result.status == "optimal"
 
 
 def test_without_the_venues_the_bound_misses_the_night(monkeypatch: pytest.MonkeyPatch) -> None:
