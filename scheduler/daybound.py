@@ -16,7 +16,9 @@ day per occurrence and what that choice alone decides:
   day fit, end to end with the changeovers, in the time those venues could hold them that
   day (times `parallel`),
   and those kept in their preferred hours, or headliners in prime time, fit in the time
-  those venues could hold them inside their wish (else the wish is paid for).
+  those venues could hold them inside their wish (else the wish is paid for); and the
+  relations between items hold on days ('same_day', 'not_same_day', 'after' and links on
+  no earlier day).
 
 Every programme gives each occurrence a day its starts allow, so every programme pays at least
 this model's optimum, and CP-SAT's proven bound on it (whether or not it finished) is a lower
@@ -45,6 +47,7 @@ from itertools import combinations
 
 from ortools.sat.python import cp_model
 
+from affiche.programmes import rules
 from affiche.scheduler.occurrences import Occurrence
 from affiche.scheduler.problem import Problem, timed_by_item
 from affiche.scheduler.soft import SOFT_FAMILIES
@@ -375,6 +378,7 @@ class _Relaxation:
             self._wishes_hold()
         if venues and self.costs:
             self._venues_hold()
+            self._relations_hold()
         if self.costs:
             self.model.minimize(sum(weight * expr for weight, expr in self.costs))
 
@@ -426,6 +430,44 @@ class _Relaxation:
                     if sum(held.values()) > room:
                         self.model.add(sum(held[o.uid] * self._day(o.uid, day) for o in here)
                                        <= room)
+
+    def _relations_hold(self) -> None:
+        """The relations between items on days: a 'same_day' pair (`rules.related_pairs`)
+        shares one, a 'not_same_day' pair never does, and what starts after another ends
+        (an 'after' relation, a link with a gap of at least 0: `rules.linked_pairs`) is on
+        no earlier day."""
+        items = timed_by_item(self.problem)
+        held = {occ.uid for occ in self.held}
+
+        def numbered(item: str) -> dict[int, Occurrence]:
+            return {o.number: o for o in items.get(item, []) if o.uid in held}
+
+        for relation in self.problem.relations:
+            for a, b in rules.related_pairs(relation.kind, numbered(relation.item),
+                                            numbered(relation.other)):
+                if relation.kind == rules.AFTER:
+                    self.model.add(self._day_index(a.uid) >= self._day_index(b.uid))
+                    continue
+                for day in set(self.starts[a.uid]) | set(self.starts[b.uid]):
+                    on_a, on_b = self._on_day(a.uid, day), self._on_day(b.uid, day)
+                    if relation.kind == rules.SAME_DAY:
+                        self.model.add(on_a == on_b)
+                    else:
+                        self.model.add(on_a + on_b <= 1)
+        for link in self.problem.links:
+            if link.low < 0:
+                continue
+            for a, b in rules.linked_pairs(link, numbered(link.item), numbered(link.other)):
+                first, then = (a, b) if link.side == rules.LINKED_BEFORE else (b, a)
+                self.model.add(self._day_index(then.uid) >= self._day_index(first.uid))
+
+    def _on_day(self, uid: str, day: int) -> cp_model.IntVar | int:
+        """The literal for "`uid` is on `day`", or 0 on a day it cannot start on."""
+        return self._day(uid, day) if day in self.starts[uid] else 0
+
+    def _day_index(self, uid: str) -> cp_model.LinearExprT:
+        """The index of the day `uid` is on."""
+        return sum(day * self._day(uid, day) for day in self.starts[uid])
 
     def _wishes_hold(self) -> None:
         """Preferred hours and prime time within reach on a day cost their weight unless
@@ -479,9 +521,6 @@ class _Relaxation:
                                                option.spans))
         facts = self.problem.venues[venue]
         return total(normalise((a, b + facts.changeover) for a, b in used)) * facts.parallel
-
-    def day_expr(self, uid: str) -> cp_model.LinearExprT:
-        return sum(day * self.literal(uid, day) for day in self.starts[uid])
 
     def _artists_fit(self) -> None:
         """An artist's timed occurrences on one day fit end to end in the time they could

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from affiche.programmes.examples import bundled_specs
 from affiche.programmes.generate import generate_spec
+from affiche.programmes.loader import load_specs
 from affiche.programmes.model import Spec
 from affiche.scheduler import daybound
 from affiche.scheduler.daybound import PART, day_bound
@@ -277,3 +279,32 @@ def test_each_festival_is_bounded_with_its_own_venues() -> None:
     assert bound is not None and bound.value == 8
     result = solve(problem, SolveOptions(time_limit=10, workers=2))
     assert result.objective == 8 and result.status == "optimal"
+
+
+def _two_talks_apart(apart: bool) -> Spec:
+    """Ana gives two one-hour talks on a two-day festival; `apart`: never on one day (so
+    she sleeps a night, 4), which no floor and no artist's time forces."""
+    extra = {"not_same_day_as": ["talk-1"]} if apart else {}
+    talks = [item("talk-1", artists=["ana"]), item("talk-2", artists=["ana"], **extra)]
+    return make_spec(spec_data(
+        festivals=[festival(items=talks, end="2026-06-13", venues=[venue("hall")])],
+        artists=[artist("ana")], solver={"weights": {"hotel_nights": 4}}))
+
+
+@pytest.mark.parametrize(("apart", "night"), [(False, 0), (True, 4)])
+def test_items_never_on_one_day_cost_their_artist_a_night(apart: bool, night: int) -> None:
+    problem = build_problem(_two_talks_apart(apart))
+    assert floor(problem) == 0
+    bound = day_bound(problem, 10)
+    assert bound is not None and bound.value == night
+    result = solve(problem, SolveOptions(time_limit=10, workers=2))
+    assert result.objective == night and result.status == "optimal"
+
+
+def test_the_bundled_festivals_relations_raise_the_bound() -> None:
+    """Bains numériques, PIDS and Sapporo relate items ('after', 'same_day_as',
+    'not_same_day_as'): with them on days the bound is 87, without 78 (their programme
+    costs 100 after 120 s)."""
+    problem = build_problem(load_specs(bundled_specs()).spec)
+    bound = day_bound(problem, 10)
+    assert bound is not None and 87 <= bound.value <= 100
