@@ -12,9 +12,17 @@ from affiche.programmes.model import Spec
 from affiche.scheduler import daybound
 from affiche.scheduler.daybound import PART, day_bound
 from affiche.scheduler.pricing import floor, floors
-from affiche.scheduler.problem import build_problem
+from affiche.scheduler.problem import Problem, build_problem
 from affiche.scheduler.solve import SolveOptions, solve
 from tests.builders import artist, festival, item, make_spec, spec_data, venue
+
+
+def _bound_is_the_optimum(problem: Problem, cost: int) -> None:
+    """The day bound proves `cost`, and a solve reaches it (so it is the optimum)."""
+    bound = day_bound(problem, 10)
+    assert bound is not None and bound.value == cost
+    result = solve(problem, SolveOptions(time_limit=10, workers=2))
+    assert result.objective == cost and result.status == "optimal"
 
 
 def _two_shows_twice(days: int = 2) -> Spec:
@@ -44,11 +52,7 @@ def _three_pairs_in_one_hall(hours: str = "13:00", changeover: int = 0) -> Spec:
 
 
 def test_the_venues_time_on_a_day_is_shared_by_every_artist() -> None:
-    problem = build_problem(_three_pairs_in_one_hall())
-    bound = day_bound(problem, 10)
-    assert bound is not None and bound.value == 4
-    result = solve(problem, SolveOptions(time_limit=10, workers=2))
-    assert result.objective == 4 and result.status == "optimal"
+    _bound_is_the_optimum(build_problem(_three_pairs_in_one_hall()), 4)
 
 
 def test_a_hall_open_long_enough_costs_no_night() -> None:
@@ -62,11 +66,7 @@ def test_a_hall_open_long_enough_costs_no_night() -> None:
 def test_the_halls_changeovers_take_time_from_the_day(changeover: int, night: int) -> None:
     """Open to 14:30, the hall holds four talks and three changeovers of 10 minutes a day,
     not of 15 (the last talk's changeover may run past closing)."""
-    problem = build_problem(_three_pairs_in_one_hall("14:30", changeover))
-    bound = day_bound(problem, 10)
-    assert bound is not None and bound.value == night
-    result = solve(problem, SolveOptions(time_limit=10, workers=2))
-    assert result.objective == night and result.status == "optimal"
+    _bound_is_the_optimum(build_problem(_three_pairs_in_one_hall("14:30", changeover)), night)
 
 
 def test_without_the_venues_the_bound_misses_the_night(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -96,11 +96,7 @@ def _three_talks_with_rest(rest: int, walk: int = 0) -> Spec:
 @pytest.mark.parametrize(("rest", "walk", "night"), [(0, 0, 0), (30, 0, 4), (0, 15, 4)])
 def test_an_artists_rest_and_walks_take_time_from_the_day(rest: int, walk: int,
                                                           night: int) -> None:
-    problem = build_problem(_three_talks_with_rest(rest, walk))
-    bound = day_bound(problem, 10)
-    assert bound is not None and bound.value == night
-    result = solve(problem, SolveOptions(time_limit=10, workers=2))
-    assert result.objective == night and result.status == "optimal"
+    _bound_is_the_optimum(build_problem(_three_talks_with_rest(rest, walk)), night)
 
 
 def test_the_days_weigh_a_night_against_two_repeats() -> None:
@@ -234,10 +230,7 @@ def _two_talks_in_the_morning(closes: str) -> Spec:
 def test_the_hall_holds_only_so_many_talks_in_their_hours(closes: str, cost: int) -> None:
     problem = build_problem(_two_talks_in_the_morning(closes))
     assert floor(problem) == 0
-    bound = day_bound(problem, 10)
-    assert bound is not None and bound.value == cost
-    result = solve(problem, SolveOptions(time_limit=10, workers=2))
-    assert result.objective == cost and result.status == "optimal"
+    _bound_is_the_optimum(problem, cost)
 
 
 def _two_headliners(prime_closes: str) -> Spec:
@@ -257,10 +250,7 @@ def _two_headliners(prime_closes: str) -> Spec:
 def test_prime_time_holds_only_so_many_headliners(prime_closes: str, cost: int) -> None:
     problem = build_problem(_two_headliners(prime_closes))
     assert floor(problem) == 0
-    bound = day_bound(problem, 10)
-    assert bound is not None and bound.value == cost
-    result = solve(problem, SolveOptions(time_limit=10, workers=2))
-    assert result.objective == cost and result.status == "optimal"
+    _bound_is_the_optimum(problem, cost)
 
 
 def test_each_festival_is_bounded_with_its_own_venues() -> None:
@@ -275,10 +265,7 @@ def test_each_festival_is_bounded_with_its_own_venues() -> None:
         artists += [artist(w) for w in who]
     problem = build_problem(make_spec(spec_data(festivals=festivals, artists=artists,
                                                 solver={"weights": {"hotel_nights": 4}})))
-    bound = day_bound(problem, 10)
-    assert bound is not None and bound.value == 8
-    result = solve(problem, SolveOptions(time_limit=10, workers=2))
-    assert result.objective == 8 and result.status == "optimal"
+    _bound_is_the_optimum(problem, 8)
 
 
 def _two_talks_apart(apart: bool) -> Spec:
@@ -295,10 +282,7 @@ def _two_talks_apart(apart: bool) -> Spec:
 def test_items_never_on_one_day_cost_their_artist_a_night(apart: bool, night: int) -> None:
     problem = build_problem(_two_talks_apart(apart))
     assert floor(problem) == 0
-    bound = day_bound(problem, 10)
-    assert bound is not None and bound.value == night
-    result = solve(problem, SolveOptions(time_limit=10, workers=2))
-    assert result.objective == night and result.status == "optimal"
+    _bound_is_the_optimum(problem, night)
 
 
 def test_the_bundled_festivals_relations_raise_the_bound() -> None:
