@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from ortools.sat.python import cp_model
 
 from affiche.programmes.check import check_schedule
 from affiche.programmes.generate import generate_spec
@@ -14,6 +15,7 @@ from affiche.programmes.model import Spec
 from affiche.scheduler import cpsat, lns
 from affiche.scheduler.assemble import assemble_schedule
 from affiche.scheduler.greedy import Greedy
+from affiche.scheduler.occurrences import Occurrence
 from affiche.scheduler.pricing import total
 from affiche.scheduler.problem import build_problem
 from affiche.scheduler.result import SolveResult, chosen_of
@@ -58,8 +60,6 @@ class _Round:
 
 
 def test_neighbourhoods_grow_after_solved_rounds_and_shrink_after_timed_out_ones() -> None:
-    from ortools.sat.python import cp_model
-
     solved, timed_out = _Round(cp_model.OPTIMAL), _Round(cp_model.FEASIBLE)
     size = float(lns.NEIGHBOURHOOD)
     assert lns._resized(size, solved, 1000) > size
@@ -68,3 +68,42 @@ def test_neighbourhoods_grow_after_solved_rounds_and_shrink_after_timed_out_ones
     assert lns._resized(lns.MAX_NEIGHBOURHOOD, solved, 1000) == lns.MAX_NEIGHBOURHOOD
     assert lns._resized(size, solved, 20) == 20  # never more than there are to free
     assert lns._resized(lns.MIN_NEIGHBOURHOOD, None, 1000) == lns.MIN_NEIGHBOURHOOD
+
+
+def test_each_kind_of_neighbourhood_learns_its_own_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Rounds of one kind that run out of time shrink that kind's neighbourhoods only: the
+    artists' rounds (hard) must not drag a day's (solved at once) down with them."""
+    problem = build_problem(Spec.model_validate(generate_spec(120, 2)))
+    poor = Greedy(problem, priced=False).run()
+    variables, _ = cpsat.build_model(problem, False, poor)
+    completed = cpsat.complete_hint(variables.model, 10.0)
+    assert completed is not None
+    incumbent = list(completed.response_proto.solution)
+    best = lns._placed_of(problem, variables, incumbent)
+    asked: dict[str, list[int]] = {"artists": [], "day": []}
+    hard: set[str] = set()
+
+    def artists(_p: object, _b: object, timed: list[Occurrence], _r: object, size: int) -> set[str]:
+        asked["artists"].append(size)
+        hard.update(o.uid for o in timed[:size])
+        return {o.uid for o in timed[:size]}
+
+    def day(_p: object, _b: object, timed: list[Occurrence], _r: object, size: int) -> set[str]:
+        asked["day"].append(size)
+        return {o.uid for o in timed[-size:]}
+
+    def solve_round(*args: object) -> _Round | None:  # the artists' rounds run out of time
+        free = args[4]
+        assert isinstance(free, set)
+        return None if free <= hard else _Round(cp_model.OPTIMAL)
+
+    monkeypatch.setattr(lns, "_by_artists", artists)
+    monkeypatch.setattr(lns, "_by_day", day)
+    monkeypatch.setattr(lns, "_by_tag", lambda *args: set())
+    monkeypatch.setattr(lns, "_by_venues", lambda *args: set())
+    monkeypatch.setattr(lns, "_solve_round", solve_round)
+    lns.search(problem, variables, incumbent, time.perf_counter() + 0.5,
+               lambda reader: best, workers=1, seed=1)
+    assert len(asked["day"]) > 5 and len(asked["artists"]) > 5
+    assert asked["day"][5] > lns.NEIGHBOURHOOD > asked["artists"][5]
+
