@@ -107,3 +107,31 @@ def test_each_kind_of_neighbourhood_learns_its_own_size(monkeypatch: pytest.Monk
     assert len(asked["day"]) > 5 and len(asked["artists"]) > 5
     assert asked["day"][5] > lns.NEIGHBOURHOOD > asked["artists"][5]
 
+
+def _whole_model(limit: float, trial: float, keep: bool) -> tuple[float, int]:
+    """Seconds and status of the whole-model search of a 120-item festival given up after
+    `trial` unless cheaper than the greedy programme; `keep` lets it see the solutions."""
+    problem = build_problem(Spec.model_validate(generate_spec(120, 2)))
+    variables, _ = cpsat.build_model(problem, False, Greedy(problem).run())
+    completed = cpsat.complete_hint(variables.model, 10.0)
+    assert completed is not None
+    cheapest = cpsat._Cheapest(problem, variables, False)
+    cheapest.keep(completed)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = limit
+    solver.parameters.num_workers = 2
+    progress = cpsat._Progress(None, cheapest.keep if keep else None)
+    began = time.perf_counter()
+    with cpsat._given_up_unless_cheaper(solver, cheapest, trial):
+        code = solver.solve(variables.model, progress)
+    return time.perf_counter() - began, code
+
+
+def test_the_whole_model_gives_up_when_it_finds_nothing_cheaper_in_its_trial() -> None:
+    seconds, code = _whole_model(limit=60.0, trial=0.5, keep=False)
+    assert code != cp_model.OPTIMAL and seconds < 20.0
+
+
+def test_the_whole_model_keeps_its_time_when_it_finds_a_cheaper_programme() -> None:
+    seconds, code = _whole_model(limit=4.0, trial=1.0, keep=True)
+    assert code == cp_model.OPTIMAL or seconds > 3.5
