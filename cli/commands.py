@@ -209,6 +209,12 @@ def cmd_check(args: argparse.Namespace) -> int:
         schedule = load_schedule(args.dir)
     except FileNotFoundError:
         raise CommandError(f"{args.dir} holds no schedule.json") from None
+    except NotADirectoryError:
+        raise CommandError(f"{args.dir} is a file: give the folder that holds schedule.json "
+                           "(the one 'affiche solve --out' wrote)") from None
+    except OSError as error:
+        raise CommandError(f"{args.dir / 'schedule.json'}: cannot read it "
+                           f"({error.strerror})") from None
     except ValueError as error:
         path = args.dir / "schedule.json"
         raise CommandError(f"{path} is not a valid schedule: {_first_lines(str(error))}") from None

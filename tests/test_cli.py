@@ -161,6 +161,16 @@ def test_check_without_a_schedule_exits_2(
     assert "holds no schedule.json" in capsys.readouterr().err
 
 
+def test_check_given_the_schedule_file_for_its_folder_exits_2(
+    solved: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
+    spec, out = solved
+    assert main(["check", str(spec), str(out / "schedule.json")]) == 2
+    err = capsys.readouterr().err
+    assert "is a file: give the folder that holds schedule.json" in err
+    assert "internal error" not in err and "Traceback" not in err
+
+
 def test_check_with_an_invalid_schedule_exits_2(
     solved: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
 ) -> None:
