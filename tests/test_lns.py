@@ -101,6 +101,7 @@ def test_each_kind_of_neighbourhood_learns_its_own_size(monkeypatch: pytest.Monk
     monkeypatch.setattr(lns, "_by_day", day)
     monkeypatch.setattr(lns, "_by_tag", lambda *args: set())
     monkeypatch.setattr(lns, "_by_venues", lambda *args: set())
+    monkeypatch.setattr(lns, "_by_window", lambda *args: set())
     monkeypatch.setattr(lns, "_solve_round", solve_round)
     lns.search(problem, variables, incumbent, time.perf_counter() + 0.5,
                lambda reader: best, workers=1, seed=1)
@@ -135,3 +136,30 @@ def test_the_whole_model_gives_up_when_it_finds_nothing_cheaper_in_its_trial() -
 def test_the_whole_model_keeps_its_time_when_it_finds_a_cheaper_programme() -> None:
     seconds, code = _whole_model(limit=4.0, trial=1.0, keep=True)
     assert code == cp_model.OPTIMAL or seconds > 3.5
+
+
+def test_a_stretch_of_time_frees_the_nearest_occurrences_of_one_festival_in_every_venue(
+) -> None:
+    """The window neighbourhood: the `size` occurrences of the centre's festival whose time
+    lies nearest its start, whatever their venue; none of another festival."""
+    import random
+
+    problem = build_problem(Spec.model_validate(generate_spec(120, 2)))
+    best = Greedy(problem).run()
+    timed = [o for o in problem.occurrences if not o.installation and o.uid in best]
+    centre = next(o for o in timed if o.tags and o.festival != timed[0].festival)
+    size = 25
+    free = lns._nearest_in_time(best, timed, centre, size, random.Random(3))
+    assert len(free) == size and centre.uid in free
+    freed = [o for o in timed if o.uid in free]
+    assert {o.festival for o in freed} == {centre.festival}
+    assert len({best[o.uid][0] for o in freed}) > 1  # across venues
+
+    def apart(occ: Occurrence) -> int:
+        return lns._apart(best[occ.uid][1], occ.duration, best[centre.uid][1])
+
+    kept = [o for o in timed if o.uid not in free and o.festival == centre.festival]
+    assert kept and min(map(apart, kept)) >= max(map(apart, freed)) > 0
+    rounds = {frozenset(lns._by_window(problem, best, timed, random.Random(n), size))
+              for n in range(4)}
+    assert len(rounds) > 1 and all(len(r) == size for r in rounds)  # centres vary
