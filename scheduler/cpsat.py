@@ -64,19 +64,27 @@ STATUS_NAMES: dict[cp_model.CpSolverStatus, Status] = {
 
 
 class _Progress(cp_model.CpSolverSolutionCallback):
-    """Reports the best objective and bound as they improve, once the run passes 1 s."""
+    """Reports the best objective and bound as they improve, once the run passes 1 s: the
+    cheapest programme counted in full when `keep` has a `cheapest` to ask, and never a
+    bound below `floor` (what the floors and the day bound proved before CP-SAT started:
+    CP-SAT's own bound on a large model stays near 0, and "bound 0" above "gap 0.00 %" told
+    a producer nothing)."""
 
     def __init__(
         self,
         report: Callable[[str], None] | None,
         keep: Callable[[cp_model.CpSolverSolutionCallback], None] | None = None,
+        cheapest: Callable[[], float] | None = None,
+        floor: float = 0.0,
     ) -> None:
         super().__init__()
         self.report = report
         self.keep = keep  # sees every solution (to re-price it in full)
+        self.cheapest = cheapest
+        self.floor = floor
         self.started = time.perf_counter()
         self.first_solution: float | None = None
-        self.bound: float | None = None
+        self.bound: float | None = floor or None
         self._last_line = 0.0
 
     def elapsed(self) -> float:
@@ -87,13 +95,14 @@ class _Progress(cp_model.CpSolverSolutionCallback):
             self.first_solution = self.elapsed()
         if self.keep is not None:
             self.keep(self)
-        self._say(self.objective_value)
+        self.say(self.cheapest() if self.cheapest is not None else self.objective_value)
 
     def on_bound(self, bound: float) -> None:
-        self.bound = max(bound, 0.0)  # every term is non-negative (see `_bound`)
-        self._say(None)
+        self.bound = max(bound, self.floor, 0.0)  # every term is non-negative (see `_bound`)
+        self.say(None)
 
-    def _say(self, objective: float | None) -> None:
+    def say(self, objective: float | None) -> None:
+        """One line (at most every half second): the best objective so far, and the bound."""
         now = self.elapsed()
         if self.report is None or now < 1.0 or now - self._last_line < 0.5:
             return
@@ -270,7 +279,7 @@ def solve_with_cpsat(
     left = options.time_limit - spent - reserve
     large = len(variables.model.proto.variables) > LNS_MODEL and greedy is not None
     solver.parameters.max_time_in_seconds = max(0.1, left * WHOLE_MODEL_SHARE if large else left)
-    progress = _Progress(options.progress, cheapest.keep)
+    progress = _Progress(options.progress, cheapest.keep, lambda: cheapest.cost, floors)
     solver.best_bound_callback = progress.on_bound
     trial = (_given_up_unless_cheaper(solver, cheapest, left * WHOLE_MODEL_TRIAL) if large
              else nullcontext())
@@ -281,7 +290,7 @@ def solve_with_cpsat(
     if large and code != cp_model.OPTIMAL and greedy is not None:
         incumbent = solver if code == cp_model.FEASIBLE else greedy
         _search_around(problem, variables, cheapest, started + options.time_limit - reserve,
-                       list(incumbent.response_proto.solution), solver, options)
+                       list(incumbent.response_proto.solution), solver, options, progress)
     result = SolveResult(status=STATUS_NAMES[code], wall_seconds=time.perf_counter() - started,
                          notes=variables.notes)
     if greedy is not None:
@@ -325,15 +334,21 @@ def _given_up_unless_cheaper(
 def _search_around(
     problem: Problem, variables: Variables, cheapest: _Cheapest, deadline: float,
     incumbent: list[int], solver: cp_model.CpSolver, options: SolveOptions,
+    progress: _Progress,
 ) -> None:
     """Large-neighbourhood search from the solution `incumbent` (`lns.py`); `cheapest`
-    takes its answer when that costs less."""
+    takes its answer when that costs less. Its improvements are reported as the whole
+    model's were (a producer watching saw nothing for the rest of the time)."""
     from affiche.scheduler.lns import search
+
+    def better(cost: float) -> None:
+        progress.say(min(cost, cheapest.cost))
 
     found, improved = search(
         problem, variables, incumbent, deadline,
         lambda reader: _grains(problem, variables, reader),
-        solver.parameters.num_workers, options.seed, options.allow_unplaced)
+        solver.parameters.num_workers, options.seed, options.allow_unplaced, better,
+        progress.floor)
     cost = sum(price(problem, found, options.allow_unplaced)[0].values())
     if improved and cost < cheapest.cost:
         cheapest.placed, cheapest.cost = found, cost

@@ -43,11 +43,13 @@ Solution = list[int]  # a value for every variable of the model, by index
 def search(
     problem: Problem, variables: Variables, incumbent: Solution, deadline: float,
     read: Reader, workers: int, seed: int, allow_unplaced: bool = False,
+    better: Callable[[float], None] | None = None, bound: float = 0.0,
 ) -> tuple[Placed, int]:
     """The cheapest programme found from the solution `incumbent` before `deadline`
     (perf_counter), and how many rounds improved it. `read` turns a solver holding a
     solution into placements. Each round is hinted with the whole incumbent solution, which
-    CP-SAT takes as its first solution at once."""
+    CP-SAT takes as its first solution at once. `better` hears each cheaper cost found; the
+    search stops at `bound`, what every programme pays (nothing cheaper is left to find)."""
     rng = random.Random(seed)
     best = _placed_of(problem, variables, incumbent)
     cost = total(problem, best, allow_unplaced)
@@ -64,7 +66,7 @@ def search(
     overhead = 0.0  # the most a round ran past its limit (choosing its neighbourhood,
     # copying the model, reading and pricing the answer: on gen3/4000 CP-SAT ran 0.2 s past
     # its limit and pricing took 0.1 s more, which took the solve call to 60.2 s of 60)
-    while deadline - time.perf_counter() > MIN_ROUND + overhead:
+    while deadline - time.perf_counter() > MIN_ROUND + overhead and cost > bound:
         kind = kinds[round_index % len(kinds)]
         round_index += 1
         began = time.perf_counter()
@@ -81,6 +83,8 @@ def search(
             if found_cost < cost:
                 best, cost, incumbent = placed, found_cost, list(found.response_proto.solution)
                 improved += 1
+                if better is not None:
+                    better(cost)
         overhead = max(overhead, time.perf_counter() - began - limit)
     return best, improved
 

@@ -30,10 +30,14 @@ def test_search_from_a_poor_programme_finds_a_cheaper_valid_one() -> None:
     variables, _ = cpsat.build_model(problem, False, poor)
     completed = cpsat.complete_hint(variables.model, 10.0)
     assert completed is not None
+    heard: list[float] = []
     found, improved = lns.search(
         problem, variables, list(completed.response_proto.solution), time.perf_counter() + 10,
-        lambda reader: cpsat._grains(problem, variables, reader), workers=2, seed=1)
+        lambda reader: cpsat._grains(problem, variables, reader), workers=2, seed=1,
+        better=heard.append)
     assert improved >= 1 and total(problem, found) < total(problem, poor)
+    assert len(heard) == improved and heard == sorted(heard, reverse=True)
+    assert heard[-1] == total(problem, found)  # each improvement is heard, in full
     result = SolveResult(status="feasible", chosen=chosen_of(problem, found))
     assert check_schedule(spec, assemble_schedule(spec, result)) == []
 
@@ -163,3 +167,39 @@ def test_a_stretch_of_time_frees_the_nearest_occurrences_of_one_festival_in_ever
     rounds = {frozenset(lns._by_window(problem, best, timed, random.Random(n), size))
               for n in range(4)}
     assert len(rounds) > 1 and all(len(r) == size for r in rounds)  # centres vary
+
+
+def test_the_search_stops_at_the_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A programme that costs what every programme pays has nothing cheaper around it: no
+    round is solved (with a bound below it, rounds are)."""
+    problem = build_problem(Spec.model_validate(generate_spec(120, 2)))
+    poor = Greedy(problem, priced=False).run()
+    variables, _ = cpsat.build_model(problem, False, poor)
+    completed = cpsat.complete_hint(variables.model, 10.0)
+    assert completed is not None
+    incumbent = list(completed.response_proto.solution)
+    cost = total(problem, lns._placed_of(problem, variables, incumbent))
+    rounds: list[int] = []
+
+    def solve_round(*args: object) -> None:
+        rounds.append(1)
+
+    monkeypatch.setattr(lns, "_solve_round", solve_round)
+    for bound in (cost, cost - 1):
+        rounds.clear()
+        lns.search(problem, variables, incumbent, time.perf_counter() + 0.5,
+                   lambda reader: {}, workers=1, seed=1, bound=bound)
+        assert (len(rounds) == 0) == (bound == cost)
+
+
+def test_progress_lines_never_show_a_bound_below_the_one_proven_before() -> None:
+    """CP-SAT's own bound on a large model stays near 0; the line shows the floors' and
+    the day bound's (`floor`), and the cheapest programme counted in full."""
+    lines: list[str] = []
+    progress = cpsat._Progress(lines.append, None, lambda: 140.0, floor=115.0)
+    progress.started -= 5  # lines begin once the run passes 1 s
+    progress.on_bound(3.0)
+    assert lines[-1].endswith("best objective …  bound 115")
+    progress._last_line = 0.0
+    progress.say(120.0)  # as the search reports its improvements
+    assert lines[-1].endswith("best objective 120  bound 115")
