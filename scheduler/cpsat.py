@@ -65,8 +65,8 @@ STATUS_NAMES: dict[cp_model.CpSolverStatus, Status] = {
 
 class _Progress(cp_model.CpSolverSolutionCallback):
     """Reports the best objective and bound as they improve, once the run passes 1 s: the
-    cheapest programme counted in full when `keep` has a `cheapest` to ask, and never a
-    bound below `floor` (what the floors and the day bound proved before CP-SAT started:
+    objective of the cheapest programme so far counted in full when `cheapest` gives it, and
+    never a bound below `floor` (what the floors and the day bound proved before CP-SAT started:
     CP-SAT's own bound on a large model stays near 0, and "bound 0" above "gap 0.00 %" told
     a producer nothing)."""
 
