@@ -16,23 +16,31 @@ from affiche.scheduler import cpsat, lns
 from affiche.scheduler.assemble import assemble_schedule
 from affiche.scheduler.greedy import Greedy
 from affiche.scheduler.occurrences import Occurrence
-from affiche.scheduler.pricing import total
-from affiche.scheduler.problem import build_problem
+from affiche.scheduler.pricing import Placed, total
+from affiche.scheduler.problem import Problem, build_problem
 from affiche.scheduler.result import SolveResult, chosen_of
 from affiche.scheduler.solve import SolveOptions, solve
+from affiche.scheduler.variables import Variables
+
+
+def _from_earliest_fits(problem: Problem) -> tuple[Placed, Variables, list[int]]:
+    """A poor programme (earliest fits, every audience packed into the mornings), the model
+    built around it, and the model's solution completing it: a search's starting point."""
+    poor = Greedy(problem, priced=False).run()
+    variables, _ = cpsat.build_model(problem, False, poor)
+    completed = cpsat.complete_hint(variables.model, 10.0)
+    assert completed is not None
+    return poor, variables, list(completed.response_proto.solution)
 
 
 def test_search_from_a_poor_programme_finds_a_cheaper_valid_one() -> None:
     spec = Spec.model_validate(generate_spec(120, 2))
     problem = build_problem(spec)
-    poor = Greedy(problem, priced=False).run()  # earliest fits
+    poor, variables, incumbent = _from_earliest_fits(problem)
     assert len(poor) == len(problem.occurrences)
-    variables, _ = cpsat.build_model(problem, False, poor)
-    completed = cpsat.complete_hint(variables.model, 10.0)
-    assert completed is not None
     heard: list[float] = []
     found, improved = lns.search(
-        problem, variables, list(completed.response_proto.solution), time.perf_counter() + 10,
+        problem, variables, incumbent, time.perf_counter() + 10,
         lambda reader: cpsat._grains(problem, variables, reader), workers=2, seed=1,
         better=heard.append)
     assert improved >= 1 and total(problem, found) < total(problem, poor)
@@ -78,11 +86,7 @@ def test_each_kind_of_neighbourhood_learns_its_own_size(monkeypatch: pytest.Monk
     """Rounds of one kind that run out of time shrink that kind's neighbourhoods only: the
     artists' rounds (hard) must not drag a day's (solved at once) down with them."""
     problem = build_problem(Spec.model_validate(generate_spec(120, 2)))
-    poor = Greedy(problem, priced=False).run()
-    variables, _ = cpsat.build_model(problem, False, poor)
-    completed = cpsat.complete_hint(variables.model, 10.0)
-    assert completed is not None
-    incumbent = list(completed.response_proto.solution)
+    _, variables, incumbent = _from_earliest_fits(problem)
     best = lns._placed_of(problem, variables, incumbent)
     asked: dict[str, list[int]] = {"artists": [], "day": []}
     hard: set[str] = set()
@@ -173,11 +177,7 @@ def test_the_search_stops_at_the_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     """A programme that costs what every programme pays has nothing cheaper around it: no
     round is solved (with a bound below it, rounds are)."""
     problem = build_problem(Spec.model_validate(generate_spec(120, 2)))
-    poor = Greedy(problem, priced=False).run()
-    variables, _ = cpsat.build_model(problem, False, poor)
-    completed = cpsat.complete_hint(variables.model, 10.0)
-    assert completed is not None
-    incumbent = list(completed.response_proto.solution)
+    _, variables, incumbent = _from_earliest_fits(problem)
     cost = total(problem, lns._placed_of(problem, variables, incumbent))
     rounds: list[int] = []
 
