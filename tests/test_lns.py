@@ -203,3 +203,113 @@ def test_progress_lines_never_show_a_bound_below_the_one_proven_before() -> None
     progress._last_line = 0.0
     progress.say(120.0)  # as the search reports its improvements
     assert lines[-1].endswith("best objective 120  bound 115")
+
+
+def _two_days(problem: Problem, best: Placed) -> tuple[set[str], set[str]]:
+    """The timed occurrences of two programme days of one festival."""
+    by_day: dict[tuple[str, int | None], set[str]] = {}
+    for occ in problem.occurrences:
+        if not occ.installation:
+            by_day.setdefault(lns._day(problem, occ, best), set()).add(occ.uid)
+    first, second = sorted(by_day, key=str)[:2]
+    return by_day[first], by_day[second]
+
+
+def test_a_lane_answer_found_around_a_replaced_incumbent_is_merged_and_solved_again() -> None:
+    """Two lanes improve two days of the same incumbent; the first is kept, the second is
+    merged into it (hinted: its days' placements over the first's programme) and solved
+    again around the new incumbent, never kept on the merge alone."""
+    import random
+
+    spec = Spec.model_validate(generate_spec(120, 2))
+    problem = build_problem(spec)
+    _, variables, incumbent = _from_earliest_fits(problem)
+    best = lns._placed_of(problem, variables, incumbent)
+    timed = [o for o in problem.occurrences if not o.installation]
+    start = lns._Incumbent(best, total(problem, best), incumbent)
+    shared = lns._Shared(problem, variables, lambda r: cpsat._grains(problem, variables, r),
+                         False, None, 0.0, timed, start)
+    first, second = _two_days(problem, best)
+    one = lns._solve_round(problem, variables, best, incumbent, first, 5.0, 1, 1)
+    two = lns._solve_round(problem, variables, best, incumbent, second, 5.0, 1, 1)
+    assert one is not None and two is not None
+    assert shared._offer(start, first, one) is None  # kept at once: nothing replaced it
+    kept = shared.incumbent
+    assert kept.version == 1 and kept.cost < start.cost
+    retry = shared._offer(start, second, two)
+    assert retry is not None and retry.free == second and shared.incumbent is kept
+    merged = {**kept.placed, **{uid: cpsat._grains(problem, variables, two)[uid]
+                                for uid in second}}
+    assert lns._placed_of(problem, variables, retry.hint) == merged
+    assert shared._round(random.Random(1), time.perf_counter() + 5.0, retry) is None
+    assert shared.incumbent.version == 2 and shared.incumbent.cost <= total(problem, merged)
+    result = SolveResult(status="feasible", chosen=chosen_of(problem, shared.incumbent.placed))
+    assert check_schedule(spec, assemble_schedule(spec, result)) == []
+
+
+def test_a_merge_that_breaks_a_rule_is_never_kept_as_it_is() -> None:
+    """A retry hinted with an occurrence on top of another (as two lanes moving items into
+    the same free hour would make) is solved again: the programme kept passes the checker
+    and has no two items in one venue at once."""
+    import random
+
+    spec = Spec.model_validate(generate_spec(120, 2))
+    problem = build_problem(spec)
+    _, variables, incumbent = _from_earliest_fits(problem)
+    best = lns._placed_of(problem, variables, incumbent)
+    timed = [o for o in problem.occurrences if not o.installation]
+    mover, sitter = next((a, b) for a in timed for b in timed if a.uid != b.uid
+                         and best[a.uid][0] != best[b.uid][0] and a.festival == b.festival
+                         and best[b.uid][0] in {o.venue for o in a.options})
+    hint = list(incumbent)
+    venue, at = best[sitter.uid]
+    for option in mover.options:
+        literal = variables.is_at(mover.uid, option.venue)
+        assert not isinstance(literal, int) and literal.index >= 0
+        hint[literal.index] = int(option.venue == venue)
+    hint[variables.start_of(mover.uid).index] = at
+    clashing = lns._placed_of(problem, variables, hint)
+    assert clashing[mover.uid] == clashing[sitter.uid]  # two items in one venue at once
+    start = lns._Incumbent(best, float("inf"), incumbent)  # any answer is cheaper
+    shared = lns._Shared(problem, variables, lambda r: cpsat._grains(problem, variables, r),
+                         False, None, 0.0, timed, start)
+    shared._round(random.Random(1), time.perf_counter() + 5.0, lns._Retry({mover.uid}, hint))
+    kept = shared.incumbent
+    assert kept.version == 1 and kept.placed[mover.uid] != kept.placed[sitter.uid]
+    result = SolveResult(status="feasible", chosen=chosen_of(problem, kept.placed))
+    assert check_schedule(spec, assemble_schedule(spec, result)) == []
+
+
+def test_rounds_run_in_one_lane_per_worker_and_an_error_in_one_ends_them_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With two workers two rounds are solved at once, each by one CP-SAT worker; a lane's
+    error reaches the caller and the other lane starts no round after its current one."""
+    import threading
+
+    problem = build_problem(Spec.model_validate(generate_spec(120, 2)))
+    _, variables, incumbent = _from_earliest_fits(problem)
+    best = lns._placed_of(problem, variables, incumbent)
+    lock = threading.Lock()
+    running: set[int] = set()
+    seen: list[tuple[int, int, int]] = []  # (thread, workers, rounds running at once)
+
+    def solve_round(*args: object) -> None:
+        me = threading.get_ident()
+        with lock:
+            running.add(me)
+            seen.append((me, int(str(args[6])), len(running)))
+            if len(seen) == 12:
+                raise RuntimeError("a lane broke")
+        time.sleep(0.05)  # a round: the other lane's starts meanwhile
+        with lock:
+            running.discard(me)
+
+    monkeypatch.setattr(lns, "_solve_round", solve_round)
+    with pytest.raises(RuntimeError, match="a lane broke"):
+        lns.search(problem, variables, incumbent, time.perf_counter() + 60,
+                   lambda reader: best, workers=2, seed=1)
+    assert len({thread for thread, _, _ in seen}) == 2
+    assert {workers for _, workers, _ in seen} == {1}
+    assert max(at_once for _, _, at_once in seen) == 2
+    assert len(seen) <= 13  # the other lane's round under way, at most
