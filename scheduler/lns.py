@@ -13,12 +13,9 @@ copies keep the model's variable indices, so the model's `Variables` read their 
 from __future__ import annotations
 
 import random
-import threading
 import time
 from collections import defaultdict
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
@@ -52,152 +49,44 @@ def search(
     (perf_counter), and how many rounds improved it. `read` turns a solver holding a
     solution into placements. Each round is hinted with the whole incumbent solution, which
     CP-SAT takes as its first solution at once. `better` hears each cheaper cost found; the
-    search stops at `bound`, what every programme pays (nothing cheaper is left to find).
-
-    Rounds run in `workers` lanes at once, one CP-SAT worker each: CP-SAT releases the
-    GIL while it solves, and a round solved by one worker is about as good as one solved by
-    two (gen3/200 seeds 1-4 at 20 s summed 483 against 494; gen3/1000 seeds 1-2 at 60 s
-    4,639 against 4,491), so two lanes solve nearly twice the rounds."""
+    search stops at `bound`, what every programme pays (nothing cheaper is left to find)."""
+    rng = random.Random(seed)
     best = _placed_of(problem, variables, incumbent)
+    cost = total(problem, best, allow_unplaced)
+    improved = 0
+    # A stretch of time takes two turns in six: gen3/200 seeds 1-8 at 20 s summed 1,049
+    # without it, 988 with one turn, 958 with two (964 with four in eight); gen3/1000
+    # seeds 1-3 at 60 s 6,955, 6,931 and 6,891
+    kinds = [_by_artists, _by_day, _by_tag, _by_venues, _by_window, _by_window]
     timed = [o for o in problem.occurrences if not o.installation and o.uid in best]
     if len(timed) <= NEIGHBOURHOOD:
         return best, 0  # the whole model is the neighbourhood: CP-SAT has had it
-    shared = _Shared(problem, variables, read, allow_unplaced, better, bound, timed,
-                     _Incumbent(best, total(problem, best, allow_unplaced), incumbent))
-    lanes = max(1, workers)
-    if lanes == 1:
-        shared.run_lane(random.Random(seed), deadline)
-    else:
-        with ThreadPoolExecutor(lanes) as pool:
-            running = [pool.submit(shared.run_lane, random.Random(seed + lane), deadline)
-                       for lane in range(lanes)]
-            try:
-                for lane in running:
-                    lane.result()  # a lane's error is raised here
-            finally:  # an error or an interrupt ends the other lanes after their round
-                shared.stop.set()
-    return shared.incumbent.placed, shared.improved
-
-
-@dataclass(frozen=True)
-class _Incumbent:
-    """The cheapest programme found so far, its cost and the model's solution holding it;
-    `version` counts the programmes that replaced it."""
-
-    placed: Placed
-    cost: float
-    solution: Solution
-    version: int = 0
-
-
-@dataclass(frozen=True)
-class _Retry:
-    """A round's answer found around an incumbent since replaced, cheaper with the new one
-    counted in full: its neighbourhood is solved again around the new one, hinted with the
-    new solution carrying the round's changes (CP-SAT checks what the merge alone cannot,
-    such as two lanes moving items into the same free hour)."""
-
-    free: set[str]
-    hint: Solution
-
-
-class _Shared:
-    """What the lanes share, under one lock: the incumbent, the next kind of neighbourhood
-    and each kind's size, the most a round ran past its limit."""
-
-    def __init__(self, problem: Problem, v: Variables, read: Reader, allow_unplaced: bool,
-                 better: Callable[[float], None] | None, bound: float,
-                 timed: list[Occurrence], incumbent: _Incumbent) -> None:
-        self.problem, self.v, self.read = problem, v, read
-        self.allow_unplaced, self.better, self.bound = allow_unplaced, better, bound
-        self.timed, self.incumbent = timed, incumbent
-        self.lock = threading.Lock()
-        self.stop = threading.Event()
-        self.improved = 0
-        self.rounds = 0
-        self.kinds = _kinds()
-        self.sizes = {kind: float(NEIGHBOURHOOD) for kind in self.kinds}  # each learns its own
-        # the most a round ran past its limit (choosing its neighbourhood, copying the
-        # model, reading and pricing the answer: on gen3/4000 CP-SAT ran 0.2 s past its
-        # limit and pricing took 0.1 s more, which took the solve call to 60.2 s of 60)
-        self.overhead = 0.0
-
-    def run_lane(self, rng: random.Random, deadline: float) -> None:
-        """Rounds one after another until the deadline, the bound or `stop`."""
-        retry: _Retry | None = None
-        try:
-            while (not self.stop.is_set() and self.incumbent.cost > self.bound
-                   and deadline - time.perf_counter() > MIN_ROUND + self.overhead):
-                retry = self._round(rng, deadline, retry)
-        except BaseException:
-            self.stop.set()
-            raise
-
-    def _round(self, rng: random.Random, deadline: float, retry: _Retry | None) -> _Retry | None:
+    round_index = 0
+    sizes = {kind: float(NEIGHBOURHOOD) for kind in kinds}  # each kind learns its own
+    overhead = 0.0  # the most a round ran past its limit (choosing its neighbourhood,
+    # copying the model, reading and pricing the answer: on gen3/4000 CP-SAT ran 0.2 s past
+    # its limit and pricing took 0.1 s more, which took the solve call to 60.2 s of 60)
+    while deadline - time.perf_counter() > MIN_ROUND + overhead and cost > bound:
+        kind = kinds[round_index % len(kinds)]
+        round_index += 1
         began = time.perf_counter()
-        base = self.incumbent
-        kind = None
-        if retry is None:
-            with self.lock:
-                kind = self.kinds[self.rounds % len(self.kinds)]
-                self.rounds += 1
-            free = kind(self.problem, base.placed, self.timed, rng, round(self.sizes[kind]))
-            hint = base.solution
-        else:
-            free, hint = retry.free, retry.hint
+        free = kind(problem, best, timed, rng, round(sizes[kind]))
         if not free:
-            return None
-        limit = min(ROUND_SECONDS, deadline - began - self.overhead)
-        found = _solve_round(self.problem, self.v, base.placed, hint, free, limit, 1,
+            continue
+        limit = min(ROUND_SECONDS, deadline - began - overhead)
+        found = _solve_round(problem, variables, best, incumbent, free, limit, workers,
                              rng.randrange(1 << 30))
-        if kind is not None:
-            with self.lock:
-                self.sizes[kind] = _resized(self.sizes[kind], found, len(self.timed))
-        retry = None if found is None else self._offer(base, free, found)
-        with self.lock:
-            self.overhead = max(self.overhead, time.perf_counter() - began - limit)
-        return retry
-
-    def _offer(self, base: _Incumbent, free: set[str], found: cp_model.CpSolver) -> _Retry | None:
-        """Keep the round's answer if it costs less than the incumbent, counted in full; if
-        another lane replaced the incumbent meanwhile, the retry that would merge them."""
-        placed = self.read(found)
-        cost = total(self.problem, placed, self.allow_unplaced)
-        if cost >= base.cost:
-            return None
-        solution = list(found.response_proto.solution)
-        with self.lock:
-            now = self.incumbent
-            if now.version == base.version:
-                self._keep(_Incumbent(placed, cost, solution, now.version + 1))
-                return None
-        merged = dict(now.placed)
-        for uid in free:
-            if uid in placed:
-                merged[uid] = placed[uid]
-            else:
-                merged.pop(uid, None)
-        if total(self.problem, merged, self.allow_unplaced) >= now.cost:
-            return None
-        return _Retry(free, [mine if mine != was else theirs for mine, was, theirs
-                             in zip(solution, base.solution, now.solution, strict=True)])
-
-    def _keep(self, cheaper: _Incumbent) -> None:
-        """Under the lock: the new incumbent, heard by `better`."""
-        self.incumbent = cheaper
-        self.improved += 1
-        if self.better is not None:
-            self.better(cheaper.cost)
-
-
-Neighbourhood = Callable[[Problem, Placed, list[Occurrence], random.Random, int], set[str]]
-
-
-def _kinds() -> list[Neighbourhood]:
-    """The kinds of neighbourhood, in turn. A stretch of time takes two turns in six:
-    gen3/200 seeds 1-8 at 20 s summed 1,049 without it, 988 with one turn, 958 with two
-    (964 with four in eight); gen3/1000 seeds 1-3 at 60 s 6,955, 6,931 and 6,891."""
-    return [_by_artists, _by_day, _by_tag, _by_venues, _by_window, _by_window]
+        sizes[kind] = _resized(sizes[kind], found, len(timed))
+        if found is not None:
+            placed = read(found)
+            found_cost = total(problem, placed, allow_unplaced)
+            if found_cost < cost:
+                best, cost, incumbent = placed, found_cost, list(found.response_proto.solution)
+                improved += 1
+                if better is not None:
+                    better(cost)
+        overhead = max(overhead, time.perf_counter() - began - limit)
+    return best, improved
 
 
 def _resized(size: float, found: cp_model.CpSolver | None, timed: int) -> float:
