@@ -183,7 +183,7 @@ def _cost(greedy: Greedy, occ: Occurrence, venue: str, start: int) -> int:
 
 def _apply(greedy: Greedy, moves: list[tuple[Occurrence, str, int]]) -> Undo:
     """Move each occurrence to its (venue, start), then number the repeats of the items
-    moved in time order again (`_renumber`); how to put everything back."""
+    moved in time order again (`renumber`); how to put everything back."""
     items = {occ.item for occ, _, _ in moves}
     touched = [o for item in items for o in greedy.by_item[item] if o.uid in greedy.placed]
     was = {o.uid: greedy.placed[o.uid] for o in touched}
@@ -192,7 +192,7 @@ def _apply(greedy: Greedy, moves: list[tuple[Occurrence, str, int]]) -> Undo:
     for occ, venue, start in moves:
         greedy._take(occ, venue, start)
     for item in items:
-        _renumber(greedy, item)
+        renumber(greedy, item)
 
     def undo() -> None:
         for o in touched:
@@ -203,7 +203,7 @@ def _apply(greedy: Greedy, moves: list[tuple[Occurrence, str, int]]) -> Undo:
     return undo
 
 
-def _renumber(greedy: Greedy, item: str) -> None:
+def renumber(greedy: Greedy, item: str) -> None:
     """Repeats of an item start in their numbers' order (`add_repeat_order`): those
     interchangeable (`Greedy.interchangeable`) take the item's places in time order."""
     if not greedy.interchangeable(item) or any(
@@ -346,7 +346,7 @@ def _fits(greedy: Greedy, occ: Occurrence, venue: str, start: int) -> bool:
     option = next((o for o in occ.options if o.venue == venue), None)
     if option is None:
         return False
-    if not greedy.interchangeable(occ.item):  # else `_renumber` restores the order
+    if not greedy.interchangeable(occ.item):  # else `renumber` restores the order
         later = greedy._next_repeat(occ)
         if start < greedy._earliest(occ) or (later is not None and start > later):
             return False

@@ -21,7 +21,13 @@ from functools import partial
 
 from affiche.programmes import rules
 from affiche.programmes.rules import Relation
-from affiche.scheduler.exchange import Step, shorten_stays, sweep, trade_for_cheaper_starts
+from affiche.scheduler.exchange import (
+    Step,
+    renumber,
+    shorten_stays,
+    sweep,
+    trade_for_cheaper_starts,
+)
 from affiche.scheduler.marginal import MarginalCost, prices_time
 from affiche.scheduler.occurrences import Occurrence, Option
 from affiche.scheduler.pricing import at_floor
@@ -759,17 +765,21 @@ def _place_left_out(greedy: Greedy) -> None:
     """Place what a pass left out without another pass (gen3/4000 seed 3: two more passes,
     4.3 s each, for one and then two occurrences): the item of each of at most
     LEFT_OUT_AT_MOST left-out occurrences is taken out and placed again, those left out
-    first (their repeats then fit around them), or put back as it was."""
+    first (their repeats then fit around them) and numbered in time order again
+    (`add_repeat_order`), or put back as it was. Only items whose occurrences are
+    interchangeable (`Greedy.interchangeable`: free to move, in no relation, link or
+    running order that placing them after their partners could break)."""
     left_out = [o for o in greedy.problem.occurrences if o.uid not in greedy.placed]
     if len(left_out) > LEFT_OUT_AT_MOST or greedy._out_of_time():
         return
     for item in dict.fromkeys(o.item for o in left_out):
-        occs = greedy.by_item[item]
-        if any(o.installation or o.pinned or o.uid in greedy.problem.previous for o in occs):
+        if not greedy.interchangeable(item):
             continue
+        occs = greedy.by_item[item]
         was = {o.uid: greedy._release(o) for o in occs if o.uid in greedy.placed}
         for occ in sorted(occs, key=lambda o: o.uid in was):
             greedy._place_timed(occ)
+        renumber(greedy, item)
         if any(o.uid not in greedy.placed for o in occs):
             for occ in occs:
                 if occ.uid in greedy.placed:
