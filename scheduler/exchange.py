@@ -194,13 +194,18 @@ def _apply(greedy: Greedy, moves: list[tuple[Occurrence, str, int]]) -> Undo:
     for item in items:
         renumber(greedy, item)
 
-    def undo() -> None:
-        for o in touched:
-            greedy._release(o)
-        for o in touched:
-            greedy._take(o, *was[o.uid])
+    return partial(put_back, greedy, touched, was)
 
-    return undo
+
+def put_back(greedy: Greedy, occs: Iterable[Occurrence], was: dict[str, tuple[str, int]]) -> None:
+    """`occs` where `was` has them (uid -> venue, start), unplaced where it has none."""
+    occs = list(occs)
+    for occ in occs:
+        if occ.uid in greedy.placed:
+            greedy._release(occ)
+    for occ in occs:
+        if occ.uid in was:
+            greedy._take(occ, *was[occ.uid])
 
 
 def renumber(greedy: Greedy, item: str) -> None:

@@ -23,6 +23,7 @@ from affiche.programmes import rules
 from affiche.programmes.rules import Relation
 from affiche.scheduler.exchange import (
     Step,
+    put_back,
     renumber,
     shorten_stays,
     sweep,
@@ -781,12 +782,7 @@ def _place_left_out(greedy: Greedy) -> None:
             greedy._place_timed(occ)
         renumber(greedy, item)
         if any(o.uid not in greedy.placed for o in occs):
-            for occ in occs:
-                if occ.uid in greedy.placed:
-                    greedy._release(occ)
-            for occ in occs:
-                if occ.uid in was:
-                    greedy._take(occ, *was[occ.uid])
+            put_back(greedy, occs, was)
 
 
 def _local_search(greedy: Greedy) -> None:
